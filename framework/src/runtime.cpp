@@ -6,6 +6,7 @@
 #include <limits>
 #include <typeinfo>
 
+#include "clockwork/logging.hpp"
 #include "clockwork/time_format.hpp"
 
 namespace clockwork {
@@ -33,13 +34,6 @@ detail::detached_task runtime::run_detached(runtime& rt, task<> work, detail::ta
 }
 
 namespace {
-
-std::shared_ptr<spdlog::logger> make_null_logger() {
-  // Not registered anywhere: clockwork never touches spdlog's global registry.
-  auto logger = std::make_shared<spdlog::logger>("clockwork");
-  logger->set_level(spdlog::level::off);
-  return logger;
-}
 
 std::string describe_exception(const std::exception_ptr& error) {
   try {
@@ -71,6 +65,9 @@ timed_wait::~timed_wait() {
   // Deregister first: once reset() returns, no stop callback is running or will run.
   stop_callback_.reset();
   if (in_heap()) rt_->disarm(*this);
+  // A cancellation that won may still be queued for the loop (real_runtime, stop requested on
+  // another thread): the runtime must drop it rather than touch this wait later.
+  if (result() == outcome::canceled) rt_->forget_wait(*this);
 }
 
 bool timed_wait::try_complete(outcome how) noexcept {
@@ -80,15 +77,18 @@ bool timed_wait::try_complete(outcome how) noexcept {
 
 void timed_wait::suspend(std::coroutine_handle<> h, wait_kind kind, std::string_view what) {
   handle_ = h;
+  owner = rt_->current_record();
   rt_->note_wait(kind, deadline, what);
-  if (deadline <= rt_->now()) {
+  if (deadline == steady_time::max()) {
+    // No deadline: only the stop token or a signal completes this wait.
+  } else if (deadline <= rt_->now()) {
     // Already due: complete through the ready queue, never through a timer. The token is
     // checked again on resume.
-    yielded_ = true;
-    rt_->make_ready(h, rt_->current_record());
+    rt_->make_ready(h, owner);
     return;
+  } else {
+    rt_->arm(*this);
   }
-  rt_->arm(*this);
   if (token_.stop_possible()) stop_callback_.emplace(token_, on_stop{this});
 }
 
@@ -101,6 +101,13 @@ void timed_wait::fire_wait(timer_node& node) {
   if (!self.try_complete(outcome::fired)) return;  // a stop request won; its cancellation resumes us
   if (auto* obs = self.rt_->observer()) obs->on_timer_fired(self.owner, self.deadline);
   self.rt_->resume_slice(self.handle_, self.owner);
+}
+
+bool timed_wait::signal_on_loop() {
+  if (!try_complete(outcome::signaled)) return false;
+  rt_->disarm(*this);
+  rt_->make_ready(handle_, owner);
+  return true;
 }
 
 void timed_wait::cancel_on_loop() {
@@ -137,6 +144,23 @@ void runtime::spawn(task<> work, std::string name) {
                                 "': the task is empty (moved-from or already awaited)");
   }
   spawn_named(std::move(work), std::move(name));
+}
+
+void runtime::spawn_inline(task<> work, std::string name) {
+  if (shutting_down_) {
+    throw std::logic_error("clockwork::runtime: cannot spawn '" + name + "': the runtime is shutting down");
+  }
+  if (!work.valid()) {
+    throw std::invalid_argument("clockwork::runtime: cannot spawn '" + name +
+                                "': the task is empty (moved-from or already awaited)");
+  }
+  const std::uint64_t id = spawn_named(std::move(work), std::move(name));
+  detail::task_record* record = &tasks_.at(id);
+  // spawn_named queued it last; take it back out and run it now, as a nested slice.
+  ready_.pop_back();
+  const auto outer_work = slice_work_;
+  resume_slice(record->frame, record);
+  slice_work_ = outer_work;
 }
 
 std::uint64_t runtime::spawn_named(task<> work, std::string name) {

@@ -104,6 +104,9 @@ class runtime_observer {
   virtual void on_timer_armed(const task_info* /*owner*/, steady_time /*deadline*/) {}
   virtual void on_timer_fired(const task_info* /*owner*/, steady_time /*deadline*/) {}
   virtual void on_timer_canceled(const task_info* /*owner*/, steady_time /*deadline*/) {}
+  // A periodic_timer delivered a tick that was due at `due`; `coalesced` earlier ticks were
+  // missed and folded into this one.
+  virtual void on_tick(std::string_view /*timer*/, steady_time /*due*/, std::uint64_t /*coalesced*/) {}
   virtual void on_finding(const finding&) {}
   // The wall clock or zone was changed on its own (a virtual-time jump, set, drift or zone).
   virtual void on_wall_clock_changed(std::string_view /*description*/) {}
@@ -141,14 +144,20 @@ class timed_wait : public timer_node {
   // Completes the wait as cancelled. Called by the stop callback, possibly from another
   // thread; the runtime serialises it with fire() on its loop.
   void cancel_on_loop();
+  // Completes the wait as signalled (its event was set, its timer disposed). Loop thread only.
+  // Returns false when the wait had already completed otherwise.
+  bool signal_on_loop();
 
-  enum class outcome : std::uint8_t { pending, fired, canceled };
+  // fired: the deadline was reached; canceled: the stop token won; signaled: something else
+  // (an event, a disposal) completed the wait first.
+  enum class outcome : std::uint8_t { pending, fired, canceled, signaled };
   // Exactly one of fire()/cancel wins: the first to move state_ off pending.
   bool try_complete(outcome how) noexcept;
 
  protected:
   // Arms the timer (or yields through the ready queue when the deadline has passed) and
-  // registers the stop callback.
+  // registers the stop callback. A wait without deadline (steady_time::max()) arms no timer,
+  // so that it never looks like pending time to the deadlock detector.
   void suspend(std::coroutine_handle<> h, wait_kind kind, std::string_view what);
   outcome result() const noexcept { return state_.load(std::memory_order_acquire); }
   bool stop_requested() const noexcept { return token_.stop_requested(); }
@@ -163,7 +172,6 @@ class timed_wait : public timer_node {
     void operator()() const noexcept;
   };
   std::atomic<outcome> state_{outcome::pending};
-  bool yielded_ = false;
   std::optional<std::stop_callback<on_stop>> stop_callback_;
 };
 
@@ -213,6 +221,10 @@ class [[nodiscard]] offload_awaitable final : public detail::offload_job {
   offload_awaitable(runtime& rt, F fn) : offload_job(&offload_awaitable::run_job), rt_(&rt), fn_(std::move(fn)) {}
   offload_awaitable(offload_awaitable&& other) noexcept(std::is_nothrow_move_constructible_v<F>)
       : offload_job(&offload_awaitable::run_job), rt_(other.rt_), fn_(std::move(other.fn_)) {}
+  offload_awaitable& operator=(offload_awaitable&&) = delete;
+  // A frame destroyed while its work is still off the loop must not leave a worker writing
+  // into it: the runtime waits for the worker or drops the queued job.
+  ~offload_awaitable();
 
   bool await_ready() const noexcept { return false; }
   void await_suspend(std::coroutine_handle<> h);
@@ -281,6 +293,12 @@ class runtime {
   // Runs work detached, under name. Throws std::logic_error when the runtime is shutting down
   // (the task is destroyed unrun) and std::invalid_argument when work is empty.
   void spawn(task<> work, std::string name);
+  // Like spawn, but runs work at once, inside the caller's slice, until its first suspension
+  // (how .NET started BackgroundService.ExecuteAsync before version 10). The host offers it to
+  // replay the "blocks start-up" mistake faithfully.
+  void spawn_inline(task<> work, std::string name);
+  // True once the runtime began destroying its coroutines: it accepts no more work.
+  bool shutting_down() const noexcept { return shutting_down_; }
 
   // Runs fn on the loop, after what is already ready. Thread-safe.
   virtual void post(std::function<void()> fn) = 0;
@@ -323,6 +341,12 @@ class runtime {
   // its loop.
   virtual void cancel_wait(detail::timed_wait& wait);
   virtual void submit_offload(detail::offload_job& job) = 0;
+  // Called when a wait whose cancellation already won is destroyed, or when an offloaded job
+  // is destroyed before its awaiter was resumed (its frame is being torn down). A runtime that
+  // queues cancellations or runs jobs on other threads (real_runtime) must forget them here,
+  // before the memory goes away; a runtime that does neither (virtual_runtime) ignores it.
+  virtual void forget_wait(detail::timed_wait& /*wait*/) noexcept {}
+  virtual void forget_offload(detail::offload_job& /*job*/) noexcept {}
   void note_wait(wait_kind kind, steady_time due, std::string_view what) noexcept;
   // Resumes h as owner, with the watchdog and the modeled-work budget.
   void resume_slice(std::coroutine_handle<> h, detail::task_record* owner);
@@ -343,7 +367,6 @@ class runtime {
   // Destroys every live spawned coroutine and drops queued work. Derived destructors call it
   // first, while their own state still exists; spawn() refuses work from then on.
   void shutdown_tasks() noexcept;
-  bool shutting_down() const noexcept { return shutting_down_; }
   std::uint64_t steps() const noexcept { return steps_; }
 
   // Spawns without the name checks; returns the id. Used by block_on.
@@ -384,6 +407,11 @@ class runtime {
   // directly, real_runtime moves them over from its thread-safe inbox on the loop.
   void enqueue_posted(std::function<void()> fn);
 };
+
+template <class F>
+offload_awaitable<F>::~offload_awaitable() {
+  if (continuation) rt_->forget_offload(*this);
+}
 
 template <class F>
 void offload_awaitable<F>::await_suspend(std::coroutine_handle<> h) {

@@ -1,0 +1,36 @@
+// clockwork::testing golden files — compare a rendering with a file kept in the source tree.
+//
+// A golden file holds the expected output of a deterministic run (a trace rendered by
+// to_text, a report). golden_mismatch compares an actual text with it byte for byte and
+// explains the first differences. When the environment variable CLOCKWORK_UPDATE_GOLDEN is
+// set to anything but "" or "0", it writes the actual text to the file instead (creating its
+// directory) and reports a match, so that an intended change is one re-run away:
+//
+//   CLOCKWORK_UPDATE_GOLDEN=1 build/dev/framework/trace_test   # then review `git diff`
+//
+// Example:
+//
+//   // test (GoogleTest; see golden_assertions.hpp):
+//   EXPECT_TRUE(clockwork::testing::matches_golden(clockwork::to_text(tr), dir / "daily_log.txt"));
+//   // any other harness (a replay program in CI):
+//   if (auto diff = clockwork::testing::golden_mismatch(text, path)) { std::cerr << *diff; return 1; }
+//
+// Thread safety: the functions touch only the file named; two calls on the same file at once
+// while updating race as any two writers would.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace clockwork::testing {
+
+// Whether CLOCKWORK_UPDATE_GOLDEN asks for golden files to be rewritten.
+bool updating_golden_files();
+
+// nullopt when actual equals the golden file's content (or the file was just rewritten);
+// otherwise a readable explanation: a missing file, or the first differing lines.
+std::optional<std::string> golden_mismatch(std::string_view actual, const std::filesystem::path& golden);
+
+}  // namespace clockwork::testing
