@@ -53,7 +53,10 @@ host host_builder::build() {
   runtime* rt = rt_;
   services_.add_singleton<runtime>(std::shared_ptr<runtime>(rt, [](runtime*) {}));
   services_.add_singleton<clock>(std::shared_ptr<clock>(const_cast<clock*>(&rt->clock()), [](clock*) {}));
-  services_.add_singleton<application_lifetime>(std::shared_ptr<application_lifetime>(st, &st->lifetime));
+  // Not owning: the provider lives inside the state, so sharing the state's ownership here
+  // would make a cycle and leak every host.
+  services_.add_singleton<application_lifetime>(
+      std::shared_ptr<application_lifetime>(&st->lifetime, [](application_lifetime*) {}));
   services_.add_singleton<spdlog::logger>(st->logger);
 
   service_provider_options provider_options;
@@ -65,7 +68,13 @@ host host_builder::build() {
   st->provider.emplace(services_, std::move(provider_options));
 
   for (auto& r : hosted_) {
-    std::shared_ptr<background_service> service = r.factory(*st->provider);
+    std::shared_ptr<background_service> service;
+    try {
+      service = r.factory(*st->provider);
+    } catch (const std::exception& e) {
+      // Name the hosted service: the provider's message names only what it was asked for.
+      throw std::logic_error("clockwork::host_builder: building hosted service '" + r.name + "' failed: " + e.what());
+    }
     if (!service) throw std::logic_error("clockwork::host_builder: the factory of '" + r.name + "' returned null");
     service->attach(*rt_, sinks_.empty() ? st->logger : logger_for(st->logger, r.name), r.name);
     auto slot = std::make_unique<detail::service_slot>();

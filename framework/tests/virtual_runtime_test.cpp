@@ -551,6 +551,24 @@ TEST(VirtualRuntimeSpawn, SpawningAnEmptyTaskIsRefused) {
   EXPECT_THROW(rt.spawn(std::move(empty), "empty"), std::invalid_argument);
 }
 
+TEST(VirtualRuntimeSpawn, SpawningOnARuntimeThatIsShuttingDownIsRefused) {
+  virtual_runtime rt;
+  log out;
+  rt.spawn(sleeper(rt, "never", 1h, out), "sleeper");
+  rt.run_until_idle();
+  rt.shutdown();
+  EXPECT_EQ(rt.live_tasks(), 0u);
+  EXPECT_EQ(rt.pending_timers(), 0u);  // the destroyed frame disarmed its timer
+  try {
+    rt.spawn(recorder(rt, "late", out), "latecomer");
+    FAIL() << "expected std::logic_error";
+  } catch (const std::logic_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("'latecomer'"));
+    EXPECT_THAT(e.what(), HasSubstr("shutting down"));
+  }
+  EXPECT_TRUE(out.empty());
+}
+
 TEST(VirtualRuntimeSpawn, DescribePendingNamesDelays) {
   virtual_runtime rt;
   log out;

@@ -297,7 +297,11 @@ class runtime {
   // (how .NET started BackgroundService.ExecuteAsync before version 10). The host offers it to
   // replay the "blocks start-up" mistake faithfully.
   void spawn_inline(task<> work, std::string name);
-  // True once the runtime began destroying its coroutines: it accepts no more work.
+  // Destroys every live spawned coroutine (their destructors run, their timers disarm) and
+  // refuses work from then on. Destruction does this too; calling it first lets a test check
+  // what shutdown leaves behind. Idempotent.
+  void shutdown() noexcept { shutdown_tasks(); }
+  // True once shutdown began: spawn() throws std::logic_error from then on.
   bool shutting_down() const noexcept { return shutting_down_; }
 
   // Runs fn on the loop, after what is already ready. Thread-safe.
