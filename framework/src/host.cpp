@@ -51,26 +51,6 @@ using detail::host_phase;
 using detail::service_slot;
 using state_ptr = std::shared_ptr<host::state>;
 
-bool is_cancellation(const std::exception_ptr& error) {
-  try {
-    std::rethrow_exception(error);
-  } catch (const operation_canceled&) {
-    return true;
-  } catch (...) {
-    return false;
-  }
-}
-
-std::string describe(const std::exception_ptr& error) {
-  try {
-    std::rethrow_exception(error);
-  } catch (const std::exception& e) {
-    return e.what();
-  } catch (...) {
-    return "an exception not derived from std::exception";
-  }
-}
-
 // One run of a service: execute(), then whatever the exception policy says, until it ends.
 task<> run_service(state_ptr st, service_slot* slot) {
   const std::shared_ptr<background_service> service = slot->service;  // keeps it alive
@@ -173,7 +153,7 @@ void host::state::fail(std::string service, failure_kind kind, std::string messa
 }
 
 void host::state::faulted(service_slot& slot, const std::exception_ptr& error) {
-  const std::string what = describe(error);
+  const std::string what = describe_exception(error);
   slot.state = service_state::faulted;
   fail(slot.name, failure_kind::faulted, "execute threw: " + what, error);
   logger->error("background service '{}' failed: {}", slot.name, what);
@@ -274,7 +254,7 @@ task<> host::start(std::stop_token token) {
   check();  // a hook cancelled by the start token is the timeout's (or caller's) failure, not its own
   for (std::size_t i = 0; i < starting_errors.size(); ++i) {
     if (!starting_errors[i]) continue;
-    const std::string what = describe(starting_errors[i]);
+    const std::string what = describe_exception(starting_errors[i]);
     st->fail(st->slots[i]->name, failure_kind::start_failed, "starting hook threw: " + what, starting_errors[i]);
     st->logger->error("service '{}' failed in its starting hook: {}", st->slots[i]->name, what);
   }
@@ -309,7 +289,7 @@ task<> host::start(std::stop_token token) {
   check();
   for (std::size_t i = 0; i < started_errors.size(); ++i) {
     if (!started_errors[i]) continue;
-    const std::string what = describe(started_errors[i]);
+    const std::string what = describe_exception(started_errors[i]);
     st->fail(st->slots[i]->name, failure_kind::start_failed, "started hook threw: " + what, started_errors[i]);
     st->logger->error("service '{}' failed in its started hook: {}", st->slots[i]->name, what);
   }
@@ -352,7 +332,7 @@ task<> host::stop(std::stop_token token) {
       co_await run_hooks(st, reverse, &background_service::stopping, shutdown, st->options.stop_concurrently);
   for (std::size_t i = 0; i < stopping_errors.size(); ++i) {
     if (!stopping_errors[i]) continue;
-    const std::string what = describe(stopping_errors[i]);
+    const std::string what = describe_exception(stopping_errors[i]);
     st->fail(reverse[i]->name, failure_kind::stop_failed, "stopping hook threw: " + what, stopping_errors[i]);
     st->logger->error("service '{}' failed in its stopping hook: {}", reverse[i]->name, what);
   }
@@ -400,7 +380,7 @@ task<> host::stop(std::stop_token token) {
       co_await run_hooks(st, reverse, &background_service::stopped, shutdown, st->options.stop_concurrently);
   for (std::size_t i = 0; i < stopped_errors.size(); ++i) {
     if (!stopped_errors[i]) continue;
-    const std::string what = describe(stopped_errors[i]);
+    const std::string what = describe_exception(stopped_errors[i]);
     st->fail(reverse[i]->name, failure_kind::stop_failed, "stopped hook threw: " + what, stopped_errors[i]);
     st->logger->error("service '{}' failed in its stopped hook: {}", reverse[i]->name, what);
   }

@@ -35,26 +35,6 @@ detail::detached_task runtime::run_detached(runtime& rt, task<> work, detail::ta
 
 namespace {
 
-std::string describe_exception(const std::exception_ptr& error) {
-  try {
-    std::rethrow_exception(error);
-  } catch (const std::exception& e) {
-    return e.what();
-  } catch (...) {
-    return "an exception not derived from std::exception";
-  }
-}
-
-bool is_cancellation(const std::exception_ptr& error) {
-  try {
-    std::rethrow_exception(error);
-  } catch (const operation_canceled&) {
-    return true;
-  } catch (...) {
-    return false;
-  }
-}
-
 }  // namespace
 
 // ---- timed_wait ----------------------------------------------------------------------------

@@ -41,16 +41,6 @@ void validate(std::string_view kind, const trace_fields& fields) {
   }
 }
 
-std::string describe_error(const std::exception_ptr& error) {
-  try {
-    std::rethrow_exception(error);
-  } catch (const std::exception& e) {
-    return e.what();
-  } catch (...) {
-    return "an exception not derived from std::exception";
-  }
-}
-
 bool is_task_kind(std::string_view kind) noexcept {
   return kind == trace_kind::task_spawned || kind == trace_kind::task_finished || kind == trace_kind::task_faulted;
 }
@@ -169,7 +159,7 @@ void trace::on_task_spawned(const task_info& task) {
 void trace::on_task_finished(const task_info& task, std::exception_ptr error, bool canceled) {
   if (error && !canceled) {
     if (!wants(trace_kind::task_faulted)) return;
-    record(trace_kind::task_faulted, task.name, {{"id", std::to_string(task.id)}, {"error", describe_error(error)}});
+    record(trace_kind::task_faulted, task.name, {{"id", std::to_string(task.id)}, {"error", describe_exception(error)}});
     return;
   }
   if (!wants(trace_kind::task_finished)) return;

@@ -50,4 +50,9 @@ class livelock_error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// what() of the exception error holds, or a fixed text for one not derived from std::exception.
+std::string describe_exception(const std::exception_ptr& error);
+// Whether error holds an operation_canceled.
+bool is_cancellation(const std::exception_ptr& error);
+
 }  // namespace clockwork
