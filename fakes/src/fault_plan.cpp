@@ -1,0 +1,193 @@
+#include "clockwork/fakes/fault_plan.hpp"
+
+#include <stdexcept>
+#include <utility>
+
+#include "clockwork/fakes/injected_fault.hpp"
+#include "clockwork/time_format.hpp"
+#include "clockwork/trace.hpp"
+
+namespace clockwork::fakes {
+
+std::string_view to_string(fault_effect effect) noexcept {
+  switch (effect) {
+    case fault_effect::thrown: return "throw";
+    case fault_effect::latency: return "latency";
+  }
+  return "unknown";
+}
+
+// ---- fault_rule -----------------------------------------------------------------------------
+
+void fault_rule::misuse(std::string_view what) const {
+  throw std::invalid_argument("clockwork::fakes::fault_rule for '" + operation_ + "': " + std::string(what));
+}
+
+fault_rule& fault_rule::on_call(std::uint64_t n) { return on_calls(n, n); }
+
+fault_rule& fault_rule::from_call(std::uint64_t n) {
+  return on_calls(n, std::numeric_limits<std::uint64_t>::max());
+}
+
+fault_rule& fault_rule::on_calls(std::uint64_t first, std::uint64_t last) {
+  if (first == 0) misuse("call numbers start at 1, got call 0");
+  if (first > last) {
+    misuse("the range of calls is empty: first call " + std::to_string(first) + " is after last call " +
+           std::to_string(last));
+  }
+  first_ = first;
+  last_ = last;
+  return *this;
+}
+
+fault_rule& fault_rule::when(std::function<bool(const fault_call&)> predicate) {
+  if (!predicate) misuse("when() needs a predicate, got an empty function");
+  predicate_ = std::move(predicate);
+  return *this;
+}
+
+fault_rule& fault_rule::times(std::uint64_t limit) {
+  if (limit == 0) misuse("times(0) would never fire; remove the rule instead");
+  limit_ = limit;
+  return *this;
+}
+
+fault_rule& fault_rule::with_message(std::string message) {
+  if (effect_ != fault_effect::thrown) misuse("with_message() applies to failure rules, not to latency");
+  message_ = std::move(message);
+  return *this;
+}
+
+bool fault_rule::matches(const fault_call& call) const {
+  if (limit_ && fired_ >= *limit_) return false;
+  const bool any = operation_ == fault_plan::any_operation;
+  if (!any && operation_ != call.operation) return false;
+  const std::uint64_t number = any ? call.sequence : call.call;
+  if (number < first_ || number > last_) return false;
+  return !predicate_ || predicate_(call);
+}
+
+// ---- fault_plan -----------------------------------------------------------------------------
+
+fault_plan::fault_plan(std::string name, trace* tr) : name_(std::move(name)), trace_(tr) {
+  if (name_.empty()) throw std::invalid_argument("clockwork::fakes::fault_plan: the plan needs a name");
+}
+
+fault_rule& fault_plan::fail(std::string operation) {
+  if (operation.empty()) throw std::invalid_argument("clockwork::fakes::fault_plan::fail: empty operation name");
+  rules_.push_back(fault_rule{std::move(operation), fault_effect::thrown, std::chrono::nanoseconds{0}});
+  return rules_.back();
+}
+
+fault_rule& fault_plan::add_latency(std::string operation, std::chrono::nanoseconds latency) {
+  if (operation.empty()) {
+    throw std::invalid_argument("clockwork::fakes::fault_plan::add_latency: empty operation name");
+  }
+  if (latency <= std::chrono::nanoseconds{0}) {
+    throw std::invalid_argument("clockwork::fakes::fault_plan::add_latency: latency for '" + operation +
+                                "' must be positive, got " + format_duration(latency));
+  }
+  rules_.push_back(fault_rule{std::move(operation), fault_effect::latency, latency});
+  return rules_.back();
+}
+
+fault_plan::decision fault_plan::decide(std::string_view operation, std::string_view description, steady_time at) {
+  if (operation.empty()) throw std::invalid_argument("clockwork::fakes::fault_plan: a call needs an operation name");
+  auto counter = calls_.find(operation);
+  if (counter == calls_.end()) counter = calls_.emplace(std::string(operation), 0).first;
+  decision d;
+  d.call = fault_call{operation, ++counter->second, ++sequence_, description};
+  for (fault_rule& rule : rules_) {
+    if (rule.effect_ == fault_effect::thrown && d.fails) continue;  // the first failure rule decides
+    if (!rule.matches(d.call)) continue;
+    ++rule.fired_;
+    if (rule.effect_ == fault_effect::latency) {
+      d.latency += rule.latency_;
+      fault_record record;
+      record.operation = std::string(operation);
+      record.call = d.call.call;
+      record.sequence = d.call.sequence;
+      record.description = std::string(description);
+      record.effect = fault_effect::latency;
+      record.latency = rule.latency_;
+      record.at = at;
+      keep(std::move(record));
+    } else {
+      d.fails = true;
+      d.message = rule.message_;
+    }
+  }
+  return d;
+}
+
+void fault_plan::fail_call(const decision& d, steady_time at) {
+  injected_fault fault{std::string(d.call.operation), d.call.call, std::string(d.call.description), d.message};
+  fault_record record;
+  record.operation = fault.operation();
+  record.call = d.call.call;
+  record.sequence = d.call.sequence;
+  record.description = fault.description();
+  record.effect = fault_effect::thrown;
+  record.at = at;
+  record.message = fault.what();
+  keep(std::move(record));
+  throw fault;
+}
+
+void fault_plan::keep(fault_record record) {
+  if (trace_ != nullptr && trace_->wants(trace_kind::fault_injected)) {
+    trace_fields fields{{"operation", record.operation},
+                        {"call", std::to_string(record.call)},
+                        {"sequence", std::to_string(record.sequence)},
+                        {"effect", std::string(to_string(record.effect))}};
+    if (record.effect == fault_effect::latency) fields.push_back({"latency", format_duration(record.latency)});
+    if (!record.description.empty()) fields.push_back({"description", record.description});
+    trace_->record(trace_kind::fault_injected, name_, std::move(fields));
+  }
+  injected_.push_back(std::move(record));
+}
+
+task<> fault_plan::before(runtime& rt, std::string operation, std::string description, std::stop_token token) {
+  const decision d = decide(operation, description, rt.now());
+  if (d.latency > std::chrono::nanoseconds{0}) {
+    auto slow = rt.delay(d.latency, token);
+    co_await slow;
+  }
+  if (d.fails) fail_call(d, rt.now());
+}
+
+void fault_plan::check(std::string_view operation, std::string_view description) {
+  const decision d = decide(operation, description, steady_time{});
+  if (d.latency > std::chrono::nanoseconds{0}) {
+    throw std::logic_error("clockwork::fakes::fault_plan::check: a latency rule matched '" + std::string(operation) +
+                           "' call " + std::to_string(d.call.call) +
+                           ", but check() cannot wait; call before(rt, ...) from a coroutine instead");
+  }
+  if (d.fails) fail_call(d, steady_time{});
+}
+
+std::uint64_t fault_plan::calls(std::string_view operation) const {
+  if (operation == any_operation) return sequence_;
+  const auto it = calls_.find(operation);
+  return it == calls_.end() ? 0 : it->second;
+}
+
+std::size_t fault_plan::injected_count(fault_effect effect) const noexcept {
+  std::size_t n = 0;
+  for (const auto& r : injected_) n += r.effect == effect ? 1 : 0;
+  return n;
+}
+
+void fault_plan::reset_counts() {
+  calls_.clear();
+  sequence_ = 0;
+  injected_.clear();
+  for (auto& rule : rules_) rule.fired_ = 0;
+}
+
+void fault_plan::clear() {
+  reset_counts();
+  rules_.clear();
+}
+
+}  // namespace clockwork::fakes

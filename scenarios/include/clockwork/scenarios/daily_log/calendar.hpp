@@ -1,0 +1,32 @@
+// Calendar dates for the DailyLog scenario: the seed's DateOnly, as std::chrono::year_month_day.
+//
+//   calendar_date today = utc_date_of(rt.clock().utc_now());   // 2026-01-01
+//   calendar_date next_week = add_days(today, 7);              // 2026-01-08
+//   to_string(next_week)                                       // "2026-01-08"
+//   // production and tests alike: "now" comes from the injected clock, never the OS.
+//
+// std::chrono's civil calendar, not date/tz's: clockwork's headers include date/tz.h too,
+// which defines the same names in namespace date. Qualify; never `using namespace` both.
+//
+// Thread safety: pure functions on values.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "clockwork/clock.hpp"
+
+namespace clockwork::scenarios {
+
+using calendar_date = std::chrono::year_month_day;
+
+// The UTC calendar date of an instant (the seed's DateOnly.FromDateTime(DateTime.UtcNow)).
+calendar_date utc_date_of(utc_time t);
+// d moved by n days (either sign), across months and years.
+calendar_date add_days(calendar_date d, int n);
+// Days from a to b (negative if b is before a).
+int days_between(calendar_date a, calendar_date b);
+// ISO 8601: "2026-01-08". Throws std::invalid_argument for a date that is not valid.
+std::string to_string(calendar_date d);
+
+}  // namespace clockwork::scenarios

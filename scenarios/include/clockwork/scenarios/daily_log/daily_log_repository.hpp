@@ -1,0 +1,40 @@
+// clockwork::scenarios::daily_log_repository — where the DailyLog service checks for and adds
+// daily logs (the seed's IDailyLogRepository). Scoped: one per unit of work; add() only stages
+// the log in the scope's unit_of_work, which makes it visible on commit.
+//
+//   auto logs = scope.provider().get<daily_log_repository>();
+//   auto probe = logs->exists(user.id, day, stopping);
+//   if (!co_await probe) {
+//     auto adding = logs->add(daily_log::create(user.id, day, target), stopping);
+//     co_await adding;
+//   }
+//   // production: a database-backed implementation; tests: in_memory_daily_log_repository.
+//
+// Contract: exists() sees committed logs and those added in the same unit of work; add() of a
+// log that exists makes the commit fail. Both throw operation_canceled once token is stopped
+// while they wait. Thread safety: an instance belongs to its scope and is used from the
+// runtime's loop only.
+#pragma once
+
+#include <stop_token>
+
+#include "clockwork/scenarios/daily_log/calendar.hpp"
+#include "clockwork/scenarios/daily_log/daily_log.hpp"
+#include "clockwork/scenarios/daily_log/user_profile.hpp"
+#include "clockwork/task.hpp"
+
+namespace clockwork::scenarios {
+
+class daily_log_repository {
+ public:
+  virtual ~daily_log_repository() = default;
+  virtual task<bool> exists(user_id user, calendar_date day, std::stop_token token) = 0;
+  virtual task<> add(daily_log log, std::stop_token token) = 0;
+
+ protected:
+  daily_log_repository() = default;
+  daily_log_repository(const daily_log_repository&) = default;
+  daily_log_repository& operator=(const daily_log_repository&) = default;
+};
+
+}  // namespace clockwork::scenarios

@@ -1,0 +1,94 @@
+#include "clockwork/scenarios/daily_log/in_memory_repositories.hpp"
+
+#include <exception>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+namespace clockwork::scenarios {
+namespace {
+
+fakes::unit_of_work_options unit_options(daily_log_store& store, runtime& rt) {
+  fakes::unit_of_work_options options;
+  options.name = "daily_log unit of work " + std::to_string(store.units_begun() + 1);
+  options.faults = &store.faults();
+  // The store outlives the unit (in_memory_unit_of_work holds it in an earlier base), and the
+  // runtime outlives every scope of its host.
+  options.on_uncommitted = [store = &store, rt = &rt](const fakes::uncommitted_writes& writes) {
+    store->note_uncommitted(writes);
+    // Dropped while an exception propagates is the rollback of a failed run; otherwise the
+    // code ended a scope without committing: the mistake a detector must report. Not while the
+    // runtime is tearing down frames: its observers may already be gone.
+    if (!writes.unwinding && !rt->shutting_down()) {
+      rt->report(finding_kind::scope_violation, writes.unit,
+                 "unit of work '" + writes.unit + "' ended with " + std::to_string(writes.staged) +
+                     " staged write(s) that were never committed (unit of work not committed)");
+    }
+  };
+  return options;
+}
+
+std::shared_ptr<daily_log_store> require(std::shared_ptr<daily_log_store> store, const char* who) {
+  if (!store) throw std::invalid_argument(std::string("clockwork::scenarios::") + who + ": null daily_log_store");
+  return store;
+}
+
+}  // namespace
+
+// ---- in_memory_unit_of_work -----------------------------------------------------------------
+
+in_memory_unit_of_work::in_memory_unit_of_work(std::shared_ptr<daily_log_store> store, runtime& rt)
+    : detail::store_holder{require(std::move(store), "in_memory_unit_of_work")},
+      fakes::unit_of_work(unit_options(*held_store, rt)),
+      rt_(&rt) {
+  held_store->note_unit_begun();
+}
+
+task<> in_memory_unit_of_work::commit(std::stop_token token) {
+  auto committing = commit_async(*rt_, std::move(token));
+  co_await committing;
+  held_store->note_commit();
+}
+
+// ---- in_memory_user_profile_repository -------------------------------------------------------
+
+in_memory_user_profile_repository::in_memory_user_profile_repository(std::shared_ptr<daily_log_store> store,
+                                                                     runtime& rt)
+    : store_(require(std::move(store), "in_memory_user_profile_repository")), rt_(&rt) {}
+
+task<std::vector<user_profile>> in_memory_user_profile_repository::get_all_active(std::stop_token token) {
+  auto gate = store_->faults().before(*rt_, std::string(daily_log_store::get_all_active_operation),
+                                           "all active users", token);
+  co_await gate;
+  std::vector<user_profile> active;
+  for (const auto& [id, profile] : store_->users().rows()) {
+    if (profile.active) active.push_back(profile);
+  }
+  co_return active;
+}
+
+// ---- in_memory_daily_log_repository ------------------------------------------------------------
+
+in_memory_daily_log_repository::in_memory_daily_log_repository(std::shared_ptr<in_memory_unit_of_work> unit,
+                                                               runtime& rt)
+    : unit_(std::move(unit)), rt_(&rt) {
+  if (!unit_) throw std::invalid_argument("clockwork::scenarios::in_memory_daily_log_repository: null unit of work");
+}
+
+task<bool> in_memory_daily_log_repository::exists(user_id user, calendar_date day, std::stop_token token) {
+  const daily_log_key key{user, day};
+  auto gate = unit_->store().faults().before(*rt_, std::string(daily_log_store::exists_operation), to_string(key), token);
+  co_await gate;
+  // A connection sees its own transaction: committed logs plus those this unit staged.
+  co_return unit_->store().logs().contains(*unit_, key);
+}
+
+task<> in_memory_daily_log_repository::add(daily_log log, std::stop_token token) {
+  auto gate = unit_->store().faults().before(*rt_, std::string(daily_log_store::add_operation), to_string(log.key()),
+                                             token);
+  co_await gate;
+  const daily_log_key key = log.key();
+  unit_->store().logs().insert(*unit_, key, std::move(log));
+}
+
+}  // namespace clockwork::scenarios
