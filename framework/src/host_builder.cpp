@@ -46,6 +46,7 @@ host host_builder::build() {
   st->options = options_;
   st->tracer = trace_;
   st->logger = sinks_.empty() ? make_null_logger() : make_logger("host", rt_->clock(), sinks_);
+  if (!sinks_.empty()) st->logger->set_level(log_level_);  // service loggers inherit it
   st->stop_done = std::make_unique<async_event>(*rt_, "host stopped");
   if (!sinks_.empty()) rt_->set_logger(logger_for(st->logger, "runtime"));
 

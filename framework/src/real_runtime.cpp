@@ -189,7 +189,9 @@ struct real_runtime::state {
   std::atomic<bool> running{false};
   std::atomic<std::thread::id> loop_thread{std::this_thread::get_id()};
   std::atomic<bool> stop_requested{false};
-  // True while a wake-up is written to wake_fd and not yet read: later wakers skip the syscall.
+  // True while a wake-up is written to wake_fd and not yet taken in by the loop: later wakers
+  // skip the syscall. seq_cst throughout, so that a stop request whose waker skipped the write
+  // is still seen by the loop's next check (request, skip, clear and check are totally ordered).
   std::atomic<bool> wake_pending{false};
   // Cancellations in the inbox: lets forget_wait skip the lock in the common case.
   std::atomic<std::size_t> queued_cancels{0};
@@ -281,7 +283,7 @@ bool real_runtime::on_loop_thread() const noexcept {
 
 void real_runtime::wake() noexcept {
   state& s = *state_;
-  if (s.wake_pending.exchange(true, std::memory_order_acq_rel)) return;
+  if (s.wake_pending.exchange(true, std::memory_order_seq_cst)) return;
   const std::uint64_t one = 1;
   // Cannot fail short of the counter overflowing, which takes 2^64 - 1 unread wake-ups.
   [[maybe_unused]] const auto written = ::write(s.wake_fd.get(), &one, sizeof one);
@@ -302,7 +304,7 @@ void real_runtime::post(std::function<void()> fn) {
 }
 
 void real_runtime::request_stop() noexcept {
-  state_->stop_requested.store(true, std::memory_order_release);
+  state_->stop_requested.store(true, std::memory_order_seq_cst);
   wake();
 }
 
@@ -463,10 +465,9 @@ void real_runtime::read_signals(bool request) {
 
 void real_runtime::run() { drive(nullptr); }
 
-bool real_runtime::finished(const bool* done) noexcept {
+bool real_runtime::finished(const bool* done) const noexcept {
   if (done != nullptr) return *done;
-  std::atomic<bool>& flag = state_->stop_requested;
-  return flag.load(std::memory_order_relaxed) && flag.exchange(false, std::memory_order_acq_rel);
+  return state_->stop_requested.load(std::memory_order_seq_cst);
 }
 
 void real_runtime::drive(const bool* done) {
@@ -486,16 +487,7 @@ void real_runtime::drive(const bool* done) {
   ::prctl(PR_SET_TIMERSLACK, 1UL);
   s.loop_thread.store(std::this_thread::get_id(), std::memory_order_release);
 
-  for (;;) {
-    if (finished(done)) return;
-    fire_due_timers(done);
-    if (finished(done)) return;
-    // One batch: what is ready now. What it readies runs in the next batch, after the loop
-    // had a chance to fire timers and, now and then, to read its inbox.
-    for (std::size_t n = ready_count(); n > 0 && has_ready(); --n) {
-      run_one_ready();
-      if (finished(done)) return;
-    }
+  while (!finished(done) && !fire_due_timers(done) && !run_ready_batch(done)) {
     if (!has_ready()) {
       s.busy_batches = 0;
       poll(true);
@@ -504,19 +496,32 @@ void real_runtime::drive(const bool* done) {
       poll(false);
     }
   }
+  // run() consumed the stop request; requests made meanwhile meant the same thing.
+  if (done == nullptr) s.stop_requested.store(false, std::memory_order_release);
 }
 
-void real_runtime::fire_due_timers(const bool* done) {
+bool real_runtime::fire_due_timers(const bool* done) {
   auto next = next_deadline();
-  if (!next) return;
+  if (!next) return false;
   // One reading of the clock: timers that come due while these fire wait for the next round,
   // so a long run of timers cannot keep the loop from its inbox.
   const steady_time current = now();
   while (next && *next <= current) {
     fire_next_timer();
-    if (finished(done)) return;
+    if (finished(done)) return true;
     next = next_deadline();
   }
+  return false;
+}
+
+bool real_runtime::run_ready_batch(const bool* done) {
+  // One batch: what is ready now. What it readies runs in the next batch, after the loop had a
+  // chance to fire timers and, now and then, to read its inbox.
+  for (std::size_t n = ready_count(); n > 0 && has_ready(); --n) {
+    run_one_ready();
+    if (finished(done)) return true;
+  }
+  return false;
 }
 
 void real_runtime::poll(bool may_block) {
@@ -552,10 +557,13 @@ void real_runtime::poll(bool may_block) {
   for (int i = 0; i < n; ++i) {
     switch (events[i].data.u32) {
       case wake_tag: {
-        // Clear the flag before reading: a waker that comes after the read writes again.
-        s.wake_pending.store(false, std::memory_order_release);
+        // Read, then clear the flag, then drain. A waker that found the flag set before it was
+        // cleared pushed its message before that, so the drain sees it; a waker after it writes
+        // again. (Clearing before the read would let the read swallow a write whose waker then
+        // left the flag set, and every later waker would skip its write: a lost wake-up.)
         std::uint64_t count = 0;
         [[maybe_unused]] const auto got = ::read(s.wake_fd.get(), &count, sizeof count);
+        s.wake_pending.store(false, std::memory_order_seq_cst);
         drain_inbox();
         break;
       }

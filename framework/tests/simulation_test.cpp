@@ -45,6 +45,23 @@ TEST_F(simulation_test, FixtureMakesTheCommonCaseOneLine) {
   EXPECT_TRUE(sim.result().ok());
 }
 
+class debug_logger : public clockwork::background_service {
+ public:
+  task<> execute(std::stop_token stopping) override {
+    log()->debug("detail");
+    co_await rt().delay(1h, stopping);
+  }
+};
+
+TEST(Simulation, DebugRecordsReachTheCaptureAtTheDefaultLevel) {
+  simulation sim;
+  sim.builder().add_hosted_service<debug_logger>("detailed");
+  sim.start();
+  sim.run_until_idle();
+  EXPECT_TRUE(sim.logs().contains(spdlog::level::debug, "detail"));
+  sim.stop();
+}
+
 TEST(Simulation, RequestStopAtStopsTheHostAtExactlyThatInstant) {
   simulation sim;
   sim.builder().add_hosted_service<heartbeat>("heartbeat");

@@ -50,6 +50,12 @@ class host_builder {
   // Every record of the host and its services goes to these sinks, stamped with the runtime's
   // clock. None: logging is off.
   host_builder& add_log_sink(spdlog::sink_ptr sink);
+  // The least severe level the host's loggers pass to their sinks (default info, as .NET's
+  // default "Information").
+  host_builder& set_log_level(spdlog::level::level_enum level) noexcept {
+    log_level_ = level;
+    return *this;
+  }
   // Service lifecycle records go to this trace (the simulation harness sets it).
   host_builder& use_trace(trace& t) noexcept {
     trace_ = &t;
@@ -93,6 +99,7 @@ class host_builder {
   std::vector<spdlog::sink_ptr> sinks_;
   std::vector<registration> hosted_;
   trace* trace_ = nullptr;
+  spdlog::level::level_enum log_level_ = spdlog::level::info;
   bool built_ = false;
 };
 

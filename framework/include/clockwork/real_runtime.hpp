@@ -143,8 +143,10 @@ class real_runtime final : public runtime {
 
   // Runs the loop until *done (block_on) or, when done is null, until a stop request (run).
   void drive(const bool* done);
-  bool finished(const bool* done) noexcept;
-  void fire_due_timers(const bool* done);
+  // True once *done, or a stop was requested (run). The step functions return it too.
+  bool finished(const bool* done) const noexcept;
+  bool fire_due_timers(const bool* done);
+  bool run_ready_batch(const bool* done);
   void poll(bool may_block);
   void drain_inbox();
   // Reads every signal that arrived; request: ask the stop source (false while destroying).

@@ -34,6 +34,7 @@ simulation::simulation(const simulation_options& options)
   builder_->configure(options.host);
   builder_->use_trace(*trace_);
   builder_->add_log_sink(logs_);
+  builder_->set_log_level(options.log_level);
   if (options.trace_logs) {
     auto sink = make_trace_sink(*trace_);
     sink->set_level(options.log_level);
