@@ -12,6 +12,7 @@
 //   std::stop_callback on_stop{lifetime->stopping(), [&] { flush_metrics(); }};
 //   ...
 //   lifetime->stop_application();  // idempotent
+//   // production main: rt.stop_on_signals(app.lifetime().stop_source());  // SIGINT/SIGTERM
 //
 // Thread safety: every member may be called from any thread.
 #pragma once
@@ -29,6 +30,9 @@ class application_lifetime {
   // Asks the host to shut down. Idempotent.
   void stop_application() noexcept { stopping_.request_stop(); }
   bool stop_requested() const noexcept { return stopping_.stop_requested(); }
+  // A source whose request_stop() is stop_application(): hand it to whatever should be able to
+  // stop the application, e.g. real_runtime::stop_on_signals.
+  std::stop_source stop_source() const noexcept { return stopping_; }
 
   // Called by the host.
   void notify_started() noexcept { started_.request_stop(); }

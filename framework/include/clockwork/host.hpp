@@ -18,7 +18,7 @@
 //   clockwork::host_builder builder{rt};
 //   builder.add_hosted_service<daily_log_service>("daily_log");
 //   clockwork::host app = builder.build();
-//   rt.stop_on_signals(app.lifetime_source());   // SIGINT/SIGTERM → graceful stop
+//   rt.stop_on_signals(app.lifetime().stop_source());  // SIGINT/SIGTERM → graceful stop
 //   return rt.block_on(app.run()).exit_code;
 //
 //   // test (virtual time):
