@@ -380,7 +380,7 @@ class runtime {
 
  private:
   static detail::detached_task run_detached(runtime& rt, task<> work, detail::task_record* record);
-  void task_finished(detail::task_record* record, std::exception_ptr error) noexcept;
+  void task_finished(detail::task_record* record, std::exception_ptr error, bool canceled) noexcept;
 
   struct ready_item {
     std::coroutine_handle<> handle;  // null: run the front of posted_
