@@ -56,8 +56,12 @@ task<> run_service(state_ptr st, service_slot* slot) {
   const std::shared_ptr<background_service> service = slot->service;  // keeps it alive
   for (;;) {
     std::exception_ptr error;
+    bool canceled = false;
     try {
       co_await service->execute(slot->stopping.get_token());
+    } catch (const operation_canceled&) {
+      error = std::current_exception();
+      canceled = true;
     } catch (...) {
       error = std::current_exception();
     }
@@ -66,7 +70,7 @@ task<> run_service(state_ptr st, service_slot* slot) {
       if (!stop_requested) st->ended_early(*slot);
       break;
     }
-    if (stop_requested && is_cancellation(error)) break;  // the graceful end of a stop
+    if (stop_requested && canceled) break;  // the graceful end of a stop
     st->faulted(*slot, error);
     if (st->options.on_service_exception != service_exception_behavior::restart || stop_requested) break;
     const auto& policy = st->options.restart;
