@@ -187,7 +187,9 @@ struct real_runtime::state {
 
   // --- shared between threads ---
   std::atomic<bool> running{false};
-  std::atomic<std::thread::id> loop_thread{std::this_thread::get_id()};
+  // The thread inside run()/block_on(); no thread while none is. Other threads, and every
+  // thread between runs, go through the inbox: only the loop touches the base's queues.
+  std::atomic<std::thread::id> loop_thread{};
   std::atomic<bool> stop_requested{false};
   // True while a wake-up is written to wake_fd and not yet taken in by the loop: later wakers
   // skip the syscall. seq_cst throughout, so that a stop request whose waker skipped the write
@@ -481,12 +483,15 @@ void real_runtime::drive(const bool* done) {
     int previous_slack;
     ~loop_guard() {
       if (previous_slack > 0) ::prctl(PR_SET_TIMERSLACK, static_cast<unsigned long>(previous_slack));
+      s.loop_thread.store(std::thread::id{}, std::memory_order_release);
       s.running.store(false, std::memory_order_release);
     }
   } guard{s, ::prctl(PR_GET_TIMERSLACK)};
   ::prctl(PR_SET_TIMERSLACK, 1UL);
   s.loop_thread.store(std::this_thread::get_id(), std::memory_order_release);
 
+  // Take in what other threads sent while no loop ran, before running anything.
+  poll(false);
   while (!finished(done) && !fire_due_timers(done) && !run_ready_batch(done)) {
     if (!has_ready()) {
       s.busy_batches = 0;

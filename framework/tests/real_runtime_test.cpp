@@ -224,8 +224,9 @@ TEST(RealRuntime, CancellationQueuedWhileTheLoopIsIdleIsDeliveredByTheNextRun) {
   std::thread([&stop] { stop.request_stop(); }).join();  // queued: no loop is running
   EXPECT_FALSE(canceled);
   EXPECT_EQ(rt.pending_timers(), 1u);  // only the loop touches the timer heap
-  while (rt.live_tasks() > 0) rt.block_on(yield_once(rt));
+  rt.block_on(yield_once(rt));  // the next run takes the inbox in first
   EXPECT_TRUE(canceled);
+  EXPECT_EQ(rt.live_tasks(), 0u);
   EXPECT_EQ(rt.pending_timers(), 0u);
 }
 
@@ -561,15 +562,24 @@ task<> sleep_forever(real_runtime& rt, std::stop_token token, int* destroyed) {
   co_await wait;
 }
 
-task<> offload_and_hold(real_runtime& rt, std::latch* release, int* destroyed) {
+// The job asks the loop to stop only once both offloads were submitted (go), then holds the
+// only worker until released, so that at destruction one job may still be running and the
+// other still queued.
+task<> offload_and_hold(real_runtime& rt, std::latch* go, std::latch* release, int* destroyed) {
   count_on_destroy guard{destroyed};
   real_runtime* self = &rt;
-  auto job = rt.offload([self, release] {
-    self->request_stop();  // the loop may stop: this job is running now
+  auto job = rt.offload([self, go, release] {
+    go->wait();
+    self->request_stop();
     release->wait();
     return 1;
   });
   co_await job;
+}
+
+task<> count_down(std::latch* latch) {
+  latch->count_down();
+  co_return;
 }
 
 task<> offload_queued(real_runtime& rt, int* destroyed) {
@@ -609,13 +619,15 @@ TEST(RealRuntime, DestroyingDropsACancellationQueuedByAnotherThread) {
 
 TEST(RealRuntime, DestroyingWaitsForOffloadedWorkStillRunning) {
   int destroyed = 0;
+  std::latch go(1);
   std::latch release(1);
   {
     real_runtime_options options;
     options.offload_threads = 1;  // the second job stays queued behind the first
     real_runtime rt(options);
-    rt.spawn(offload_and_hold(rt, &release, &destroyed), "holder");
+    rt.spawn(offload_and_hold(rt, &go, &release, &destroyed), "holder");
     rt.spawn(offload_queued(rt, &destroyed), "queued");
+    rt.spawn(count_down(&go), "go");  // runs after both suspended on their offloads
     rt.run();  // returns once the first job is running on the worker
     EXPECT_EQ(rt.live_tasks(), 2u);
     release.count_down();  // from here the worker may finish, or still be running, at destruction

@@ -36,14 +36,15 @@
 // With s = 1 and no start_utc the clock is clockwork::real_clock itself.
 //
 // Contract:
-//   - Loop thread: the thread inside run() or block_on() (when none is, the thread that last
-//     drove the runtime, initially the one that constructed it). Everything not listed as
-//     thread-safe below belongs to it, as in the runtime contract.
+//   - Loop thread: the thread inside run() or block_on(). Everything not listed as thread-safe
+//     below belongs to it while it runs, and to the thread that drives the runtime between
+//     runs, as in the runtime contract.
 //   - Thread-safe: post(), request_stop(), and stop requests on the tokens of its waits (a wait
 //     cancelled from another thread is resumed on the loop, with operation_canceled).
 //   - Order on the loop: timers fire in (deadline, arm order), like virtual_runtime; ready
 //     coroutines run FIFO; functions posted from one thread run in the order they were posted.
-//     A function posted from the loop thread itself runs after what is already ready. A wait
+//     A function posted from the loop thread itself runs after what is already ready. Posts
+//     and cancellations made while no loop runs wait in the inbox for the next run(). A wait
 //     cancelled from another thread resumes once the loop has read the inbox; if its timer
 //     fired first, it completes normally (the first of fire and cancel wins).
 //   - offload(fn) runs fn on a small worker pool (started on first use) and resumes the awaiter
@@ -84,7 +85,9 @@ struct real_runtime_options : runtime_options {
   std::string local_zone;
   // Worker threads for offload(); started on first use.
   std::size_t offload_threads = 2;
-  // Where findings and loop events are logged; null keeps the base's silent logger.
+  // Where findings and loop events (signals) are logged; null keeps the base's silent logger.
+  // For records stamped with the runtime's (possibly scaled) time, build the logger on
+  // rt.clock() after construction instead: rt.set_logger(make_logger("app", rt.clock(), sinks)).
   std::shared_ptr<spdlog::logger> logger;
 };
 
@@ -94,8 +97,8 @@ class real_runtime final : public runtime {
   ~real_runtime() override;
 
   const clockwork::clock& clock() const noexcept override;
-  // Thread-safe. From the loop thread fn is queued behind what is already ready; from any other
-  // thread it goes through the inbox and wakes the loop.
+  // Thread-safe. From the loop thread fn is queued behind what is already ready; otherwise it
+  // goes through the inbox and wakes the loop.
   void post(std::function<void()> fn) override;
   // Really blocks the loop thread for d / time_scale of real time (nothing else runs), and
   // counts d as modeled work of the running slice.
