@@ -134,15 +134,6 @@ class real_runtime final : public runtime {
  private:
   struct state;
 
-  template <class T>
-  struct completion {
-    using stored = std::conditional_t<std::is_void_v<T>, char, T>;
-    std::optional<stored> value;
-    std::exception_ptr error;
-    bool done = false;
-  };
-  template <class T>
-  static task<> complete_into(task<T> t, completion<T>* out);
 
   // Runs the loop until *done (block_on) or, when done is null, until a stop request (run).
   void drive(const bool* done);
@@ -163,33 +154,8 @@ class real_runtime final : public runtime {
 };
 
 template <class T>
-task<> real_runtime::complete_into(task<T> t, completion<T>* out) {
-  try {
-    if constexpr (std::is_void_v<T>) {
-      co_await std::move(t);
-    } else {
-      T value = co_await std::move(t);
-      out->value.emplace(std::move(value));
-    }
-  } catch (...) {
-    out->error = std::current_exception();
-  }
-  out->done = true;
-}
-
-template <class T>
 T real_runtime::block_on(task<T> t) {
-  if (!t.valid()) throw std::invalid_argument("clockwork::real_runtime::block_on: the task is empty");
-  completion<T> result;
-  const std::uint64_t id = spawn_named(complete_into(std::move(t), &result), "block_on");
-  try {
-    drive(&result.done);
-  } catch (...) {
-    destroy_task(id);  // it points at result, which is about to go away
-    throw;
-  }
-  if (result.error) std::rethrow_exception(result.error);
-  if constexpr (!std::is_void_v<T>) return std::move(*result.value);
+  return run_to_completion(std::move(t), "real_runtime", [this](const bool& done) { drive(&done); });
 }
 
 }  // namespace clockwork

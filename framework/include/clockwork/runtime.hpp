@@ -50,6 +50,7 @@
 #include <optional>
 #include <random>
 #include <stop_token>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -375,6 +376,13 @@ class runtime {
 
   // Spawns without the name checks; returns the id. Used by block_on.
   std::uint64_t spawn_named(task<> work, std::string name);
+
+  // The half of block_on both runtimes share: spawns t so that its outcome lands in a local,
+  // calls drive(done) — the derived runtime's loop, until done is true — and returns t's value
+  // or rethrows its exception. If drive throws (a deadlock, say), t is destroyed first, since
+  // it points at that local.
+  template <class T, class Drive>
+  T run_to_completion(task<T> t, const char* who, Drive&& drive);
   // Destroys one live spawned coroutine (block_on cleans up after a deadlock with it).
   void destroy_task(std::uint64_t id) noexcept;
 
@@ -415,6 +423,46 @@ class runtime {
 template <class F>
 offload_awaitable<F>::~offload_awaitable() {
   if (continuation) rt_->forget_offload(*this);
+}
+
+namespace detail {
+template <class T>
+struct completion {
+  using stored = std::conditional_t<std::is_void_v<T>, char, T>;
+  std::optional<stored> value;
+  std::exception_ptr error;
+  bool done = false;
+};
+
+template <class T>
+task<> complete_into(task<T> t, completion<T>* out) {
+  try {
+    if constexpr (std::is_void_v<T>) {
+      co_await std::move(t);
+    } else {
+      T value = co_await std::move(t);
+      out->value.emplace(std::move(value));
+    }
+  } catch (...) {
+    out->error = std::current_exception();
+  }
+  out->done = true;
+}
+}  // namespace detail
+
+template <class T, class Drive>
+T runtime::run_to_completion(task<T> t, const char* who, Drive&& drive) {
+  if (!t.valid()) throw std::invalid_argument(std::string("clockwork::") + who + "::block_on: the task is empty");
+  detail::completion<T> result;
+  const std::uint64_t id = spawn_named(detail::complete_into(std::move(t), &result), "block_on");
+  try {
+    drive(result.done);
+  } catch (...) {
+    destroy_task(id);
+    throw;
+  }
+  if (result.error) std::rethrow_exception(result.error);
+  if constexpr (!std::is_void_v<T>) return std::move(*result.value);
 }
 
 template <class F>

@@ -109,15 +109,6 @@ class virtual_runtime final : public runtime {
   std::uint64_t total_steps() const noexcept { return steps(); }
 
  private:
-  template <class T>
-  struct completion {
-    using stored = std::conditional_t<std::is_void_v<T>, char, T>;
-    std::optional<stored> value;
-    std::exception_ptr error;
-    bool done = false;
-  };
-  template <class T>
-  static task<> complete_into(task<T> t, completion<T>* out);
 
   void run_ready_item();
   std::size_t drain();
@@ -133,33 +124,10 @@ class virtual_runtime final : public runtime {
 };
 
 template <class T>
-task<> virtual_runtime::complete_into(task<T> t, completion<T>* out) {
-  try {
-    if constexpr (std::is_void_v<T>) {
-      co_await std::move(t);
-    } else {
-      T value = co_await std::move(t);
-      out->value.emplace(std::move(value));
-    }
-  } catch (...) {
-    out->error = std::current_exception();
-  }
-  out->done = true;
-}
-
-template <class T>
 T virtual_runtime::block_on(task<T> t) {
-  if (!t.valid()) throw std::invalid_argument("clockwork::virtual_runtime::block_on: the task is empty");
-  completion<T> result;
-  const std::uint64_t id = spawn_named(complete_into(std::move(t), &result), "block_on");
-  try {
-    run_until([&result] { return result.done; });
-  } catch (...) {
-    destroy_task(id);  // it points at result, which is about to go away
-    throw;
-  }
-  if (result.error) std::rethrow_exception(result.error);
-  if constexpr (!std::is_void_v<T>) return std::move(*result.value);
+  return run_to_completion(std::move(t), "virtual_runtime", [this](const bool& done) {
+    run_until([&done] { return done; });
+  });
 }
 
 }  // namespace clockwork
