@@ -9,8 +9,9 @@
 # clockwork-bench-* targets with the `bench` preset; each program with JSON output and
 # repetitions (the report quotes medians and min–max); the @sinonjs/fake-timers peer under
 # Node.js when it is installed (pinned in bench/package-lock.json, installed into
-# bench/node_modules); then tools/bench_report.py. Run it on an otherwise idle machine: the real-time figures measure
-# the scheduler too, and the report prints the load average seen at the start and the end.
+# bench/node_modules); then tools/bench_report.py. Run it on an otherwise idle machine: the
+# real-time figures measure the scheduler too, and the report prints the load average seen at
+# the start and the end.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,7 +21,7 @@ quick=0
 for arg in "$@"; do
   case "$arg" in
     --quick) quick=1 ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "tools/bench.sh: unknown argument '$arg' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -46,7 +47,7 @@ if [ "$quick" -eq 1 ]; then
   reps_virtual=2 reps_lateness=2 reps_drift=2 reps_overhead=2 reps_memory=2 reps_peer=1
 else
   smoke=()
-  reps_virtual=5 reps_lateness=5 reps_drift=3 reps_overhead=5 reps_memory=3 reps_peer=3
+  reps_virtual=5 reps_lateness=10 reps_drift=3 reps_overhead=5 reps_memory=3 reps_peer=3
 fi
 
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
@@ -54,10 +55,15 @@ started_at="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 load_start="$(loadavg)"
 echo "clockwork bench: load average at start: $load_start"
 
+# The load average as each program starts goes into the report next to its figures.
+loads=()
+note_load() { loads+=("\"$1\": \"$(loadavg)\""); }
+
 # run_bench <program> <repetitions> [extra args...]
 run_bench() {
   local name="$1" reps="$2"
   shift 2
+  note_load "$name"
   echo "clockwork bench: running clockwork-bench-$name ($reps repetitions)"
   "$build/bench/clockwork-bench-$name" "${smoke[@]}" \
     --benchmark_repetitions="$reps" --benchmark_report_aggregates_only=true \
@@ -65,6 +71,19 @@ run_bench() {
 }
 
 run_bench virtual-throughput "$reps_virtual"
+
+# The peer: @sinonjs/fake-timers on the same virtual-time workload, under Node.js, right after
+# the C++ contenders so that it runs under the same conditions.
+if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+  echo "clockwork bench: installing the pinned @sinonjs/fake-timers into bench/node_modules"
+  npm ci --prefix "$root/bench" --no-audit --no-fund --loglevel=error
+  note_load fake-timers
+  echo "clockwork bench: running the fake-timers peer ($reps_peer repetitions)"
+  node "$root/bench/fake_timers_peer.js" "${smoke[@]}" --repetitions "$reps_peer" --out "$results/fake-timers.json"
+else
+  echo "clockwork bench: Node.js/npm not found: skipping the @sinonjs/fake-timers peer (the report says so)" >&2
+fi
+
 # Real-time programs interleave the repetitions of their contenders in random order, so that
 # a burst of outside load lands on all of them rather than on whichever ran at that moment.
 run_bench real-lateness "$reps_lateness" --benchmark_enable_random_interleaving=true
@@ -72,25 +91,17 @@ run_bench drift "$reps_drift" --benchmark_enable_random_interleaving=true
 run_bench overhead "$reps_overhead" --benchmark_enable_random_interleaving=true
 run_bench memory "$reps_memory"
 
-# TODO(host): issue item 2, DailyLog with 1,000 users over a simulated year (events/s and the
-# ratio to its floor). It needs clockwork::host and the DailyLog example service, which do not
-# exist yet; add its program here and its section in tools/bench_report.py when they land.
-
-# The peer: @sinonjs/fake-timers on the same virtual-time workload, under Node.js.
-if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
-  echo "clockwork bench: installing the pinned @sinonjs/fake-timers into bench/node_modules"
-  npm ci --prefix "$root/bench" --no-audit --no-fund --loglevel=error
-  echo "clockwork bench: running the fake-timers peer ($reps_peer repetitions)"
-  node "$root/bench/fake_timers_peer.js" "${smoke[@]}" --repetitions "$reps_peer" --out "$results/fake-timers.json"
-else
-  echo "clockwork bench: Node.js/npm not found: skipping the @sinonjs/fake-timers peer (the report says so)" >&2
-fi
+# TODO(host): issue item 2, DailyLog with 1,000 users over a simulated year, as a ratio to a
+# baseline in the same run. It needs clockwork::host and the DailyLog example service, which are
+# still being written; add its program here and its section in tools/bench_report.py once they
+# are complete.
 
 load_end="$(loadavg)"
 finished_at="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 cat >"$results/run.json" <<EOF
 {"started_at": "$started_at", "finished_at": "$finished_at", "load_start": "$load_start", "load_end": "$load_end",
  "quick": $([ "$quick" -eq 1 ] && echo true || echo false),
+ "loads": {$(IFS=,; echo "${loads[*]}")},
  "repetitions": {"virtual-throughput": $reps_virtual, "real-lateness": $reps_lateness, "drift": $reps_drift,
                  "overhead": $reps_overhead, "memory": $reps_memory, "fake-timers": $reps_peer}}
 EOF

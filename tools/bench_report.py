@@ -193,13 +193,14 @@ class Svg:
             f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" fill="{fill}"{r}{w}>{esc(s)}</text>'
         )
 
-    def polyline(self, points, stroke, width=1.6, opacity=1.0):
+    def polyline(self, points, stroke, width=1.6, opacity=1.0, dash=None):
         if len(points) < 2:
             return
         pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+        d = f' stroke-dasharray="{dash}"' if dash else ""
         self.items.append(
             f'<polyline points="{pts}" fill="none" stroke="{stroke}" stroke-width="{width}" '
-            f'stroke-opacity="{opacity}" stroke-linejoin="round"/>'
+            f'stroke-opacity="{opacity}" stroke-linejoin="round"{d}/>'
         )
 
     def rect(self, x, y, w, h, fill="#fff", stroke="none"):
@@ -263,10 +264,14 @@ def ns_label(v):
     return f"{sig(v / scale, 1) if v / scale < 10 else int(round(v / scale))} {suffix}"
 
 
+# Baselines that coincide with a clockwork line are dashed so that both stay visible.
+DASHED = {"asio_relative": "7 5", "asio_absolute": "7 5"}
+
+
 def legend(svg, x, y, names):
     for i, name in enumerate(names):
         yy = y + i * 20
-        svg.line(x, yy, x + 22, yy, PALETTE.get(name, "#444"), width=3)
+        svg.line(x, yy, x + 22, yy, PALETTE.get(name, "#444"), width=3, dash=DASHED.get(name))
         svg.text(x + 28, yy + 4, LABELS.get(name, name), size=11)
 
 
@@ -330,7 +335,7 @@ def chart_drift(series, order, path, ticks, work_us, period_ns):
     for name in names:
         pts = [(plot.x(k), plot.y(max(abs(v), floor_ns))) for k, v in series[name]]
         step = max(1, len(pts) // 600)
-        svg.polyline(pts[::step] + [pts[-1]], PALETTE.get(name, "#444"))
+        svg.polyline(pts[::step] + [pts[-1]], PALETTE.get(name, "#444"), dash=DASHED.get(name))
     legend(svg, 640, 60, names)
     with open(path, "w", encoding="utf-8") as f:
         f.write(svg.render())
@@ -429,12 +434,31 @@ class Report:
         self.res, self.peer, self.run, self.facts, self.svg_rel = res, peer, run, facts, svg_rel
         self.lines = []
         self.targets = []  # (target, measured, ok, note)
+        self.defects = []
 
     def add(self, *lines):
         self.lines.extend(lines)
 
     def target(self, text, measured, ok, note=""):
         self.targets.append((text, measured, ok, note))
+
+    def spurious_cancellations(self, prefix, names):
+        """Flags contenders whose waits ended in operation_canceled without any stop request."""
+        for n in names:
+            total = self.res.value(f"{prefix}/{n}", "canceled_without_stop", "max")
+            if total:
+                reps = self.res.value(f"{prefix}/{n}", "canceled_without_stop", "median")
+                line = (f"**{LABELS.get(n, n)}** (`{prefix}`): up to {int(total)} waits per repetition (median "
+                        f"{int(reps or 0)}) ended in `operation_canceled` although no stop was ever requested; the loop "
+                        "waited again, so its figures cover the same number of ticks.")
+                self.add("> " + line, "")
+                self.defects.append(line)
+
+    def load_line(self, *programs):
+        loads = self.run.get("loads", {})
+        parts = [f"`{p}` {loads[p]}" for p in programs if p in loads]
+        if parts:
+            self.add("Load average (1/5/15 min) when each program started: " + "; ".join(parts) + ".", "")
 
     # -- 1. virtual time ----------------------------------------------------------------------
     def virtual(self):
@@ -484,6 +508,7 @@ class Report:
                        else f"ran {peer['iterations'][0]} of {peer['wanted_iterations']} slices within its time budget ({peer['events'][0]:,} events)")
                 )
         self.add(table(header, rows), "")
+        self.load_line("virtual-throughput", "fake-timers")
         self.add("Consistency checks (same workload everywhere):", "")
         self.add(*[f"- {c}" for c in checks])
         if not self.peer:
@@ -519,11 +544,11 @@ class Report:
         self.add(
             "## 2. DailyLog, 1,000 users over a simulated year",
             "",
-            "**Not measured yet.** It needs `clockwork::host` and the DailyLog example service, which do not "
-            "exist yet (see the TODO in `tools/bench.sh`).",
+            "**Not measured yet** (TODO in `tools/bench.sh`): it needs `clockwork::host` and the DailyLog "
+            "example service, which are still being written.",
             "",
         )
-        self.target("DailyLog, 1,000 users over a simulated year", "needs the host (TODO)", None)
+        self.target("DailyLog, 1,000 users over a simulated year", "needs the host and DailyLog (TODO)", None)
 
     # -- 3. lateness --------------------------------------------------------------------------
     def lateness(self, samples_dir, svg_dir):
@@ -552,6 +577,8 @@ class Report:
                          fmt_spread(r.spread(f"lateness/{n}", "p90_ns"), TIME_UNITS), fmt_spread(p99, TIME_UNITS),
                          fmt_spread(r.spread(f"lateness/{n}", "max_ns"), TIME_UNITS), fmt_ratio(ratio(med(p99), med(base)))])
         self.add(table(["contender", "p50", "p90", "p99", "max", "p99 ÷ floor p99"], rows), "")
+        self.spurious_cancellations("lateness", names)
+        self.load_line("real-lateness")
         samples = read_lateness(samples_dir, names)
         if chart_lateness(samples, names, os.path.join(svg_dir, "bench-lateness.svg"), 1e6):
             self.add(f"![Lateness distribution per contender]({self.svg_rel}/bench-lateness.svg)", "")
@@ -590,8 +617,14 @@ class Report:
                          fmt_spread(r.spread(f"drift/{n}", "drift_5k_ns"), TIME_UNITS),
                          fmt_spread(r.spread(f"drift/{n}", "drift_10k_ns"), TIME_UNITS), fmt_spread(growth, TIME_UNITS),
                          fmt(med(r.spread(f"drift/{n}", "slope_ns_per_tick")), TIME_UNITS) + "/tick",
-                         "—" if co is None else f"{int(co)}", "yes" if grows else "no"])
+                         "—" if co is None or n in ("clockwork_delay", "asio_relative") else f"{int(co)}",
+                         "yes" if grows else "no"])
         self.add(table(["contender", "drift @ 1k", "@ 5k", "@ 10k", "growth", "slope", "ticks coalesced", "grows?"], rows), "")
+        self.add("*Ticks coalesced*: grid points a periodic timer folded into the next tick because the thread woke more "
+                 "than a period late (.NET's semantics; the multi-millisecond stalls in the max column of section 3). "
+                 "asio's absolute loop fires each missed deadline at once instead, in a burst.", "")
+        self.spurious_cancellations("drift", names)
+        self.load_line("drift")
         series = read_drift(samples_dir, names)
         if chart_drift(series, names, os.path.join(svg_dir, "bench-drift.svg"), ticks or 10000, 200, 1e6):
             self.add(f"![Drift over ticks per contender]({self.svg_rel}/bench-drift.svg)", "")
@@ -606,6 +639,7 @@ class Report:
     def overhead(self):
         r = self.res
         self.add("## 5. Overhead", "", "Sources: `bench/overhead_bench.cpp`, `bench/memory_bench.cpp`.", "")
+        self.load_line("overhead", "memory")
 
         zero = [("clockwork_real", "clockwork real_runtime `co_await rt.delay(0ns)`"),
                 ("asio_timer", "asio steady_timer, zero expiry, `async_wait`"),
@@ -637,6 +671,7 @@ class Report:
                  "Process CPU time (user + system, every thread) per 1 ms tick over 2,000 ticks: the cost of one "
                  "kernel wake-up plus the contender's own bookkeeping.", "")
         self.add(table(["contender", "CPU per tick", "÷ clock_nanosleep"], rows), "")
+        self.spurious_cancellations("cpu_per_tick", ["nanosleep_slack1", "timerfd", "asio", "clockwork_delay", "clockwork_periodic"])
 
         rows = []
         for key, label in (("floor", "floor: bare coroutine + priority_queue entry"), ("clockwork_real", "clockwork real_runtime"),
@@ -730,6 +765,13 @@ class Report:
         head.append("")
         if notes:
             head += ["### About the targets missed", ""] + notes + [""]
+        if self.defects:
+            head += ["### Defects the benchmarks ran into", ""]
+            head += [f"- {d}" for d in self.defects]
+            head += ["- Cause, as far as the benchmarks can tell: on real time a tick can fall due between "
+                     "`tick_wait::await_ready` (not due yet) and `await_suspend`, which then completes the wait through "
+                     "the ready queue without marking it fired; `await_resume` reads the still-pending state as a stop "
+                     "that came before suspending and throws.", ""]
         return "\n".join(head + self.lines) + "\n"
 
 
@@ -753,19 +795,19 @@ def notes_for(rep):
             asio = med(r.spread(f"spawn_stop/asio/{n}", "stop_to_exit_ms"))
             per = stop * 1e6 / n
             line = (f"- **{text}: {measured}.** Stop → all exited is {fmt(per, TIME_UNITS)} per waiter, "
-                    f"{fmt(req * 1e6 / n, TIME_UNITS)} of it inside `request_stop()` (the stop callbacks). The rest is "
-                    "exception handling: a cancelled waiter costs three throw/catch cycles — `operation_canceled` thrown by "
-                    "the wait, rethrown by `task<>`'s awaiter into the spawn wrapper (`runtime::run_detached`), and rethrown "
-                    "once more by the runtime to recognise a graceful end (`is_cancellation`).")
+                    f"{fmt(req * 1e6 / n, TIME_UNITS)} of it inside `request_stop()` (the stop callbacks). Most of the rest "
+                    "is exception handling: a cancelled waiter's `operation_canceled` is thrown by the wait and rethrown "
+                    "by `task<>`'s awaiter into the spawn wrapper (`runtime::run_detached`), which catches it by type — "
+                    "two throw/catch cycles per waiter.")
             if throw_ns and rethrow_ns:
                 line += (f" On this machine one throw/catch costs {fmt(throw_ns, TIME_UNITS)} and one "
-                         f"`rethrow_exception`/catch {fmt(rethrow_ns, TIME_UNITS)} (reference rows below), so the three come "
-                         f"to ≈ {fmt(throw_ns + 2 * rethrow_ns, TIME_UNITS)} of the {fmt(per, TIME_UNITS)}.")
-                fixed = max(per - 2 * rethrow_ns, 0.0) * n
-                line += (f" Classifying the end without a rethrow (the wait marks its task record as cancelled before "
-                         f"throwing) and letting the wrapper take the child's `exception_ptr` instead of rethrowing it would "
-                         f"bring it to ≈ {fmt(fixed, TIME_UNITS)}; a non-throwing wait for stop (a `bool`-returning "
-                         "variant, like asio's `as_tuple`) would remove the exceptions altogether.")
+                         f"`rethrow_exception`/catch {fmt(rethrow_ns, TIME_UNITS)} (reference rows below): "
+                         f"≈ {fmt(throw_ns + rethrow_ns, TIME_UNITS)} of the {fmt(per, TIME_UNITS)}.")
+                fixed = max(per - rethrow_ns, 0.0) * n
+                line += (f" Letting the wrapper take the child task's `exception_ptr` instead of having it rethrown "
+                         f"would bring the total to ≈ {fmt(fixed, TIME_UNITS)}; only a wait for stop that does not throw "
+                         "(a `bool`-returning variant, like asio's `as_tuple`) would leave the resume itself, tens of ns, "
+                         "as the cost.")
             if asio is not None:
                 line += f" asio, which also reports the cancellation as an exception, took {fmt(asio * 1e6, TIME_UNITS)} for the same."
             notes.append(line)
@@ -774,10 +816,11 @@ def notes_for(rep):
             asio = med(r.spread("lateness/asio", "p99_ns"))
             base = r.spread("lateness/nanosleep_slack1", "p99_ns")
             notes.append(
-                f"- **{text}: {measured}.** real_runtime sleeps in `epoll_wait` on a timerfd, like asio; in this run the bare "
-                f"timerfd loop had p99 {fmt(tfd, TIME_UNITS)} and asio {fmt(asio, TIME_UNITS)}, and the floor's own p99 "
-                f"spread over the repetitions was {fmt_spread(base, TIME_UNITS)}. A gap no larger than that spread is "
-                "noise of a shared VM, not the runtime; a gap that timerfd shares is the kernel's timerfd path.")
+                f"- **{text}: {measured}.** In the same run the bare timerfd loop had p99 {fmt(tfd, TIME_UNITS)} and asio "
+                f"{fmt(asio, TIME_UNITS)}, and the floor's own p99 ranged over {fmt_spread(base, TIME_UNITS)} across its "
+                "repetitions. A gap within that spread is the shared VM (see the load average), not the runtime: "
+                "re-run on an idle machine before acting on it. real_runtime's own share is its kernel wait plus one "
+                "loop turn (fire the timer, resume the coroutine), which the CPU-per-tick table prices.")
         elif text.startswith("Real time: zero-delay"):
             y = med(r.spread("zero_delay/clockwork_real_yield", "ns_per_op"))
             notes.append(f"- **{text}: {measured}.** `rt.yield()` took {fmt(y, TIME_UNITS)} in the same run; the difference "
