@@ -98,8 +98,16 @@ bool tick_wait::await_resume() {
     case outcome::pending:
       break;
   }
+  // Resumed without the timer firing: either await_ready found the token stopped, or the tick
+  // fell due between await_ready and await_suspend (real time moves) and the wait went through
+  // the ready queue. Only the first is a cancellation.
   if (timer_->disposed_) return false;
-  throw operation_canceled{};  // completed without suspending: the token was already stopped
+  if (stop_requested()) throw operation_canceled{};
+  if (timer_->rt_->now() >= timer_->next_due_) {
+    timer_->consume_tick();
+    return true;
+  }
+  throw std::logic_error("clockwork::periodic_timer '" + timer_->name_ + "': wait resumed before its tick was due");
 }
 
 }  // namespace clockwork

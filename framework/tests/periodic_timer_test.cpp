@@ -191,4 +191,39 @@ TEST(PeriodicTimer, AlreadyStoppedTokenThrowsWithoutConsumingATick) {
   EXPECT_EQ(timer.ticks(), 0u);
 }
 
+// Wraps a tick wait and moves time between await_ready and await_suspend, as real time does
+// when a tick falls due in that window.
+struct tick_due_while_suspending {
+  clockwork::tick_wait inner;
+  virtual_runtime* rt;
+  std::chrono::nanoseconds gap;
+  bool await_ready() {
+    const bool ready = inner.await_ready();
+    if (!ready) rt->advance_clock_only(gap);
+    return ready;
+  }
+  void await_suspend(std::coroutine_handle<> h) { inner.await_suspend(h); }
+  bool await_resume() { return inner.await_resume(); }
+};
+
+task<> wait_across_the_due_instant(virtual_runtime& rt, periodic_timer& timer, std::string& outcome) {
+  try {
+    tick_due_while_suspending wait{timer.next_tick(), &rt, 2s};
+    outcome = co_await wait ? "tick" : "disposed";
+  } catch (const clockwork::operation_canceled&) {
+    outcome = "canceled";
+  }
+}
+
+TEST(PeriodicTimer, ATickFallingDueWhileTheWaitSuspendsIsATickNotACancellation) {
+  virtual_runtime rt;
+  periodic_timer timer{rt, 1s};
+  std::string outcome;
+  rt.spawn(wait_across_the_due_instant(rt, timer, outcome), "waiter");
+  rt.run_until_idle();
+  EXPECT_EQ(outcome, "tick");
+  EXPECT_EQ(timer.ticks(), 1u);
+  EXPECT_EQ(timer.missed_ticks(), 1u);  // due at 1 s and 2 s; delivered once at 2 s
+}
+
 }  // namespace
