@@ -1,5 +1,7 @@
 #include "clockwork/errors.hpp"
 
+#include <typeinfo>
+
 namespace clockwork {
 
 std::string describe_exception(const std::exception_ptr& error) {
@@ -13,6 +15,13 @@ std::string describe_exception(const std::exception_ptr& error) {
 }
 
 bool is_cancellation(const std::exception_ptr& error) {
+#if defined(__GLIBCXX__)
+  // libstdc++ can name the exception's type without a rethrow (a rethrow costs ~0.6 us; a
+  // shutdown classifies one per cancelled coroutine).
+  if (const std::type_info* type = error.__cxa_exception_type(); type != nullptr && *type == typeid(operation_canceled)) {
+    return true;
+  }
+#endif
   try {
     std::rethrow_exception(error);
   } catch (const operation_canceled&) {

@@ -24,18 +24,10 @@ struct detail::detached_task::promise_type {
 };
 
 detail::detached_task runtime::run_detached(runtime& rt, task<> work, detail::task_record* record) {
-  std::exception_ptr error;
-  bool canceled = false;
-  try {
-    co_await std::move(work);
-  } catch (const operation_canceled&) {
-    // Caught by type here so that telling a graceful end from a failure costs no rethrow:
-    // stopping 10k waiters is dominated by exception handling.
-    error = std::current_exception();
-    canceled = true;
-  } catch (...) {
-    error = std::current_exception();
-  }
+  // settle() rather than try/co_await/catch: stopping 10k waiters is dominated by exception
+  // handling, and this saves one rethrow per cancelled task.
+  std::exception_ptr error = co_await std::move(work).settle();
+  const bool canceled = error && is_cancellation(error);
   rt.task_finished(record, error, canceled);
 }
 

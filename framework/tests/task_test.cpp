@@ -92,6 +92,22 @@ TEST(Task, AwaitingATaskTwiceThrowsLogicError) {
   }
 }
 
+TEST(Task, SettleHandsBackTheExceptionInsteadOfRethrowing) {
+  clockwork::virtual_runtime rt;
+  auto settle_both = []() -> task<std::string> {
+    const std::exception_ptr ok = co_await forty_two().settle();
+    const std::exception_ptr failed = co_await throws_runtime_error().settle();
+    std::string what;
+    try {
+      std::rethrow_exception(failed);
+    } catch (const std::runtime_error& e) {
+      what = e.what();
+    }
+    co_return (ok ? std::string("error") : std::string("ok")) + "," + what;
+  };
+  EXPECT_EQ(rt.block_on(settle_both()), "ok,boom");
+}
+
 TEST(Task, DestroyingAnUnstartedTaskRunsNothing) {
   bool started = false;
   {

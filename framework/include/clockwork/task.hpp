@@ -78,6 +78,7 @@ struct task_promise : task_promise_base {
     if (result_.index() == 2) std::rethrow_exception(std::get<2>(result_));
     return std::move(std::get<1>(result_));
   }
+  std::exception_ptr error() const noexcept { return result_.index() == 2 ? std::get<2>(result_) : nullptr; }
 };
 
 template <>
@@ -90,6 +91,7 @@ struct task_promise<void> : task_promise_base {
   void take_result() const {
     if (error_) std::rethrow_exception(error_);
   }
+  std::exception_ptr error() const noexcept { return error_; }
 };
 
 }  // namespace detail
@@ -119,6 +121,11 @@ class [[nodiscard]] task {
   auto operator co_await() && { return awaiter{handle_}; }
   auto operator co_await() & { return awaiter{handle_}; }
 
+  // Awaits the task but hands back its exception instead of rethrowing it (null on success;
+  // a value is discarded). Runtimes use it to classify how detached work ended without paying
+  // for a rethrow.
+  auto settle() && { return settle_awaiter{{handle_}}; }
+
  private:
   friend promise_type;
   explicit task(std::coroutine_handle<promise_type> h) noexcept : handle_(h) {}
@@ -140,6 +147,10 @@ class [[nodiscard]] task {
       return handle_;  // start the task's body now
     }
     T await_resume() { return handle_.promise().take_result(); }
+  };
+
+  struct settle_awaiter : awaiter {
+    std::exception_ptr await_resume() noexcept { return this->handle_.promise().error(); }
   };
 
   std::coroutine_handle<promise_type> handle_;
