@@ -102,15 +102,27 @@ runtime::runtime(const runtime_options& options) : options_(options), logger_(ma
 
 runtime::~runtime() { shutdown_tasks(); }
 
-delay_awaitable runtime::delay(std::chrono::nanoseconds d, std::stop_token token) {
+steady_time runtime::deadline_after(std::chrono::nanoseconds d) const {
   const steady_time current = now();
-  if (d.count() <= 0) return delay_awaitable{*this, current, std::move(token)};
+  if (d.count() <= 0) return current;  // due now: the wait goes through the ready queue
   const auto room = steady_time::max() - current;
-  return delay_awaitable{*this, d >= room ? steady_time::max() : current + d, std::move(token)};
+  return d >= room ? steady_time::max() : current + d;
+}
+
+delay_awaitable runtime::delay(std::chrono::nanoseconds d, std::stop_token token) {
+  return delay_awaitable{*this, deadline_after(d), std::move(token)};
 }
 
 delay_awaitable runtime::delay_until(steady_time deadline, std::stop_token token) {
   return delay_awaitable{*this, deadline, std::move(token)};
+}
+
+try_delay_awaitable runtime::try_delay(std::chrono::nanoseconds d, std::stop_token token) {
+  return try_delay_awaitable{*this, deadline_after(d), std::move(token)};
+}
+
+try_delay_awaitable runtime::try_delay_until(steady_time deadline, std::stop_token token) {
+  return try_delay_awaitable{*this, deadline, std::move(token)};
 }
 
 void runtime::spawn(task<> work, std::string name) {

@@ -512,6 +512,31 @@ TEST(VirtualRuntimeCancellation, StopFromTheTestBodyWakesTheWaitWithoutMovingTim
   EXPECT_EQ(rt.pending_timers(), 0u);
 }
 
+task<> try_delay_loop(clockwork::runtime& rt, std::stop_token token, int& iterations, bool& ended) {
+  for (;;) {
+    const bool completed = co_await rt.try_delay(10min, token);
+    if (!completed) break;
+    ++iterations;
+  }
+  ended = true;
+}
+
+TEST(VirtualRuntimeCancellation, TryDelayAnswersFalseOnStopInsteadOfThrowing) {
+  virtual_runtime rt;
+  std::stop_source source;
+  int iterations = 0;
+  bool ended = false;
+  rt.spawn(try_delay_loop(rt, source.get_token(), iterations, ended), "loop");
+  rt.advance_by(1h);
+  EXPECT_EQ(iterations, 6);
+  source.request_stop();
+  rt.run_until_idle();
+  EXPECT_TRUE(ended);
+  EXPECT_EQ(rt.now(), t0 + 1h);
+  EXPECT_EQ(rt.live_tasks(), 0u);
+  EXPECT_EQ(rt.pending_timers(), 0u);
+}
+
 // ---- detached work ---------------------------------------------------------------------------
 
 task<> fails_after(clockwork::runtime& rt, std::chrono::nanoseconds d) {

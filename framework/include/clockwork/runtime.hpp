@@ -214,6 +214,24 @@ class [[nodiscard]] delay_awaitable : public detail::timed_wait {
   }
 };
 
+// co_await rt.try_delay(d, token) -> bool: like delay, but reports a stop by returning false
+// instead of throwing, so a shutdown of many coroutines costs no exceptions:
+//   for (;;) {
+//     const bool waited = co_await rt.try_delay(std::chrono::hours(6), stopping);
+//     if (!waited) break;  // stopping
+//     ...
+//   }
+// GCC 12 miscompiles `while (co_await rt.try_delay(...))` (the coroutine traps on entry): bind
+// the result to a local as above.
+class [[nodiscard]] try_delay_awaitable : public delay_awaitable {
+ public:
+  using delay_awaitable::delay_awaitable;
+  bool await_resume() const noexcept {
+    if (result() == outcome::fired) return true;
+    return !(result() == outcome::canceled || stop_requested());
+  }
+};
+
 // co_await rt.offload(fn): runs fn off the loop, resumes on the loop with its result.
 template <class F>
 class [[nodiscard]] offload_awaitable final : public detail::offload_job {
@@ -289,6 +307,11 @@ class runtime {
   // Waits for d (or until deadline) on this runtime's clock; see the contract above.
   delay_awaitable delay(std::chrono::nanoseconds d, std::stop_token token = {});
   delay_awaitable delay_until(steady_time deadline, std::stop_token token = {});
+  // now() + d, saturating; now() for d <= 0.
+  steady_time deadline_after(std::chrono::nanoseconds d) const;
+  // The same waits, answering false on stop instead of throwing operation_canceled.
+  try_delay_awaitable try_delay(std::chrono::nanoseconds d, std::stop_token token = {});
+  try_delay_awaitable try_delay_until(steady_time deadline, std::stop_token token = {});
   yield_awaitable yield() noexcept { return yield_awaitable{*this}; }
 
   // Runs work detached, under name. Throws std::logic_error when the runtime is shutting down
