@@ -192,6 +192,12 @@ clockwork::task<> stop_waiter(clockwork::runtime& rt, std::stop_token token) {
   co_await rt.delay(nanoseconds::max(), token);
 }
 
+// The same waiter written with try_delay: a stop ends it with `false`, no exception.
+clockwork::task<> stop_waiter_no_throw(clockwork::runtime& rt, std::stop_token token) {
+  const bool waited = co_await rt.try_delay(nanoseconds::max(), token);
+  (void)waited;
+}
+
 // Spawned after the waiters, so it first runs once every waiter has parked (FIFO).
 clockwork::task<> stop_controller(clockwork::runtime& rt, std::stop_source* stop, stop_timings* t) {
   t->parked = mono_ns();
@@ -203,7 +209,7 @@ clockwork::task<> stop_controller(clockwork::runtime& rt, std::stop_source* stop
   t->exited = mono_ns();
 }
 
-template <class Runtime>
+template <class Runtime, bool NoThrow = false>
 void bm_spawn_stop_clockwork(benchmark::State& state) {
   const std::int64_t n = state.range(0);
   stop_timings t;
@@ -212,7 +218,9 @@ void bm_spawn_stop_clockwork(benchmark::State& state) {
     std::stop_source stop;
     t = {};
     t.start = mono_ns();
-    for (std::int64_t i = 0; i < n; ++i) rt->spawn(stop_waiter(*rt, stop.get_token()), "waiter");
+    for (std::int64_t i = 0; i < n; ++i) {
+      rt->spawn(NoThrow ? stop_waiter_no_throw(*rt, stop.get_token()) : stop_waiter(*rt, stop.get_token()), "waiter");
+    }
     rt->block_on(stop_controller(*rt, &stop, &t));
     t.left = rt->live_tasks();
     state.PauseTiming();  // the runtime's destructor is not part of stop
@@ -334,6 +342,7 @@ void register_all() {
     };
 #if CLOCKWORK_BENCH_HAVE_REAL_RUNTIME
     stop("spawn_stop/clockwork_real", bm_spawn_stop_clockwork<clockwork::real_runtime>);
+    stop("spawn_stop/clockwork_real_try_delay", bm_spawn_stop_clockwork<clockwork::real_runtime, true>);
 #endif
     stop("spawn_stop/clockwork_virtual", bm_spawn_stop_clockwork<clockwork::virtual_runtime>);
     stop("spawn_stop/asio", bm_spawn_stop_asio);
