@@ -599,6 +599,23 @@ TEST(Host, AServiceHoldingAScopedDependencyFailsAtBuildNamingIt) {
   EXPECT_EQ(rt.findings()[0].kind, clockwork::finding_kind::scope_violation);
 }
 
+TEST(Host, RunOnARuntimeThatIsShuttingDownIsRefused) {
+  virtual_runtime rt;
+  journal j;
+  host_builder b{rt};
+  auto svc = add<polite_service>(b, "svc", j);
+  auto app = b.build();
+  rt.shutdown();
+  auto run_it = [](clockwork::host& h) { return h.run(); };
+  try {
+    (void)rt.block_on(run_it(app));
+    FAIL() << "expected std::logic_error";
+  } catch (const std::logic_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("shutting down"));
+  }
+  EXPECT_EQ(svc->executions, 0);
+}
+
 TEST(Host, BadInputIsRefusedWithClearMessages) {
   virtual_runtime rt;
   journal j;

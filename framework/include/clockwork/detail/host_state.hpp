@@ -1,5 +1,6 @@
 // Internal: what a host and the coroutines running its services share. Held by shared_ptr so
 // that a service's coroutine keeps it alive even if the host object goes away first.
+// Thread safety: touched only on the host's runtime loop (lifetime's stop sources aside).
 #pragma once
 
 #include <memory>
