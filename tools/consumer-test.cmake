@@ -19,7 +19,10 @@ foreach(mode installed build-tree)
   else()
     set(locate -Dclockwork_DIR=${BUILD_DIR})
   endif()
-  run(${CMAKE_COMMAND} -S ${SOURCE_DIR}/tools/consumer -B ${work}/${mode} -G Ninja -DCMAKE_CXX_COMPILER=${CXX} ${locate})
+  # The consumer builds with the flags clockwork was built with: a sanitizer build of the
+  # library needs the sanitizer runtime at link time.
+  run(${CMAKE_COMMAND} -S ${SOURCE_DIR}/tools/consumer -B ${work}/${mode} -G Ninja -DCMAKE_CXX_COMPILER=${CXX}
+      "-DCMAKE_CXX_FLAGS=${CXX_FLAGS}" "-DCMAKE_EXE_LINKER_FLAGS=${LINKER_FLAGS}" ${locate})
   run(${CMAKE_COMMAND} --build ${work}/${mode})
   run(${work}/${mode}/consumer)
   message(STATUS "consumer built and ran against the ${mode} package")
