@@ -38,7 +38,9 @@ inline bool& smoke_flag() {
   }();
   return on;
 }
-inline bool smoke() { return smoke_flag(); }
+inline bool smoke() {
+  return smoke_flag();
+}
 
 // Where raw samples go for the report's charts (CLOCKWORK_BENCH_DUMP_DIR); none when unset.
 inline std::optional<std::filesystem::path> dump_dir() {
@@ -61,8 +63,12 @@ void dump_values(const std::string& file, const Range& values) {
 
 // min and max across repetitions, next to Google Benchmark's mean/median/stddev: the report
 // quotes the median with the min–max spread.
-inline double stat_min(const std::vector<double>& v) { return v.empty() ? 0.0 : *std::min_element(v.begin(), v.end()); }
-inline double stat_max(const std::vector<double>& v) { return v.empty() ? 0.0 : *std::max_element(v.begin(), v.end()); }
+inline double stat_min(const std::vector<double>& v) {
+  return v.empty() ? 0.0 : *std::min_element(v.begin(), v.end());
+}
+inline double stat_max(const std::vector<double>& v) {
+  return v.empty() ? 0.0 : *std::max_element(v.begin(), v.end());
+}
 inline benchmark::internal::Benchmark* with_spread(benchmark::internal::Benchmark* b) {
   return b->ComputeStatistics("min", stat_min)->ComputeStatistics("max", stat_max);
 }
@@ -105,7 +111,9 @@ inline std::int64_t rss_bytes() {
 
 // The calling thread's timer slack. The process starts with the kernel default (50 µs);
 // benchmarks that change it put it back, so that no contender inherits another's setting.
-inline unsigned long timer_slack() { return static_cast<unsigned long>(::prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0)); }
+inline unsigned long timer_slack() {
+  return static_cast<unsigned long>(::prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0));
+}
 inline void set_timer_slack(unsigned long ns) {
   if (::prctl(PR_SET_TIMERSLACK, ns, 0, 0, 0) != 0) throw std::runtime_error("prctl(PR_SET_TIMERSLACK) failed");
 }

@@ -72,7 +72,9 @@ void set_memory_counters(benchmark::State& state, reading before, reading after,
   state.counters["heap_bytes"] = static_cast<double>(after.heap - before.heap) / static_cast<double>(n);
 }
 
-std::int64_t services() { return smoke() ? 1'000 : 100'000; }
+std::int64_t services() {
+  return smoke() ? 1'000 : 100'000;
+}
 
 // ---- floor -------------------------------------------------------------------------------
 
@@ -170,4 +172,6 @@ void register_all() {
 
 }  // namespace
 
-int main(int argc, char** argv) { return clockwork_bench::run_main(argc, argv, register_all); }
+int main(int argc, char** argv) {
+  return clockwork_bench::run_main(argc, argv, register_all);
+}

@@ -351,4 +351,6 @@ void register_all() {
 
 }  // namespace
 
-int main(int argc, char** argv) { return clockwork_bench::run_main(argc, argv, register_all); }
+int main(int argc, char** argv) {
+  return clockwork_bench::run_main(argc, argv, register_all);
+}

@@ -102,7 +102,9 @@ struct tick_log {
   }
 };
 
-inline std::int64_t steady_ns() { return std::chrono::steady_clock::now().time_since_epoch().count(); }
+inline std::int64_t steady_ns() {
+  return std::chrono::steady_clock::now().time_since_epoch().count();
+}
 
 inline timespec to_timespec(std::int64_t ns) {
   timespec ts{};
@@ -131,8 +133,12 @@ inline tick_log run_nanosleep(const tick_plan& plan, unsigned long slack_ns) {
   }
   return log;
 }
-inline tick_log run_nanosleep_slack1(const tick_plan& plan) { return run_nanosleep(plan, 1); }
-inline tick_log run_nanosleep_default(const tick_plan& plan) { return run_nanosleep(plan, 0); }
+inline tick_log run_nanosleep_slack1(const tick_plan& plan) {
+  return run_nanosleep(plan, 1);
+}
+inline tick_log run_nanosleep_default(const tick_plan& plan) {
+  return run_nanosleep(plan, 0);
+}
 
 // ---- timerfd -----------------------------------------------------------------------------
 

@@ -79,8 +79,7 @@ clockwork::task<> delay_sleeper(clockwork::runtime& rt, std::chrono::nanoseconds
   for (;;) co_await rt.delay(period);
 }
 
-clockwork::task<> delay_sleeper_token(clockwork::runtime& rt, std::chrono::nanoseconds period,
-                                      std::stop_token token) {
+clockwork::task<> delay_sleeper_token(clockwork::runtime& rt, std::chrono::nanoseconds period, std::stop_token token) {
   for (;;) co_await rt.delay(period, token);
 }
 
@@ -150,4 +149,6 @@ void register_all() {
 
 }  // namespace
 
-int main(int argc, char** argv) { return clockwork_bench::run_main(argc, argv, register_all); }
+int main(int argc, char** argv) {
+  return clockwork_bench::run_main(argc, argv, register_all);
+}

@@ -23,7 +23,9 @@ void fault_rule::misuse(std::string_view what) const {
   throw std::invalid_argument("clockwork::fakes::fault_rule for '" + operation_ + "': " + std::string(what));
 }
 
-fault_rule& fault_rule::on_call(std::uint64_t n) { return on_calls(n, n); }
+fault_rule& fault_rule::on_call(std::uint64_t n) {
+  return on_calls(n, n);
+}
 
 fault_rule& fault_rule::from_call(std::uint64_t n) {
   return on_calls(n, std::numeric_limits<std::uint64_t>::max());

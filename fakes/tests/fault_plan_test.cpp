@@ -82,9 +82,11 @@ TEST(FaultPlan, WithoutConditionsEveryCallFails) {
 TEST(FaultPlan, WhenSelectsCallsByTheirDescriptionAndTimesLimitsThem) {
   fault_plan plan;
   plan.fail("add")
-      .when([](const fault_call& c) { return c.description.find("call 2") != std::string_view::npos ||
-                                             c.description.find("call 5") != std::string_view::npos ||
-                                             c.description.find("call 6") != std::string_view::npos; })
+      .when([](const fault_call& c) {
+        return c.description.find("call 2") != std::string_view::npos ||
+               c.description.find("call 5") != std::string_view::npos ||
+               c.description.find("call 6") != std::string_view::npos;
+      })
       .times(2);
   EXPECT_THAT(failing_calls(plan, "add", 8), ElementsAre(2u, 5u));  // call 6 is past the limit
   EXPECT_EQ(plan.rules()[0].fired(), 2u);
@@ -269,8 +271,7 @@ TEST(FaultPlan, MisuseIsRefusedWithAMessageNamingIt) {
     return "no exception";
   };
   EXPECT_THAT(message_of([&] { plan.fail("add").on_call(0); }), HasSubstr("call numbers start at 1"));
-  EXPECT_THAT(message_of([&] { plan.fail("add").on_calls(5, 3); }),
-              HasSubstr("first call 5 is after last call 3"));
+  EXPECT_THAT(message_of([&] { plan.fail("add").on_calls(5, 3); }), HasSubstr("first call 5 is after last call 3"));
   EXPECT_THAT(message_of([&] { plan.fail("add").times(0); }), HasSubstr("times(0)"));
   EXPECT_THAT(message_of([&] { plan.fail("add").when(nullptr); }), HasSubstr("predicate"));
   EXPECT_THAT(message_of([&] { plan.fail(""); }), HasSubstr("empty operation name"));

@@ -125,7 +125,8 @@ struct opaque_key {
 };
 
 TEST(InMemoryTable, AKeyFmtCannotPrintIsDescribedByTheGivenFunction) {
-  in_memory_table<opaque_key, int> described{"described", [](const opaque_key& k) { return "#" + std::to_string(k.id); }};
+  in_memory_table<opaque_key, int> described{"described",
+                                             [](const opaque_key& k) { return "#" + std::to_string(k.id); }};
   described.seed({7}, 1);
   try {
     described.seed({7}, 2);

@@ -58,8 +58,8 @@ TEST(UnitOfWork, AViolationInOneTableAppliesNothingInAnyTable) {
   db.stock.seed(1, 10);
   db.orders.seed(100, "existing order");
   unit_of_work unit;
-  db.stock.put(unit, 1, 8);                   // enlisted first: would be applied first
-  db.orders.insert(unit, 100, "duplicate");   // fails at commit
+  db.stock.put(unit, 1, 8);                  // enlisted first: would be applied first
+  db.orders.insert(unit, 100, "duplicate");  // fails at commit
   EXPECT_THROW(unit.commit_staged(), constraint_violation);
   EXPECT_EQ(*db.stock.find(1), 10);
   EXPECT_EQ(*db.orders.find(100), "existing order");
@@ -80,7 +80,8 @@ TEST(UnitOfWork, EndingWithStagedWritesAndNoExceptionIsReportedAsAForgottenCommi
   in_memory_table<int, int> table{"t"};
   std::vector<uncommitted_writes> reports;
   {
-    unit_of_work unit{{.name = "nightly", .on_uncommitted = [&](const uncommitted_writes& r) { reports.push_back(r); }}};
+    unit_of_work unit{
+        {.name = "nightly", .on_uncommitted = [&](const uncommitted_writes& r) { reports.push_back(r); }}};
     table.insert(unit, 1, 1);
     table.insert(unit, 2, 2);
   }

@@ -26,7 +26,8 @@ void async_event::set() {
 event_wait async_event::wait_for(std::chrono::nanoseconds timeout, std::stop_token token) {
   const steady_time now = rt_->now();
   steady_time deadline = now;
-  if (timeout.count() > 0) deadline = timeout >= steady_time::max() - now ? steady_time::max() - std::chrono::nanoseconds(1) : now + timeout;
+  if (timeout.count() > 0)
+    deadline = timeout >= steady_time::max() - now ? steady_time::max() - std::chrono::nanoseconds(1) : now + timeout;
   return event_wait{*this, deadline, std::move(token), true};
 }
 
@@ -36,7 +37,9 @@ event_wait::event_wait(async_event& event, steady_time due, std::stop_token toke
 event_wait::event_wait(event_wait&& other) noexcept
     : timed_wait(std::move(other)), event_link(), event_(other.event_), reports_timeout_(other.reports_timeout_) {}
 
-event_wait::~event_wait() { unlink(); }
+event_wait::~event_wait() {
+  unlink();
+}
 
 void event_wait::unlink() noexcept {
   if (!linked_) return;
@@ -46,7 +49,9 @@ void event_wait::unlink() noexcept {
   linked_ = false;
 }
 
-bool event_wait::await_ready() const noexcept { return event_->set_ || stop_requested(); }
+bool event_wait::await_ready() const noexcept {
+  return event_->set_ || stop_requested();
+}
 
 void event_wait::await_suspend(std::coroutine_handle<> h) {
   // Join the waiter list before suspending: set() may run before anything else happens.
@@ -62,15 +67,12 @@ void event_wait::await_suspend(std::coroutine_handle<> h) {
 bool event_wait::await_resume() {
   unlink();
   switch (result()) {
-    case outcome::signaled:
-      return true;
+    case outcome::signaled: return true;
     case outcome::fired:
       if (reports_timeout_) return false;
       return true;
-    case outcome::canceled:
-      throw operation_canceled{};
-    case outcome::pending:
-      break;
+    case outcome::canceled: throw operation_canceled{};
+    case outcome::pending: break;
   }
   // Completed without suspending, or the deadline had already passed when awaited (the wait
   // then went through the ready queue).

@@ -38,8 +38,12 @@ const date::time_zone* default_zone() {
 real_clock::real_clock() : zone_(default_zone()) {}
 real_clock::real_clock(std::string_view zone_name) : zone_(&find_zone(zone_name)) {}
 
-steady_time real_clock::steady_now() const { return std::chrono::steady_clock::now(); }
-utc_time real_clock::utc_now() const { return std::chrono::system_clock::now(); }
+steady_time real_clock::steady_now() const {
+  return std::chrono::steady_clock::now();
+}
+utc_time real_clock::utc_now() const {
+  return std::chrono::system_clock::now();
+}
 
 steady_time real_clock::coarse_steady_now() noexcept {
   timespec ts{};

@@ -18,7 +18,8 @@ bool is_cancellation(const std::exception_ptr& error) {
 #if defined(__GLIBCXX__)
   // libstdc++ can name the exception's type without a rethrow (a rethrow costs ~0.6 us; a
   // shutdown classifies one per cancelled coroutine).
-  if (const std::type_info* type = error.__cxa_exception_type(); type != nullptr && *type == typeid(operation_canceled)) {
+  if (const std::type_info* type = error.__cxa_exception_type();
+      type != nullptr && *type == typeid(operation_canceled)) {
     return true;
   }
 #endif

@@ -193,11 +193,21 @@ host::~host() {
   }
 }
 
-application_lifetime& host::lifetime() noexcept { return state_->lifetime; }
-service_provider& host::services() noexcept { return *state_->provider; }
-runtime& host::rt() const noexcept { return *state_->rt; }
-const std::shared_ptr<spdlog::logger>& host::logger() const noexcept { return state_->logger; }
-const host_options& host::options() const noexcept { return state_->options; }
+application_lifetime& host::lifetime() noexcept {
+  return state_->lifetime;
+}
+service_provider& host::services() noexcept {
+  return *state_->provider;
+}
+runtime& host::rt() const noexcept {
+  return *state_->rt;
+}
+const std::shared_ptr<spdlog::logger>& host::logger() const noexcept {
+  return state_->logger;
+}
+const host_options& host::options() const noexcept {
+  return state_->options;
+}
 
 host_result host::result() const {
   host_result r;
@@ -219,9 +229,15 @@ service_slot& host::state::slot(std::string_view name) const {
   throw std::out_of_range("clockwork::host: no service named '" + std::string(name) + "'");
 }
 
-service_state host::state_of(std::string_view service) const { return state_->slot(service).state; }
-unsigned host::restarts_of(std::string_view service) const { return state_->slot(service).restarts; }
-std::shared_ptr<background_service> host::service(std::string_view name) const { return state_->slot(name).service; }
+service_state host::state_of(std::string_view service) const {
+  return state_->slot(service).state;
+}
+unsigned host::restarts_of(std::string_view service) const {
+  return state_->slot(service).restarts;
+}
+std::shared_ptr<background_service> host::service(std::string_view name) const {
+  return state_->slot(name).service;
+}
 
 task<> host::start(std::stop_token token) {
   const state_ptr st = state_;
@@ -371,13 +387,14 @@ task<> host::stop(std::stop_token token) {
                                   " after stop was requested (shutdown_timeout); abandoned";
       st->fail(slot->name, failure_kind::abandoned, message, nullptr);
       st->logger->error("background service '{}' {}", slot->name, message);
-      st->record("service_abandoned", slot->name, {{"shutdown_timeout", format_duration(st->options.shutdown_timeout)}});
-      st->rt->report(finding_kind::cancellation_ignored, slot->name,
-                     "ignored cancellation: " + message);
+      st->record("service_abandoned", slot->name,
+                 {{"shutdown_timeout", format_duration(st->options.shutdown_timeout)}});
+      st->rt->report(finding_kind::cancellation_ignored, slot->name, "ignored cancellation: " + message);
     }
   }
   for (service_slot* slot : reverse) {
-    if (!slot->running) st->record(trace_kind::service_stopped, slot->name, {{"state", std::string(to_string(slot->state))}});
+    if (!slot->running)
+      st->record(trace_kind::service_stopped, slot->name, {{"state", std::string(to_string(slot->state))}});
   }
 
   auto stopped_errors =

@@ -88,15 +88,10 @@ bool tick_wait::await_resume() {
   if (timer_->waiter_ == this) timer_->waiter_ = nullptr;
   if (immediate_tick_) return true;
   switch (result()) {
-    case outcome::fired:
-      timer_->consume_tick();
-      return true;
-    case outcome::signaled:
-      return false;
-    case outcome::canceled:
-      throw operation_canceled{};
-    case outcome::pending:
-      break;
+    case outcome::fired: timer_->consume_tick(); return true;
+    case outcome::signaled: return false;
+    case outcome::canceled: throw operation_canceled{};
+    case outcome::pending: break;
   }
   // Resumed without the timer firing: either await_ready found the token stopped, or the tick
   // fell due between await_ready and await_suspend (real time moves) and the wait went through

@@ -101,7 +101,8 @@ class loop_clock final : public clock {
 
   utc_time utc_now() const override {
     if (!own_utc_) return real_.utc_now();
-    const nanoseconds elapsed = scale_duration(real_.steady_now() - real_origin_, scale_, utc_time::max() - utc_origin_);
+    const nanoseconds elapsed =
+        scale_duration(real_.steady_now() - real_origin_, scale_, utc_time::max() - utc_origin_);
     return utc_origin_ + elapsed;
   }
 
@@ -161,9 +162,9 @@ constexpr unsigned poll_every_batches = 64;
 struct inbox_message {
   enum class kind : std::uint8_t { call, cancel, offload_done };
   kind what;
-  std::function<void()> fn{};              // call
-  detail::timed_wait* wait = nullptr;      // cancel
-  detail::offload_job* job = nullptr;      // offload_done
+  std::function<void()> fn{};          // call
+  detail::timed_wait* wait = nullptr;  // cancel
+  detail::offload_job* job = nullptr;  // offload_done
 };
 
 struct real_runtime::state {
@@ -179,7 +180,7 @@ struct real_runtime::state {
 
   // --- loop thread only ---
   std::optional<steady_time> armed;  // the real deadline in timer_fd, until it expires
-  bool precise_timeouts = true;       // epoll_pwait2 available (Linux 5.11+)
+  bool precise_timeouts = true;      // epoll_pwait2 available (Linux 5.11+)
   unsigned busy_batches = 0;
   std::vector<inbox_message> batch;  // the inbox being processed (kept to reuse its storage)
   std::optional<std::stop_source> signal_source;
@@ -276,9 +277,13 @@ real_runtime::~real_runtime() {
   }
 }
 
-const clockwork::clock& real_runtime::clock() const noexcept { return state_->clock; }
+const clockwork::clock& real_runtime::clock() const noexcept {
+  return state_->clock;
+}
 
-double real_runtime::time_scale() const noexcept { return state_->clock.scale(); }
+double real_runtime::time_scale() const noexcept {
+  return state_->clock.scale();
+}
 
 bool real_runtime::on_loop_thread() const noexcept {
   return std::this_thread::get_id() == state_->loop_thread.load(std::memory_order_acquire);
@@ -333,9 +338,8 @@ void real_runtime::forget_wait(detail::timed_wait& wait) noexcept {
   state& s = *state_;
   if (s.queued_cancels.load(std::memory_order_acquire) == 0) return;
   std::lock_guard lock(s.mutex);
-  const auto removed = std::erase_if(s.inbox, [&wait](const inbox_message& m) {
-    return m.what == inbox_message::kind::cancel && m.wait == &wait;
-  });
+  const auto removed = std::erase_if(
+      s.inbox, [&wait](const inbox_message& m) { return m.what == inbox_message::kind::cancel && m.wait == &wait; });
   s.queued_cancels.fetch_sub(removed, std::memory_order_relaxed);
 }
 
@@ -357,10 +361,10 @@ void real_runtime::forget_offload(detail::offload_job& job) noexcept {
     return;
   }
   // Running on a worker: it writes its result into the frame being destroyed, so wait.
-  s.done_cv.wait(lock, [&] { return std::find(s.running_jobs.begin(), s.running_jobs.end(), &job) == s.running_jobs.end(); });
-  std::erase_if(s.inbox, [&job](const inbox_message& m) {
-    return m.what == inbox_message::kind::offload_done && m.job == &job;
-  });
+  s.done_cv.wait(lock,
+                 [&] { return std::find(s.running_jobs.begin(), s.running_jobs.end(), &job) == s.running_jobs.end(); });
+  std::erase_if(
+      s.inbox, [&job](const inbox_message& m) { return m.what == inbox_message::kind::offload_done && m.job == &job; });
 }
 
 void real_runtime::start_workers() {
@@ -466,7 +470,9 @@ void real_runtime::read_signals(bool request) {
 
 // ---- the loop ----------------------------------------------------------------------------
 
-void real_runtime::run() { drive(nullptr); }
+void real_runtime::run() {
+  drive(nullptr);
+}
 
 bool real_runtime::finished(const bool* done) const noexcept {
   if (done != nullptr) return *done;
@@ -595,11 +601,8 @@ void real_runtime::poll(bool may_block) {
         s.armed.reset();  // expired: the next deadline must be written again, even if equal
         break;
       }
-      case signal_tag:
-        read_signals(/*request=*/true);
-        break;
-      default:
-        break;
+      case signal_tag: read_signals(/*request=*/true); break;
+      default: break;
     }
   }
 }
@@ -616,12 +619,8 @@ void real_runtime::drain_inbox() {
   // only ever look at the inbox).
   for (inbox_message& m : s.batch) {
     switch (m.what) {
-      case inbox_message::kind::call:
-        enqueue_posted(std::move(m.fn));
-        break;
-      case inbox_message::kind::cancel:
-        m.wait->cancel_on_loop();
-        break;
+      case inbox_message::kind::call: enqueue_posted(std::move(m.fn)); break;
+      case inbox_message::kind::cancel: m.wait->cancel_on_loop(); break;
       case inbox_message::kind::offload_done: {
         // Cleared so that the awaitable's destructor knows nothing is in flight any more.
         const std::coroutine_handle<> continuation = std::exchange(m.job->continuation, {});

@@ -14,9 +14,7 @@ namespace clockwork {
 // The wrapper coroutine that owns a spawned task: it starts suspended (the runtime schedules
 // it), never rethrows (it hands every outcome to task_finished), and frees itself at the end.
 struct detail::detached_task::promise_type {
-  detached_task get_return_object() noexcept {
-    return {std::coroutine_handle<promise_type>::from_promise(*this)};
-  }
+  detached_task get_return_object() noexcept { return {std::coroutine_handle<promise_type>::from_promise(*this)}; }
   std::suspend_always initial_suspend() const noexcept { return {}; }
   std::suspend_never final_suspend() const noexcept { return {}; }
   void return_void() const noexcept {}
@@ -31,9 +29,7 @@ detail::detached_task runtime::run_detached(runtime& rt, task<> work, detail::ta
   rt.task_finished(record, error, canceled);
 }
 
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 // ---- timed_wait ----------------------------------------------------------------------------
 
@@ -100,7 +96,9 @@ void timed_wait::cancel_on_loop() {
 
 runtime::runtime(const runtime_options& options) : options_(options), logger_(make_null_logger()) {}
 
-runtime::~runtime() { shutdown_tasks(); }
+runtime::~runtime() {
+  shutdown_tasks();
+}
 
 steady_time runtime::deadline_after(std::chrono::nanoseconds d) const {
   const steady_time current = now();
@@ -206,16 +204,22 @@ void runtime::arm(detail::timer_node& node) {
   if (observer_) observer_->on_timer_armed(current_, node.deadline);
 }
 
-bool runtime::disarm(detail::timer_node& node) noexcept { return timers_.remove(node); }
+bool runtime::disarm(detail::timer_node& node) noexcept {
+  return timers_.remove(node);
+}
 
-void runtime::make_ready(std::coroutine_handle<> h, detail::task_record* owner) { ready_.push_back({h, owner}); }
+void runtime::make_ready(std::coroutine_handle<> h, detail::task_record* owner) {
+  ready_.push_back({h, owner});
+}
 
 void runtime::enqueue_posted(std::function<void()> fn) {
   posted_.push_back(std::move(fn));
   ready_.push_back({nullptr, nullptr});
 }
 
-void runtime::cancel_wait(detail::timed_wait& wait) { wait.cancel_on_loop(); }
+void runtime::cancel_wait(detail::timed_wait& wait) {
+  wait.cancel_on_loop();
+}
 
 void runtime::note_wait(wait_kind kind, steady_time deadline, std::string_view what) noexcept {
   if (current_ == nullptr) return;
@@ -325,15 +329,13 @@ std::string runtime::describe_pending() const {
   std::string out;
   for (const auto& [id, record] : tasks_) {
     out += "task #" + std::to_string(id) + " '" + record.name + "': ";
-    const bool ready = std::any_of(ready_.begin(), ready_.end(),
-                                   [&](const ready_item& item) { return item.owner == &record; });
+    const bool ready =
+        std::any_of(ready_.begin(), ready_.end(), [&](const ready_item& item) { return item.owner == &record; });
     if (ready) {
       out += "ready to run";
     } else {
       switch (record.waiting) {
-        case wait_kind::delay:
-          out += "waiting for a delay until " + format_offset(record.wait_deadline, origin);
-          break;
+        case wait_kind::delay: out += "waiting for a delay until " + format_offset(record.wait_deadline, origin); break;
         case wait_kind::tick:
           out += "waiting for the next tick of periodic timer";
           if (!record.wait_what.empty()) out += " '" + std::string(record.wait_what) + "'";
@@ -342,9 +344,7 @@ std::string runtime::describe_pending() const {
         case wait_kind::signal:
           out += "waiting for " + (record.wait_what.empty() ? std::string("a signal") : std::string(record.wait_what));
           break;
-        case wait_kind::offload:
-          out += "waiting for offloaded work";
-          break;
+        case wait_kind::offload: out += "waiting for offloaded work"; break;
         case wait_kind::none:
           out += "suspended on an awaitable clockwork does not track (nothing in the runtime will resume it)";
           break;

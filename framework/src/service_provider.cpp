@@ -33,7 +33,9 @@ class frame_guard {
   ~frame_guard() { resolution_stack.pop_back(); }
 };
 
-std::string quoted(const registration& reg) { return "'" + reg.descriptor.name + "'"; }
+std::string quoted(const registration& reg) {
+  return "'" + reg.descriptor.name + "'";
+}
 
 std::string described(const registration& reg) {
   return quoted(reg) + " (" + std::string(to_string(reg.descriptor.lifetime)) + ")";
@@ -141,9 +143,9 @@ registry make_registry(const service_collection& collection) {
     result.registrations.emplace(descriptor.type, std::move(reg));
   }
   // Its factory needs the shared root state, so service_provider's constructor sets it.
-  registration factories{service_descriptor{typeid(scope_factory), type_name(typeid(scope_factory)),
-                                            service_lifetime::singleton, {}},
-                         result.singleton_count++};
+  registration factories{
+      service_descriptor{typeid(scope_factory), type_name(typeid(scope_factory)), service_lifetime::singleton, {}},
+      result.singleton_count++};
   result.registrations.emplace(typeid(scope_factory), std::move(factories));
   return result;
 }
@@ -266,15 +268,15 @@ std::shared_ptr<void> service_provider::resolve(std::type_index type, bool requi
   const bool root_disposed = root.disposed.load(std::memory_order_acquire);
   if (root_disposed || scope.disposed()) {
     const std::string name = reg ? detail::quoted(*reg) : "'" + detail::type_name(type) + "'";
-    detail::report_violation(root, "clockwork::service_provider: cannot resolve " + name +
-                                       (root_disposed ? ": the root service provider was disposed"
-                                                      : ": its service scope was disposed") +
-                                       " (use after dispose)");
+    detail::report_violation(
+        root, "clockwork::service_provider: cannot resolve " + name +
+                  (root_disposed ? ": the root service provider was disposed" : ": its service scope was disposed") +
+                  " (use after dispose)");
   }
   if (!reg) {
     if (!required) return nullptr;
-    throw std::logic_error("clockwork::service_provider: no service registered for type '" +
-                           detail::type_name(type) + "'");
+    throw std::logic_error("clockwork::service_provider: no service registered for type '" + detail::type_name(type) +
+                           "'");
   }
 
   switch (reg->descriptor.lifetime) {
@@ -286,16 +288,18 @@ std::shared_ptr<void> service_provider::resolve(std::type_index type, bool requi
         detail::report_violation(root, detail::scoped_from_root_message(root, *reg));
       }
       return detail::resolve_cached(scope.scoped_slot(reg->slot), *reg, *this, scope);
-    case service_lifetime::transient:
-      detail::check_cycle(root, *reg, scope);
-      return detail::create(*reg, *this, scope);
+    case service_lifetime::transient: detail::check_cycle(root, *reg, scope); return detail::create(*reg, *this, scope);
   }
   throw std::logic_error("clockwork::service_provider: unknown lifetime of '" + reg->descriptor.name + "'");
 }
 
-service_scope service_provider::create_scope() { return service_scope(detail::open_scope(root_)); }
+service_scope service_provider::create_scope() {
+  return service_scope(detail::open_scope(root_));
+}
 
-bool service_provider::is_root() const noexcept { return scope_ == &root_->root_scope; }
+bool service_provider::is_root() const noexcept {
+  return scope_ == &root_->root_scope;
+}
 
 std::size_t service_provider::live_scopes() const noexcept {
   return root_->live_scopes.load(std::memory_order_acquire);

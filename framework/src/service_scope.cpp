@@ -34,7 +34,9 @@ service_scope& service_scope::operator=(service_scope&& other) noexcept {
   return *this;
 }
 
-service_scope::~service_scope() { end_quietly(); }
+service_scope::~service_scope() {
+  end_quietly();
+}
 
 service_provider& service_scope::provider() {
   if (!body_) throw std::logic_error("clockwork::service_scope: provider() of a moved-from scope");
@@ -47,7 +49,9 @@ void service_scope::dispose() {
   detail::handle_dispose_failures(*body_->root, failures, /*may_throw=*/true);
 }
 
-bool service_scope::disposed() const noexcept { return !body_ || body_->state.disposed(); }
+bool service_scope::disposed() const noexcept {
+  return !body_ || body_->state.disposed();
+}
 
 void service_scope::end_quietly() noexcept {
   if (!body_) return;

@@ -28,7 +28,7 @@ namespace clockwork::detail {
 
 // Where one singleton (in the root) or one scoped service (in a scope) is cached.
 struct instance_slot {
-  std::mutex mutex;              // held while the factory runs: exactly one creation
+  std::mutex mutex;                // held while the factory runs: exactly one creation
   std::atomic<bool> ready{false};  // set (release) after instance is written
   std::shared_ptr<void> instance;
 

@@ -19,7 +19,9 @@ bool is_word_char(char c) noexcept {
 
 // Kinds and keys are words so that the text rendering never needs to quote them and stays
 // easy to grep and to parse back.
-bool is_word(std::string_view s) noexcept { return !s.empty() && std::all_of(s.begin(), s.end(), is_word_char); }
+bool is_word(std::string_view s) noexcept {
+  return !s.empty() && std::all_of(s.begin(), s.end(), is_word_char);
+}
 
 void validate(std::string_view kind, const trace_fields& fields) {
   if (!is_word(kind)) {
@@ -142,9 +144,9 @@ std::size_t trace::count(std::string_view kind) const {
 
 std::size_t trace::count(std::string_view kind, std::string_view source) const {
   const std::lock_guard lock(mutex_);
-  return static_cast<std::size_t>(std::count_if(records_.begin(), records_.end(), [kind, source](const trace_record& r) {
-    return r.kind == kind && r.source == source;
-  }));
+  return static_cast<std::size_t>(
+      std::count_if(records_.begin(), records_.end(),
+                    [kind, source](const trace_record& r) { return r.kind == kind && r.source == source; }));
 }
 
 // ---- runtime_observer ------------------------------------------------------------------------
@@ -159,7 +161,8 @@ void trace::on_task_spawned(const task_info& task) {
 void trace::on_task_finished(const task_info& task, std::exception_ptr error, bool canceled) {
   if (error && !canceled) {
     if (!wants(trace_kind::task_faulted)) return;
-    record(trace_kind::task_faulted, task.name, {{"id", std::to_string(task.id)}, {"error", describe_exception(error)}});
+    record(trace_kind::task_faulted, task.name,
+           {{"id", std::to_string(task.id)}, {"error", describe_exception(error)}});
     return;
   }
   if (!wants(trace_kind::task_finished)) return;
@@ -202,6 +205,8 @@ void trace::on_wall_clock_changed(std::string_view description) {
   record(trace_kind::clock_changed, "clock", {{"change", std::string(description)}});
 }
 
-spdlog::sink_ptr make_trace_sink(trace& t) { return std::make_shared<trace_sink>(t); }
+spdlog::sink_ptr make_trace_sink(trace& t) {
+  return std::make_shared<trace_sink>(t);
+}
 
 }  // namespace clockwork

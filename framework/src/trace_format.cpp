@@ -105,8 +105,12 @@ std::string to_text(std::span<const trace_record> records, steady_time origin) {
   return out;
 }
 
-std::string to_text(const trace& t, steady_time origin) { return to_text(t.records(), origin); }
-std::string to_text(const trace& t) { return to_text(t.records(), t.origin()); }
+std::string to_text(const trace& t, steady_time origin) {
+  return to_text(t.records(), origin);
+}
+std::string to_text(const trace& t) {
+  return to_text(t.records(), t.origin());
+}
 
 std::string to_json_line(const trace_record& record, steady_time origin) {
   // ordered_json keeps keys in insertion order, so every line has the same layout.
@@ -134,14 +138,22 @@ std::string to_json_lines(std::span<const trace_record> records, steady_time ori
   return out;
 }
 
-std::string to_json_lines(const trace& t, steady_time origin) { return to_json_lines(t.records(), origin); }
-std::string to_json_lines(const trace& t) { return to_json_lines(t.records(), t.origin()); }
+std::string to_json_lines(const trace& t, steady_time origin) {
+  return to_json_lines(t.records(), origin);
+}
+std::string to_json_lines(const trace& t) {
+  return to_json_lines(t.records(), t.origin());
+}
 
-void write_text(const trace& t, const std::filesystem::path& path) { write_file(path, to_text(t)); }
+void write_text(const trace& t, const std::filesystem::path& path) {
+  write_file(path, to_text(t));
+}
 void write_text(const trace& t, const std::filesystem::path& path, steady_time origin) {
   write_file(path, to_text(t, origin));
 }
-void write_json_lines(const trace& t, const std::filesystem::path& path) { write_file(path, to_json_lines(t)); }
+void write_json_lines(const trace& t, const std::filesystem::path& path) {
+  write_file(path, to_json_lines(t));
+}
 void write_json_lines(const trace& t, const std::filesystem::path& path, steady_time origin) {
   write_file(path, to_json_lines(t, origin));
 }

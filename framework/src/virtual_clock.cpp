@@ -59,6 +59,8 @@ void virtual_clock::set_drift(double ppm) {
   drift_ppm_ = ppm;
 }
 
-void virtual_clock::set_local_zone(std::string_view name) { zone_ = &find_zone(name); }
+void virtual_clock::set_local_zone(std::string_view name) {
+  zone_ = &find_zone(name);
+}
 
 }  // namespace clockwork

@@ -12,7 +12,9 @@ virtual_runtime::virtual_runtime(const virtual_runtime_options& options)
   if (options.shuffle_same_instant) enable_shuffle(options.seed);
 }
 
-virtual_runtime::~virtual_runtime() { shutdown_tasks(); }
+virtual_runtime::~virtual_runtime() {
+  shutdown_tasks();
+}
 
 void virtual_runtime::post(std::function<void()> fn) {
   if (!fn) throw std::invalid_argument("clockwork::virtual_runtime::post: empty function");
@@ -68,7 +70,9 @@ void virtual_runtime::fire_one() {
   fire_next_timer();
 }
 
-std::size_t virtual_runtime::run_until_idle() { return drain(); }
+std::size_t virtual_runtime::run_until_idle() {
+  return drain();
+}
 
 std::size_t virtual_runtime::advance_by(std::chrono::nanoseconds d) {
   if (d.count() < 0) {
@@ -109,8 +113,7 @@ bool virtual_runtime::run_until(const std::function<bool()>& done, std::optional
     throw std::invalid_argument("clockwork::virtual_runtime::run_until: negative limit " + format_duration(*limit));
   }
   const steady_time now = clock_.steady_now();
-  const steady_time end =
-      limit && *limit < steady_time::max() - now ? now + *limit : steady_time::max();
+  const steady_time end = limit && *limit < steady_time::max() - now ? now + *limit : steady_time::max();
   for (;;) {
     if (done()) return true;
     if (has_ready()) {
@@ -138,8 +141,7 @@ void virtual_runtime::throw_deadlock(std::string_view waiting_for) {
          "nothing is ready and no timer is armed, but " + std::to_string(live_tasks()) +
              " coroutine(s) are suspended while waiting for " + std::string(waiting_for));
   throw deadlock_error("clockwork: deadlock at " + format_offset(clock_.steady_now(), start_) +
-                       ": nothing is ready and no timer is armed, so nothing can resume these coroutines:\n" +
-                       pending);
+                       ": nothing is ready and no timer is armed, so nothing can resume these coroutines:\n" + pending);
 }
 
 void virtual_runtime::advance_clock_only(std::chrono::nanoseconds d) {

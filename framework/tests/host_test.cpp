@@ -11,8 +11,8 @@
 
 #include "clockwork/cancellation.hpp"
 #include "clockwork/host_builder.hpp"
-#include "clockwork/time_format.hpp"
 #include "clockwork/testing/log_capture.hpp"
+#include "clockwork/time_format.hpp"
 #include "clockwork/trace.hpp"
 #include "clockwork/virtual_runtime.hpp"
 
@@ -310,9 +310,7 @@ TEST(Host, OperationCanceledBeforeStopIsAFaultAfterStopIsGraceful) {
 
 class returns_early : public background_service {
  public:
-  task<> execute(std::stop_token) override {
-    co_await rt().delay(1min);
-  }
+  task<> execute(std::stop_token) override { co_await rt().delay(1min); }
 };
 
 TEST(Host, ExecuteReturningBeforeStopIsAFinding) {

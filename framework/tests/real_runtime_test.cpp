@@ -224,7 +224,7 @@ TEST(RealRuntime, CancellationQueuedWhileTheLoopIsIdleIsDeliveredByTheNextRun) {
   std::thread([&stop] { stop.request_stop(); }).join();  // queued: no loop is running
   EXPECT_FALSE(canceled);
   EXPECT_EQ(rt.pending_timers(), 1u);  // only the loop touches the timer heap
-  rt.block_on(yield_once(rt));  // the next run takes the inbox in first
+  rt.block_on(yield_once(rt));         // the next run takes the inbox in first
   EXPECT_TRUE(canceled);
   EXPECT_EQ(rt.live_tasks(), 0u);
   EXPECT_EQ(rt.pending_timers(), 0u);
@@ -300,7 +300,7 @@ task<bool> offload_and_compare(real_runtime& rt) {
   const std::thread::id loop = std::this_thread::get_id();
   auto job = rt.offload([] { return std::this_thread::get_id(); });
   const std::thread::id worker = co_await job;
-  co_return worker != loop && std::this_thread::get_id() == loop;
+  co_return worker != loop&& std::this_thread::get_id() == loop;
 }
 
 TEST(RealRuntime, OffloadRunsOffTheLoopAndResumesOnIt) {
@@ -407,9 +407,13 @@ task<int> forty_two(real_runtime& rt) {
   co_return 42;
 }
 
-task<std::unique_ptr<std::string>> boxed(std::string s) { co_return std::make_unique<std::string>(std::move(s)); }
+task<std::unique_ptr<std::string>> boxed(std::string s) {
+  co_return std::make_unique<std::string>(std::move(s));
+}
 
-task<> nothing() { co_return; }
+task<> nothing() {
+  co_return;
+}
 
 task<bool> nested_block_on(real_runtime& rt) {
   try {
@@ -450,7 +454,7 @@ task<elapsed_pair> measure_delay(real_runtime& rt, std::chrono::nanoseconds d) {
 
 TEST(RealRuntime, TimeScaleRunsASimulatedHourInMilliseconds) {
   real_runtime_options options;
-  options.time_scale = 360'000;  // one simulated hour per 10 ms
+  options.time_scale = 360'000;                                               // one simulated hour per 10 ms
   options.start_utc = clockwork::utc_time{std::chrono::seconds(1767225600)};  // 2026-01-01T00:00:00Z
   real_runtime rt(options);
   EXPECT_EQ(rt.time_scale(), 360'000);
@@ -628,7 +632,7 @@ TEST(RealRuntime, DestroyingWaitsForOffloadedWorkStillRunning) {
     rt.spawn(offload_and_hold(rt, &go, &release, &destroyed), "holder");
     rt.spawn(offload_queued(rt, &destroyed), "queued");
     rt.spawn(count_down(&go), "go");  // runs after both suspended on their offloads
-    rt.run();  // returns once the first job is running on the worker
+    rt.run();                         // returns once the first job is running on the worker
     EXPECT_EQ(rt.live_tasks(), 2u);
     release.count_down();  // from here the worker may finish, or still be running, at destruction
   }

@@ -175,8 +175,7 @@ TEST(ServiceProvider, FactoriesMayReturnSharedUniqueOrValueOfADerivedType) {
   services.add_scoped<app::unit_of_work>(
       [&log](service_provider&) { return std::make_unique<app::journaled_unit_of_work>(log); });
   // A move-only factory is accepted too.
-  services.add_transient<app::clock_source>(
-      [token = std::make_unique<int>(7)]() { return app::clock_source{}; });
+  services.add_transient<app::clock_source>([token = std::make_unique<int>(7)]() { return app::clock_source{}; });
   services.add_singleton<app::daily_log_service>(
       [](service_provider&) { return std::make_shared<app::daily_log_service>(); });
   // A generic lambda is handed the provider as well.

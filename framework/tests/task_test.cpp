@@ -12,7 +12,9 @@ namespace {
 
 using clockwork::task;
 
-task<int> forty_two() { co_return 42; }
+task<int> forty_two() {
+  co_return 42;
+}
 
 task<int> add_one(task<int> inner) {
   const int v = co_await std::move(inner);

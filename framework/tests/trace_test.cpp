@@ -4,8 +4,8 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <unistd.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cstdlib>
@@ -152,8 +152,8 @@ TEST(Trace, RecordsObserverEventsOfAFailingTaskInOrder) {
   rt.advance_by(2min);
 
   const auto& records = tr.records();
-  EXPECT_THAT(kinds_of(records), ElementsAre("task_spawned", "delay_armed", "delay_fired", "log", "log", "finding",
-                                             "task_faulted"));
+  EXPECT_THAT(kinds_of(records),
+              ElementsAre("task_spawned", "delay_armed", "delay_fired", "log", "log", "finding", "task_faulted"));
   ASSERT_EQ(records.size(), 7u);
   for (std::size_t i = 0; i < records.size(); ++i) EXPECT_EQ(records[i].seq, i + 1);
 
@@ -186,13 +186,13 @@ TEST(Trace, RecordsCanceledDelaysAndCanceledTasks) {
   stop.request_stop();
   rt.run_until_idle();
 
-  EXPECT_THAT(kinds_of(tr.records()),
-              ElementsAre("task_spawned", "delay_armed", "delay_canceled", "task_finished"));
+  EXPECT_THAT(kinds_of(tr.records()), ElementsAre("task_spawned", "delay_armed", "delay_canceled", "task_finished"));
   const auto canceled = tr.find(kind::delay_canceled, "waiter");
   ASSERT_EQ(canceled.size(), 1u);
   EXPECT_EQ(canceled[0].steady, t0 + 10min);
   EXPECT_EQ(*canceled[0].field("deadline"), "+01:00:00.000");
-  EXPECT_THAT(tr.records(), Contains(AllOf(is_record(kind::task_finished, "waiter"), has_field("outcome", "canceled"))));
+  EXPECT_THAT(tr.records(),
+              Contains(AllOf(is_record(kind::task_finished, "waiter"), has_field("outcome", "canceled"))));
   rt.set_observer(nullptr);
 }
 
@@ -228,13 +228,12 @@ TEST(Trace, RecordsFindingsTicksAndWallClockChanges) {
   rt.report(clockwork::finding_kind::drift, "daily_log", "ran 2s late");
   tr.on_tick("daily_log.timer", t0 + 1h, 2);
 
-  EXPECT_THAT(tr.records(),
-              contains_in_order(AllOf(is_record(kind::clock_changed, "clock"),
-                                      has_field("change", "wall clock jumped by -00:05:00.000")),
-                                AllOf(is_record(kind::finding, "daily_log"), has_field("finding", "drift"),
-                                      has_field("message", "ran 2s late")),
-                                AllOf(is_record(kind::tick, "daily_log.timer"), has_field("due", "+01:00:00.000"),
-                                      has_field("coalesced", "2"))));
+  EXPECT_THAT(tr.records(), contains_in_order(AllOf(is_record(kind::clock_changed, "clock"),
+                                                    has_field("change", "wall clock jumped by -00:05:00.000")),
+                                              AllOf(is_record(kind::finding, "daily_log"),
+                                                    has_field("finding", "drift"), has_field("message", "ran 2s late")),
+                                              AllOf(is_record(kind::tick, "daily_log.timer"),
+                                                    has_field("due", "+01:00:00.000"), has_field("coalesced", "2"))));
   EXPECT_EQ(tr.records()[0].utc, start_utc + 55min);  // recorded after the step
   rt.set_observer(nullptr);
 }
@@ -388,14 +387,19 @@ TEST(TraceText, OneLineWithFixedColumns) {
 }
 
 TEST(TraceText, QuotesAndEscapesWhatWouldBreakTheLine) {
-  const auto line = clockwork::format_record(
-      make_record({{"empty", ""}, {"quote", "say \"hi\""}, {"path", "C:\\tmp"}, {"lines", "a\nb\tc\r"},
-                   {"ctl", std::string("x\x01y", 3)}, {"utf8", "caf\xc3\xa9"}, {"eq", "a=b"}},
-                  "my service"),
-      t0);
-  EXPECT_EQ(line,
-            "+00:01:00.000  2026-01-01T00:01:00.000Z  \"my service\"      service_started    empty=\"\" "
-            "quote=\"say \\\"hi\\\"\" path=\"C:\\\\tmp\" lines=\"a\\nb\\tc\\r\" ctl=\"x\\x01y\" utf8=caf\xc3\xa9 eq=a=b");
+  const auto line = clockwork::format_record(make_record({{"empty", ""},
+                                                          {"quote", "say \"hi\""},
+                                                          {"path", "C:\\tmp"},
+                                                          {"lines", "a\nb\tc\r"},
+                                                          {"ctl", std::string("x\x01y", 3)},
+                                                          {"utf8", "caf\xc3\xa9"},
+                                                          {"eq", "a=b"}},
+                                                         "my service"),
+                                             t0);
+  EXPECT_EQ(
+      line,
+      "+00:01:00.000  2026-01-01T00:01:00.000Z  \"my service\"      service_started    empty=\"\" "
+      "quote=\"say \\\"hi\\\"\" path=\"C:\\\\tmp\" lines=\"a\\nb\\tc\\r\" ctl=\"x\\x01y\" utf8=caf\xc3\xa9 eq=a=b");
 }
 
 TEST(TraceText, StreamingARecordPrintsItsNumberAndLine) {
@@ -435,8 +439,8 @@ TEST(TraceJson, LinesParseBackWithEveryField) {
 
   for (std::size_t i = 0; i < parsed.size(); ++i) EXPECT_EQ(parsed[i]["seq"], i + 1);
 
-  const auto started = std::find_if(parsed.begin(), parsed.end(),
-                                    [](const auto& j) { return j["kind"] == "service_started"; });
+  const auto started =
+      std::find_if(parsed.begin(), parsed.end(), [](const auto& j) { return j["kind"] == "service_started"; });
   ASSERT_NE(started, parsed.end());
   EXPECT_EQ((*started)["source"], "daily_log");
   EXPECT_EQ((*started)["offset_ns"], 0);
@@ -447,8 +451,8 @@ TEST(TraceJson, LinesParseBackWithEveryField) {
   EXPECT_THAT(field_keys, ElementsAre("attempt", "note"));
   EXPECT_EQ((*started)["fields"]["note"], "first run");
 
-  const auto faulted = std::find_if(parsed.begin(), parsed.end(),
-                                    [](const auto& j) { return j["kind"] == "task_faulted"; });
+  const auto faulted =
+      std::find_if(parsed.begin(), parsed.end(), [](const auto& j) { return j["kind"] == "task_faulted"; });
   ASSERT_NE(faulted, parsed.end());
   EXPECT_EQ((*faulted)["offset_ns"], std::chrono::nanoseconds(90min).count());
   EXPECT_EQ((*faulted)["fields"]["error"], "disk \"data\" is full");
@@ -576,8 +580,8 @@ TEST(TraceMatchers, ExplainWhatIsMissing) {
       {2, t0, start_utc, "a", "second", {{"k", "v"}}},
   };
   ::testing::StringMatchResultListener listener;
-  EXPECT_FALSE(::testing::ExplainMatchResult(contains_in_order(is_record("second"), is_record("first")), records,
-                                             &listener));
+  EXPECT_FALSE(
+      ::testing::ExplainMatchResult(contains_in_order(is_record("second"), is_record("first")), records, &listener));
   EXPECT_THAT(listener.str(), HasSubstr("no record after #2 matches step 2"));
 
   ::testing::StringMatchResultListener field_listener;

@@ -27,7 +27,9 @@ struct event {
   steady_time at;
   bool operator==(const event&) const = default;
 };
-void PrintTo(const event& e, std::ostream* os) { *os << e.who << "@" << e.at.time_since_epoch().count(); }
+void PrintTo(const event& e, std::ostream* os) {
+  *os << e.who << "@" << e.at.time_since_epoch().count();
+}
 
 using log = std::vector<event>;
 
@@ -119,8 +121,8 @@ TEST(VirtualRuntimeRule3, TimerArmedWhileAdvancingFiresInTheSameCallIfWithinTarg
   log out;
   rt.spawn(arms_follow_up(rt, out), "follow");
   EXPECT_EQ(rt.advance_by(2s), 2u);
-  EXPECT_THAT(out, ElementsAre(event{"first", t0 + 1s}, event{"same-instant", t0 + 1s},
-                               event{"follow-up", t0 + 1500ms}));
+  EXPECT_THAT(out,
+              ElementsAre(event{"first", t0 + 1s}, event{"same-instant", t0 + 1s}, event{"follow-up", t0 + 1500ms}));
   EXPECT_EQ(rt.pending_timers(), 1u);
   EXPECT_EQ(rt.next_deadline(), t0 + 11500ms);
 }
@@ -245,7 +247,9 @@ TEST(VirtualRuntimeRule5, AdvanceClockOnlyMovesTimeWithoutRunningAnything) {
 
 // ---- rule 6 ----------------------------------------------------------------------------------
 
-task<> waits_forever(clockwork::async_event& never_set) { co_await never_set.wait(); }
+task<> waits_forever(clockwork::async_event& never_set) {
+  co_await never_set.wait();
+}
 
 TEST(VirtualRuntimeRule6, DeadlockIsReportedWithEverySuspendedCoroutineAndWhatItAwaits) {
   virtual_runtime rt;

@@ -8,8 +8,8 @@
 //   clockwork-replay --trace out/daily_log.txt         trace as text there, JSON lines beside it
 #include <CLI/CLI.hpp>
 
-#include <chrono>
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <exception>
 #include <filesystem>
@@ -29,7 +29,9 @@ namespace {
 
 namespace sc = clockwork::scenarios;
 
-double milliseconds(std::chrono::nanoseconds d) { return std::chrono::duration<double, std::milli>(d).count(); }
+double milliseconds(std::chrono::nanoseconds d) {
+  return std::chrono::duration<double, std::milli>(d).count();
+}
 
 int run_month(int days) {
   // The program (not the library) measures its own real run time, through the real clock.
@@ -80,8 +82,9 @@ std::filesystem::path json_path_for(const std::filesystem::path& text) {
   return json;
 }
 
-void print_daily_log(const daily_log_args& args, const sc::daily_log_options& service, const sc::daily_log_demo_report& r,
-                     const clockwork::trace& tr, std::chrono::nanoseconds real_took, const std::string& runtime_name) {
+void print_daily_log(const daily_log_args& args, const sc::daily_log_options& service,
+                     const sc::daily_log_demo_report& r, const clockwork::trace& tr, std::chrono::nanoseconds real_took,
+                     const std::string& runtime_name) {
   std::printf("clockwork-replay: DailyLog maintenance (the seed's section 3), %d simulated days on %s\n\n", args.days,
               runtime_name.c_str());
   std::printf("  users             %u (%u active, %u inactive)\n", r.users, r.active_users, r.users - r.active_users);
@@ -118,9 +121,11 @@ void print_daily_log(const daily_log_args& args, const sc::daily_log_options& se
     std::printf("    %s  %-20s %-14s %s\n", clockwork::format_utc(rec.utc).c_str(), what.c_str(), effect.c_str(),
                 field("description").c_str());
   }
-  std::printf("  units of work     %llu begun: %llu committed, %llu rolled back with staged writes, %llu left uncommitted by mistake\n",
-              static_cast<unsigned long long>(r.units_begun), static_cast<unsigned long long>(r.units_committed),
-              static_cast<unsigned long long>(r.units_rolled_back), static_cast<unsigned long long>(r.units_forgotten));
+  std::printf(
+      "  units of work     %llu begun: %llu committed, %llu rolled back with staged writes, %llu left uncommitted by "
+      "mistake\n",
+      static_cast<unsigned long long>(r.units_begun), static_cast<unsigned long long>(r.units_committed),
+      static_cast<unsigned long long>(r.units_rolled_back), static_cast<unsigned long long>(r.units_forgotten));
   std::printf("  consistency       %s\n",
               r.consistency_checked ? r.consistency.summary().c_str() : "not checked: no run succeeded");
   if (r.findings.empty()) {
@@ -144,7 +149,8 @@ void print_daily_log(const daily_log_args& args, const sc::daily_log_options& se
 template <class Runtime>
 int replay_daily_log(Runtime& rt, const daily_log_args& args, const sc::daily_log_demo_options& options,
                      const std::string& runtime_name, clockwork::steady_time started) {
-  const std::filesystem::path text_path = args.trace_path.empty() ? default_trace_path() : std::filesystem::path(args.trace_path);
+  const std::filesystem::path text_path =
+      args.trace_path.empty() ? default_trace_path() : std::filesystem::path(args.trace_path);
   if (text_path.extension() == ".jsonl") {
     throw std::invalid_argument("--trace " + text_path.string() +
                                 ": give the text file's path; the JSON lines file is written beside it as .jsonl");
@@ -184,7 +190,8 @@ int run_daily_log(const daily_log_args& args) {
     const auto real_seconds = [&args](double s) {
       return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(s * args.time_scale));
     };
-    options.host.shutdown_timeout = std::max<std::chrono::nanoseconds>(options.host.shutdown_timeout, real_seconds(1.0));
+    options.host.shutdown_timeout =
+        std::max<std::chrono::nanoseconds>(options.host.shutdown_timeout, real_seconds(1.0));
     options.host.startup_block_budget =
         std::max<std::chrono::nanoseconds>(options.host.startup_block_budget, real_seconds(0.05));
     clockwork::real_runtime rt{scaled};
@@ -207,7 +214,9 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"daily_log", "month"}))
       ->capture_default_str();
   app.add_option("--days", args.days, "simulated days to run")->check(CLI::Range(1, 3650))->capture_default_str();
-  app.add_option("--users", args.users, "daily_log: number of users")->check(CLI::Range(1, 1'000'000))->capture_default_str();
+  app.add_option("--users", args.users, "daily_log: number of users")
+      ->check(CLI::Range(1, 1'000'000))
+      ->capture_default_str();
   app.add_option("--inactive-every", args.inactive_every, "daily_log: every n-th user is inactive (0: none)")
       ->capture_default_str();
   app.add_flag("--no-faults", args.no_faults, "daily_log: inject no faults");

@@ -40,7 +40,9 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 constexpr steady_time t0{};
-constexpr calendar_date jan(unsigned d) { return std::chrono::year{2026} / std::chrono::January / std::chrono::day{d}; }
+constexpr calendar_date jan(unsigned d) {
+  return std::chrono::year{2026} / std::chrono::January / std::chrono::day{d};
+}
 
 // 2026-01-01 is a Thursday: the 3rd and 4th are the first weekend.
 constexpr nutrition_target weekday{.calories = 2000, .protein_g = 120, .carbs_g = 220, .fat_g = 70};
@@ -164,12 +166,10 @@ TEST(DailyLog, EachNewDayAddsTheDayThatEnteredTheWindowAndEachRunHasItsOwnScope)
 std::vector<std::string> operations_of_a_clean_run() {
   daily_log_world w;
   std::vector<std::string> operations;
-  w.store->faults()
-      .fail(std::string(fault_plan::any_operation))
-      .when([&operations](const fault_call& call) {
-        operations.emplace_back(call.operation);
-        return false;  // observe only
-      });
+  w.store->faults().fail(std::string(fault_plan::any_operation)).when([&operations](const fault_call& call) {
+    operations.emplace_back(call.operation);
+    return false;  // observe only
+  });
   w.sim.start();
   w.sim.run_for(1min);
   w.sim.stop();
@@ -277,7 +277,7 @@ TEST(DailyLog, StopInTheMiddleOfARunEndsAtTheStopInstantAndCommitsNothing) {
   daily_log_world w{options};
   w.store->faults().add_latency("exists", 10s);  // every exists takes 10 s: a run takes 3.5 min
   w.sim.start();
-  w.sim.run_for(1min + 25s);                     // inside the third exists of the first run
+  w.sim.run_for(1min + 25s);  // inside the third exists of the first run
   EXPECT_EQ(w.store->faults().calls("exists"), 3u);
   w.sim.stop();
   EXPECT_EQ(w.sim.now(), t0 + 1min + 25s);  // the wait was cancelled at once, well within 30 s

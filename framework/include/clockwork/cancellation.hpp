@@ -60,7 +60,9 @@ class linked_stop_source {
   std::stop_callback<forward> from_b_;
 };
 
-inline linked_stop_source linked(const std::stop_token& a, const std::stop_token& b) { return {a, b}; }
+inline linked_stop_source linked(const std::stop_token& a, const std::stop_token& b) {
+  return {a, b};
+}
 
 // Requests stop on a source after a duration of the runtime's time. Like std::stop_callback,
 // it is an RAII guard: destroying it (or cancel()) before the deadline leaves the source alone.

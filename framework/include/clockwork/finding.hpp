@@ -24,17 +24,17 @@
 namespace clockwork {
 
 enum class finding_kind {
-  blocking_call,          // a resume slice ran longer than its budget (real or modeled time)
-  unobserved_exception,   // an exception escaped detached work
-  deadlock,               // live coroutines, nothing ready, no timer: nothing can ever resume
-  livelock,               // too many resumes at one virtual instant
-  startup_blocked,        // a service's start did not return promptly
-  cancellation_ignored,   // still running at the shutdown deadline
-  service_faulted,        // execute() ended with an exception
-  scope_violation,        // captive or root resolution, leaked scope, uncommitted unit of work
-  drift,                  // periodic schedule deviates from its phase
-  missed_run,             // a scheduled run did not happen
-  duplicate_run,          // a scheduled run happened twice
+  blocking_call,         // a resume slice ran longer than its budget (real or modeled time)
+  unobserved_exception,  // an exception escaped detached work
+  deadlock,              // live coroutines, nothing ready, no timer: nothing can ever resume
+  livelock,              // too many resumes at one virtual instant
+  startup_blocked,       // a service's start did not return promptly
+  cancellation_ignored,  // still running at the shutdown deadline
+  service_faulted,       // execute() ended with an exception
+  scope_violation,       // captive or root resolution, leaked scope, uncommitted unit of work
+  drift,                 // periodic schedule deviates from its phase
+  missed_run,            // a scheduled run did not happen
+  duplicate_run,         // a scheduled run happened twice
 };
 
 std::string_view to_string(finding_kind kind) noexcept;

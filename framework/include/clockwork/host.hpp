@@ -69,11 +69,11 @@ enum class service_state { created, running, faulted, stopped, abandoned };
 std::string_view to_string(service_state state) noexcept;
 
 enum class failure_kind {
-  faulted,           // execute() threw
-  start_failed,      // a starting/started hook threw, or start was cancelled
-  startup_timeout,   // start did not finish within startup_timeout
-  stop_failed,       // a stopping/stopped hook threw
-  abandoned,         // still running at the shutdown deadline
+  faulted,          // execute() threw
+  start_failed,     // a starting/started hook threw, or start was cancelled
+  startup_timeout,  // start did not finish within startup_timeout
+  stop_failed,      // a stopping/stopped hook threw
+  abandoned,        // still running at the shutdown deadline
 };
 std::string_view to_string(failure_kind kind) noexcept;
 

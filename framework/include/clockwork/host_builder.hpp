@@ -66,8 +66,8 @@ class host_builder {
   host_builder& add_hosted_service(std::string name, service_factory factory);
 
   template <std::derived_from<background_service> T, class Factory>
-    requires std::is_invocable_r_v<std::shared_ptr<T>, Factory&, service_provider&>
-  host_builder& add_hosted_service(std::string name, Factory factory) {
+  requires std::is_invocable_r_v<std::shared_ptr<T>, Factory&, service_provider&> host_builder& add_hosted_service(
+      std::string name, Factory factory) {
     return add_hosted_service(std::move(name), service_factory{[f = std::move(factory)](service_provider& sp) mutable {
                                 return std::shared_ptr<background_service>(f(sp));
                               }});

@@ -37,8 +37,8 @@ struct restart_policy {
 struct host_options {
   std::chrono::nanoseconds shutdown_timeout = std::chrono::seconds(30);
   std::optional<std::chrono::nanoseconds> startup_timeout;  // none: start may take as long as it takes
-  bool start_concurrently = false;  // run the services' starting/started hooks concurrently
-  bool stop_concurrently = false;   // stop every service at once instead of one by one
+  bool start_concurrently = false;                          // run the services' starting/started hooks concurrently
+  bool stop_concurrently = false;                           // stop every service at once instead of one by one
   service_exception_behavior on_service_exception = service_exception_behavior::stop_host;
   restart_policy restart;
   bool validate_scopes = true;

@@ -134,7 +134,6 @@ class real_runtime final : public runtime {
  private:
   struct state;
 
-
   // Runs the loop until *done (block_on) or, when done is null, until a stop request (run).
   void drive(const bool* done);
   // True once *done, or a stop was requested (run). The step functions return it too.

@@ -49,8 +49,8 @@
 #include <memory>
 #include <optional>
 #include <random>
-#include <stop_token>
 #include <stdexcept>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <type_traits>

@@ -70,7 +70,7 @@ struct task_promise : task_promise_base {
   task<T> get_return_object() noexcept;
   void unhandled_exception() noexcept { result_.template emplace<2>(std::current_exception()); }
   template <class U>
-    requires std::is_convertible_v<U&&, T>
+  requires std::is_convertible_v<U&&, T>
   void return_value(U&& value) noexcept(std::is_nothrow_constructible_v<T, U&&>) {
     result_.template emplace<1>(std::forward<U>(value));
   }
@@ -138,7 +138,8 @@ class [[nodiscard]] task {
     std::coroutine_handle<promise_type> handle_;
 
     bool await_ready() const {
-      if (!handle_) throw std::logic_error("clockwork::task: awaiting an empty task (moved-from or default-constructed)");
+      if (!handle_)
+        throw std::logic_error("clockwork::task: awaiting an empty task (moved-from or default-constructed)");
       if (handle_.done()) throw std::logic_error("clockwork::task: awaiting a task that was already awaited");
       return false;
     }

@@ -88,8 +88,7 @@ class virtual_runtime final : public runtime {
   // Runs until done() is true (checked after every resumption) and returns true; or returns
   // false once limit has passed. Throws deadlock_error when nothing can ever run again while
   // coroutines are alive, std::logic_error when nothing is left at all and there is no limit.
-  bool run_until(const std::function<bool()>& done,
-                 std::optional<std::chrono::nanoseconds> limit = std::nullopt);
+  bool run_until(const std::function<bool()>& done, std::optional<std::chrono::nanoseconds> limit = std::nullopt);
   // Fires the next timer (time moves to it) and runs what it readies. False when no timer.
   bool step();
   // Runs t to completion, auto-advancing time, and returns its result or rethrows.
@@ -109,7 +108,6 @@ class virtual_runtime final : public runtime {
   std::uint64_t total_steps() const noexcept { return steps(); }
 
  private:
-
   void run_ready_item();
   std::size_t drain();
   void move_time_to(steady_time t);
@@ -125,9 +123,8 @@ class virtual_runtime final : public runtime {
 
 template <class T>
 T virtual_runtime::block_on(task<T> t) {
-  return run_to_completion(std::move(t), "virtual_runtime", [this](const bool& done) {
-    run_until([&done] { return done; });
-  });
+  return run_to_completion(std::move(t), "virtual_runtime",
+                           [this](const bool& done) { run_until([&done] { return done; }); });
 }
 
 }  // namespace clockwork

@@ -3,8 +3,8 @@
 #include <map>
 #include <stdexcept>
 
-#include "clockwork/trace_format.hpp"
 #include "clockwork/time_format.hpp"
+#include "clockwork/trace_format.hpp"
 
 namespace clockwork::testing {
 
@@ -57,9 +57,13 @@ host& simulation::app() {
   return *host_;
 }
 
-void simulation::start() { rt_.block_on(app().start()); }
+void simulation::start() {
+  rt_.block_on(app().start());
+}
 
-void simulation::stop() { rt_.block_on(app().stop()); }
+void simulation::stop() {
+  rt_.block_on(app().stop());
+}
 
 host_result simulation::run_until_stopped(std::optional<std::chrono::nanoseconds> limit) {
   host& h = app();
@@ -110,11 +114,13 @@ std::vector<finding> simulation::findings(finding_kind kind) const {
   return out;
 }
 
-std::string simulation::trace_text() const { return to_text(*trace_, rt_.start_time()); }
+std::string simulation::trace_text() const {
+  return to_text(*trace_, rt_.start_time());
+}
 
 std::string simulation::report() const {
-  std::string out = "simulated " + format_duration(rt_.elapsed()) + ", " + std::to_string(trace_->size()) +
-                    " trace records\n";
+  std::string out =
+      "simulated " + format_duration(rt_.elapsed()) + ", " + std::to_string(trace_->size()) + " trace records\n";
   if (host_) out += "host result: " + host_->result().summary() + "\n";
   out += "findings: " + std::to_string(rt_.findings().size()) + "\n";
   for (const auto& f : rt_.findings()) {

@@ -6,7 +6,9 @@
 
 namespace clockwork::scenarios {
 
-calendar_date utc_date_of(utc_time t) { return calendar_date{std::chrono::floor<std::chrono::days>(t)}; }
+calendar_date utc_date_of(utc_time t) {
+  return calendar_date{std::chrono::floor<std::chrono::days>(t)};
+}
 
 calendar_date add_days(calendar_date d, int n) {
   return calendar_date{std::chrono::sys_days{d} + std::chrono::days{n}};

@@ -2,6 +2,8 @@
 
 namespace clockwork::scenarios {
 
-std::string to_string(const daily_log_key& key) { return to_string(key.user) + " on " + to_string(key.day); }
+std::string to_string(const daily_log_key& key) {
+  return to_string(key.user) + " on " + to_string(key.day);
+}
 
 }  // namespace clockwork::scenarios

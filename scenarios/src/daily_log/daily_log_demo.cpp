@@ -105,8 +105,8 @@ std::vector<user_profile> demo_users(std::uint32_t count, std::uint32_t inactive
     user_profile user;
     user.id = user_id{id};
     user.active = inactive_every == 0 || id % inactive_every != 0;
-    user.weekday_target = {.calories = 1800 + (n % 8) * 50, .protein_g = 90 + n % 40, .carbs_g = 200 + n % 60,
-                           .fat_g = 60 + n % 20};
+    user.weekday_target = {
+        .calories = 1800 + (n % 8) * 50, .protein_g = 90 + n % 40, .carbs_g = 200 + n % 60, .fat_g = 60 + n % 20};
     if (id % 3 == 0) {
       user.weekend_target = nutrition_target{.calories = user.weekday_target.calories + 300,
                                              .protein_g = user.weekday_target.protein_g,

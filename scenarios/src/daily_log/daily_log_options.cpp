@@ -10,8 +10,7 @@ namespace clockwork::scenarios {
 void daily_log_options::validate() const {
   const std::string prefix = "clockwork::scenarios::daily_log_options: ";
   if (startup_delay < std::chrono::nanoseconds{0}) {
-    throw std::invalid_argument(prefix + "startup_delay must not be negative, got -" +
-                                format_duration(-startup_delay));
+    throw std::invalid_argument(prefix + "startup_delay must not be negative, got -" + format_duration(-startup_delay));
   }
   if (check_interval <= std::chrono::nanoseconds{0}) {
     throw std::invalid_argument(prefix + "check_interval must be positive, got " +

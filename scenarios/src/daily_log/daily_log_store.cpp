@@ -15,7 +15,8 @@ void daily_log_store::add_user(user_profile profile) {
 std::vector<daily_log> daily_log_store::logs_of(user_id user) const {
   std::vector<daily_log> out;
   // Keys order by user, then day: the user's logs are one contiguous, date-ordered run.
-  for (auto it = logs_.rows().lower_bound(daily_log_key{user, calendar_date{std::chrono::year::min(), std::chrono::January, std::chrono::day{1}}});
+  for (auto it = logs_.rows().lower_bound(
+           daily_log_key{user, calendar_date{std::chrono::year::min(), std::chrono::January, std::chrono::day{1}}});
        it != logs_.rows().end() && it->first.user == user; ++it) {
     out.push_back(it->second);
   }

@@ -57,8 +57,8 @@ in_memory_user_profile_repository::in_memory_user_profile_repository(std::shared
     : store_(require(std::move(store), "in_memory_user_profile_repository")), rt_(&rt) {}
 
 task<std::vector<user_profile>> in_memory_user_profile_repository::get_all_active(std::stop_token token) {
-  auto gate = store_->faults().before(*rt_, std::string(daily_log_store::get_all_active_operation),
-                                           "all active users", token);
+  auto gate =
+      store_->faults().before(*rt_, std::string(daily_log_store::get_all_active_operation), "all active users", token);
   co_await gate;
   std::vector<user_profile> active;
   for (const auto& [id, profile] : store_->users().rows()) {
@@ -77,15 +77,16 @@ in_memory_daily_log_repository::in_memory_daily_log_repository(std::shared_ptr<i
 
 task<bool> in_memory_daily_log_repository::exists(user_id user, calendar_date day, std::stop_token token) {
   const daily_log_key key{user, day};
-  auto gate = unit_->store().faults().before(*rt_, std::string(daily_log_store::exists_operation), to_string(key), token);
+  auto gate =
+      unit_->store().faults().before(*rt_, std::string(daily_log_store::exists_operation), to_string(key), token);
   co_await gate;
   // A connection sees its own transaction: committed logs plus those this unit staged.
   co_return unit_->store().logs().contains(*unit_, key);
 }
 
 task<> in_memory_daily_log_repository::add(daily_log log, std::stop_token token) {
-  auto gate = unit_->store().faults().before(*rt_, std::string(daily_log_store::add_operation), to_string(log.key()),
-                                             token);
+  auto gate =
+      unit_->store().faults().before(*rt_, std::string(daily_log_store::add_operation), to_string(log.key()), token);
   co_await gate;
   const daily_log_key key = log.key();
   unit_->store().logs().insert(*unit_, key, std::move(log));

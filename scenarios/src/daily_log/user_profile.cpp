@@ -2,7 +2,9 @@
 
 namespace clockwork::scenarios {
 
-std::string to_string(user_id id) { return "user " + std::to_string(id.value); }
+std::string to_string(user_id id) {
+  return "user " + std::to_string(id.value);
+}
 
 nutrition_target user_profile::nutrition_target_for(calendar_date day) const {
   const std::chrono::weekday weekday{std::chrono::sys_days{day}};

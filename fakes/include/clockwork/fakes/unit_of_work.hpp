@@ -55,9 +55,9 @@ namespace clockwork::fakes {
 
 // Writes a unit of work dropped because it ended without committing them.
 struct uncommitted_writes {
-  std::string unit;         // the unit's name
-  std::size_t staged = 0;   // how many writes were dropped
-  bool unwinding = false;   // an exception was propagating: a rollback, not a forgotten commit
+  std::string unit;        // the unit's name
+  std::size_t staged = 0;  // how many writes were dropped
+  bool unwinding = false;  // an exception was propagating: a rollback, not a forgotten commit
 };
 
 struct unit_of_work_options {

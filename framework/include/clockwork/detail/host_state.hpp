@@ -21,10 +21,10 @@ enum class host_phase { created, starting, running, stopping, stopped };
 struct service_slot {
   std::string name;
   std::shared_ptr<background_service> service;
-  std::stop_source stopping;           // execute's token
-  std::unique_ptr<async_event> done;   // set when the service's coroutine has ended
+  std::stop_source stopping;          // execute's token
+  std::unique_ptr<async_event> done;  // set when the service's coroutine has ended
   service_state state = service_state::created;
-  bool running = false;                // its coroutine is alive
+  bool running = false;  // its coroutine is alive
   unsigned restarts = 0;
 };
 

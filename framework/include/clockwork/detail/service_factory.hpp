@@ -56,9 +56,9 @@ struct smart_pointer_traits<std::unique_ptr<U, Deleter>> {
 
 // What a factory produced, erased to the registered type.
 struct created_service {
-  std::shared_ptr<void> instance;       // points at the T subobject; null if the factory returned null
-  void* dispose_target = nullptr;       // the U object, for dispose
-  void (*dispose)(void*) = nullptr;     // calls U::dispose(); null when U has none
+  std::shared_ptr<void> instance;    // points at the T subobject; null if the factory returned null
+  void* dispose_target = nullptr;    // the U object, for dispose
+  void (*dispose)(void*) = nullptr;  // calls U::dispose(); null when U has none
 };
 
 using service_factory = std::function<created_service(service_provider&)>;

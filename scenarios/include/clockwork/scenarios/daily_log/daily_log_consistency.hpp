@@ -21,13 +21,13 @@ namespace clockwork::scenarios {
 struct daily_log_consistency {
   std::size_t active_users = 0;
   std::size_t inactive_users = 0;
-  std::size_t logs = 0;              // committed logs in the store
-  std::size_t expected = 0;          // active users x days in the range
-  std::size_t missing = 0;           // an active user without a log on a day of the range
-  std::size_t unexpected = 0;        // a log of an inactive or unknown user, or outside the range
-  std::size_t wrong_target = 0;      // a log whose target is not its user's for that day
-  std::size_t staged = 0;            // writes staged and never committed nor dropped
-  std::vector<std::string> problems; // the first few, readable ("user 7: no log on 2026-01-05")
+  std::size_t logs = 0;               // committed logs in the store
+  std::size_t expected = 0;           // active users x days in the range
+  std::size_t missing = 0;            // an active user without a log on a day of the range
+  std::size_t unexpected = 0;         // a log of an inactive or unknown user, or outside the range
+  std::size_t wrong_target = 0;       // a log whose target is not its user's for that day
+  std::size_t staged = 0;             // writes staged and never committed nor dropped
+  std::vector<std::string> problems;  // the first few, readable ("user 7: no log on 2026-01-05")
 
   bool ok() const noexcept { return missing == 0 && unexpected == 0 && wrong_target == 0 && staged == 0; }
   // "ok: 90 active users x 36 days = 3240 logs" or the counts and the first problems.

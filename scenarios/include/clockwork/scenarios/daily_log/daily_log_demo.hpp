@@ -73,8 +73,8 @@ struct daily_log_demo_report {
   std::uint64_t units_rolled_back = 0;
   std::uint64_t units_forgotten = 0;
   daily_log_consistency consistency;
-  bool consistency_checked = false;  // false when no run succeeded (nothing to check against)
-  std::vector<finding> findings;     // reported on the runtime during the demo
+  bool consistency_checked = false;             // false when no run succeeded (nothing to check against)
+  std::vector<finding> findings;                // reported on the runtime during the demo
   std::vector<testing::captured_log> warnings;  // log records at warning level and above
   host_result result;
   std::chrono::nanoseconds simulated{0};  // start to stopped, on the runtime's clock

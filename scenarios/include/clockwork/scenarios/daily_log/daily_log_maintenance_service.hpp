@@ -48,11 +48,11 @@ namespace clockwork::scenarios {
 
 // What the service has done so far.
 struct daily_log_stats {
-  std::uint64_t runs = 0;                  // started (a run cut short by stop counts here only)
-  std::uint64_t succeeded = 0;             // committed
-  std::uint64_t failed = 0;                // threw, were logged, will be retried
-  std::uint64_t consecutive_failures = 0;  // failed since the last success
-  std::uint64_t logs_created = 0;          // committed by successful runs
+  std::uint64_t runs = 0;                    // started (a run cut short by stop counts here only)
+  std::uint64_t succeeded = 0;               // committed
+  std::uint64_t failed = 0;                  // threw, were logged, will be retried
+  std::uint64_t consecutive_failures = 0;    // failed since the last success
+  std::uint64_t logs_created = 0;            // committed by successful runs
   std::optional<calendar_date> first_today;  // "today" of the first successful run
   std::optional<calendar_date> last_today;   // "today" of the latest successful run
   std::string last_error;                    // what() of the latest failure
