@@ -13,10 +13,10 @@
 //                  request stop on the loop thread, run until every one has exited. Reported:
 //                  the whole (target < 1 s for 100k) and stop-to-all-exited (target < 10 ms for
 //                  10k). Every waiter ends by letting operation_canceled propagate, as a
-//                  service does. asio's idiom for "wait until stopped" is one never-expiring
-//                  steady_timer that every waiter awaits and stop cancels; its waiters also
-//                  end by letting the exception (operation_aborted) propagate to co_spawn's
-//                  completion handler.
+//                  service written with delay does; the clockwork_real_try_delay row writes the
+//                  same waiter with try_delay, which answers false instead of throwing. asio's idiom for "wait until
+//                  stopped" is one never-expiring steady_timer that every waiter awaits and stop cancels; its waiters
+//                  also end by letting the exception (operation_aborted) propagate to co_spawn's completion handler.
 //   reference      one throw/catch of operation_canceled and one std::rethrow_exception/catch,
 //                  to read the spawn_stop figures by (cancellation reaches waiters that way).
 // Memory per idle service is in memory_bench.cpp (its own process, so that the RSS it reads
