@@ -125,8 +125,7 @@ bool virtual_runtime::run_until(const std::function<bool()>& done, std::optional
       continue;
     }
     if (live_tasks() > 0 && !next_deadline()) throw_deadlock("the condition given to run_until");
-    if (!limit) {
-      if (next_deadline()) continue;  // unreachable: end is max
+    if (!limit) {  // without a limit every pending timer was within reach: nothing is left
       throw std::logic_error(
           "clockwork::virtual_runtime::run_until: nothing is left to run and the condition is still false");
     }

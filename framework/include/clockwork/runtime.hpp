@@ -389,7 +389,10 @@ class runtime {
   void fire_next_timer();
   bool has_ready() const noexcept { return !ready_.empty(); }
   std::size_t ready_count() const noexcept { return ready_.size(); }
-  void enable_shuffle(std::uint64_t seed) { shuffle_ = true, rng_.seed(seed); }
+  void enable_shuffle(std::uint64_t seed) {
+    shuffle_ = true;
+    rng_.seed(seed);
+  }
   // Modeled work done by the running slice; reported when the slice ends.
   void add_slice_work(std::chrono::nanoseconds d) noexcept { slice_work_ += d; }
   // Destroys every live spawned coroutine and drops queued work. Derived destructors call it
