@@ -51,10 +51,12 @@
 #include <vector>
 
 #include "bench_common.hpp"
-#include "clockwork/cancellation.hpp"
-#include "clockwork/host.hpp"
-#include "clockwork/host_builder.hpp"
-#include "clockwork/logging.hpp"
+#include "clockwork/diagnostics/logging.hpp"
+#include "clockwork/diagnostics/trace.hpp"
+#include "clockwork/hosting/host.hpp"
+#include "clockwork/hosting/host_builder.hpp"
+#include "clockwork/runtime/cancellation.hpp"
+#include "clockwork/runtime/virtual_runtime.hpp"
 #include "clockwork/scenarios/daily_log/add_daily_log.hpp"
 #include "clockwork/scenarios/daily_log/calendar.hpp"
 #include "clockwork/scenarios/daily_log/daily_log.hpp"
@@ -66,8 +68,6 @@
 #include "clockwork/scenarios/daily_log/unit_of_work.hpp"
 #include "clockwork/scenarios/daily_log/user_profile_repository.hpp"
 #include "clockwork/task.hpp"
-#include "clockwork/trace.hpp"
-#include "clockwork/virtual_runtime.hpp"
 
 namespace {
 

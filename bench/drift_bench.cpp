@@ -100,10 +100,8 @@ void register_all() {
         ->UseRealTime()
         ->Unit(benchmark::kMillisecond);
   };
-#if CLOCKWORK_BENCH_HAVE_REAL_RUNTIME
   add("clockwork_periodic", run_clockwork_periodic, true);
   add("clockwork_delay", run_clockwork_delay, false);
-#endif
   add("asio_relative", run_asio, false);
   add("asio_absolute", run_asio, true);
 }

@@ -32,12 +32,10 @@
 
 #include "baseline_floor.hpp"
 #include "bench_common.hpp"
+#include "clockwork/runtime/virtual_runtime.hpp"
 #include "clockwork/task.hpp"
-#include "clockwork/virtual_runtime.hpp"
 
-#if CLOCKWORK_BENCH_HAVE_REAL_RUNTIME
-#include "clockwork/real_runtime.hpp"
-#endif
+#include "clockwork/runtime/real_runtime.hpp"
 
 namespace {
 
@@ -164,9 +162,7 @@ void register_all() {
   };
   add("memory/floor", bm_floor);
   add("memory/clockwork_virtual", bm_clockwork<clockwork::virtual_runtime>);
-#if CLOCKWORK_BENCH_HAVE_REAL_RUNTIME
   add("memory/clockwork_real", bm_clockwork<clockwork::real_runtime>);
-#endif
   add("memory/asio", bm_asio);
 }
 

@@ -42,13 +42,11 @@
 
 #include "bench_common.hpp"
 #include "clockwork/errors.hpp"
+#include "clockwork/runtime/virtual_runtime.hpp"
 #include "clockwork/task.hpp"
-#include "clockwork/virtual_runtime.hpp"
 #include "real_contenders.hpp"
 
-#if CLOCKWORK_BENCH_HAVE_REAL_RUNTIME
-#include "clockwork/real_runtime.hpp"
-#endif
+#include "clockwork/runtime/real_runtime.hpp"
 
 namespace {
 
@@ -305,10 +303,8 @@ void register_all() {
     auto* b = with_spread(benchmark::RegisterBenchmark(name, fn))->UseRealTime()->Unit(benchmark::kMicrosecond);
     if (smoke()) b->Iterations(2);
   };
-#if CLOCKWORK_BENCH_HAVE_REAL_RUNTIME
   zero("zero_delay/clockwork_real", bm_zero_delay_clockwork<clockwork::real_runtime, false>);
   zero("zero_delay/clockwork_real_yield", bm_zero_delay_clockwork<clockwork::real_runtime, true>);
-#endif
   zero("zero_delay/clockwork_virtual", bm_zero_delay_clockwork<clockwork::virtual_runtime, false>);
   zero("zero_delay/asio_timer", bm_zero_delay_asio<false>);
   zero("zero_delay/asio_post", bm_zero_delay_asio<true>);
@@ -322,10 +318,8 @@ void register_all() {
   cpu("nanosleep_slack1", run_nanosleep_slack1);
   cpu("timerfd", run_timerfd);
   cpu("asio", run_asio);
-#if CLOCKWORK_BENCH_HAVE_REAL_RUNTIME
   cpu("clockwork_delay", run_clockwork_delay);
   cpu("clockwork_periodic", run_clockwork_periodic);
-#endif
 
   zero("reference/throw_catch", bm_throw_catch);
   zero("reference/rethrow_catch", bm_rethrow_catch);
@@ -340,10 +334,8 @@ void register_all() {
           ->UseRealTime()
           ->Unit(benchmark::kMillisecond);
     };
-#if CLOCKWORK_BENCH_HAVE_REAL_RUNTIME
     stop("spawn_stop/clockwork_real", bm_spawn_stop_clockwork<clockwork::real_runtime>);
     stop("spawn_stop/clockwork_real_try_delay", bm_spawn_stop_clockwork<clockwork::real_runtime, true>);
-#endif
     stop("spawn_stop/clockwork_virtual", bm_spawn_stop_clockwork<clockwork::virtual_runtime>);
     stop("spawn_stop/asio", bm_spawn_stop_asio);
   }

@@ -44,11 +44,9 @@
 
 #include "bench_common.hpp"
 
-#if CLOCKWORK_BENCH_HAVE_REAL_RUNTIME
-#include "clockwork/periodic_timer.hpp"
-#include "clockwork/real_runtime.hpp"
+#include "clockwork/runtime/periodic_timer.hpp"
+#include "clockwork/runtime/real_runtime.hpp"
 #include "clockwork/task.hpp"
-#endif
 
 namespace clockwork_bench {
 
@@ -202,8 +200,6 @@ inline tick_log run_asio(const tick_plan& plan) {
 
 // ---- clockwork real_runtime --------------------------------------------------------------
 
-#if CLOCKWORK_BENCH_HAVE_REAL_RUNTIME
-
 inline clockwork::task<> clockwork_delay_loop(clockwork::runtime& rt, const tick_plan& plan, tick_log& log) {
   const clockwork::steady_time origin{nanos(log.origin)};
   for (int k = 1; k <= plan.ticks; ++k) {
@@ -263,7 +259,5 @@ inline tick_log run_clockwork_periodic(const tick_plan& plan) {
   rt.block_on(clockwork_periodic_loop(rt, plan, log));
   return log;
 }
-
-#endif
 
 }  // namespace clockwork_bench

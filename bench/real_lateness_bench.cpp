@@ -72,10 +72,8 @@ void register_all() {
   add("nanosleep_default", run_nanosleep_default);
   add("timerfd", run_timerfd);
   add("asio", run_asio);
-#if CLOCKWORK_BENCH_HAVE_REAL_RUNTIME
   add("clockwork_delay", run_clockwork_delay);
   add("clockwork_periodic", run_clockwork_periodic);
-#endif
 }
 
 }  // namespace

@@ -26,9 +26,9 @@
 
 #include "baseline_floor.hpp"
 #include "bench_common.hpp"
-#include "clockwork/periodic_timer.hpp"
+#include "clockwork/runtime/periodic_timer.hpp"
+#include "clockwork/runtime/virtual_runtime.hpp"
 #include "clockwork/task.hpp"
-#include "clockwork/virtual_runtime.hpp"
 #include "virtual_workload.hpp"
 
 namespace {

@@ -3,9 +3,9 @@
 #include <stdexcept>
 #include <utility>
 
+#include "clockwork/diagnostics/trace.hpp"
 #include "clockwork/fakes/injected_fault.hpp"
-#include "clockwork/time_format.hpp"
-#include "clockwork/trace.hpp"
+#include "clockwork/time/time_format.hpp"
 
 namespace clockwork::fakes {
 

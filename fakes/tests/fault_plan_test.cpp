@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "clockwork/diagnostics/trace.hpp"
 #include "clockwork/fakes/injected_fault.hpp"
-#include "clockwork/trace.hpp"
-#include "clockwork/virtual_runtime.hpp"
+#include "clockwork/runtime/virtual_runtime.hpp"
 
 namespace {
 

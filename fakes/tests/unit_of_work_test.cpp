@@ -12,7 +12,7 @@
 
 #include "clockwork/fakes/in_memory_table.hpp"
 #include "clockwork/fakes/injected_fault.hpp"
-#include "clockwork/virtual_runtime.hpp"
+#include "clockwork/runtime/virtual_runtime.hpp"
 
 namespace {
 

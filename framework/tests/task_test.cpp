@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "clockwork/virtual_runtime.hpp"
+#include "clockwork/runtime/virtual_runtime.hpp"
 
 namespace {
 

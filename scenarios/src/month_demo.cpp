@@ -1,6 +1,6 @@
 #include "clockwork/scenarios/month_demo.hpp"
 
-#include "clockwork/periodic_timer.hpp"
+#include "clockwork/runtime/periodic_timer.hpp"
 
 namespace clockwork::scenarios {
 

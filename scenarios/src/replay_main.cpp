@@ -15,15 +15,15 @@
 #include <filesystem>
 #include <string>
 
-#include "clockwork/clock.hpp"
-#include "clockwork/real_runtime.hpp"
+#include "clockwork/diagnostics/trace.hpp"
+#include "clockwork/diagnostics/trace_format.hpp"
+#include "clockwork/runtime/real_runtime.hpp"
+#include "clockwork/runtime/virtual_runtime.hpp"
 #include "clockwork/scenarios/daily_log/daily_log_demo.hpp"
 #include "clockwork/scenarios/month_demo.hpp"
-#include "clockwork/time_format.hpp"
-#include "clockwork/trace.hpp"
-#include "clockwork/trace_format.hpp"
-#include "clockwork/virtual_clock.hpp"
-#include "clockwork/virtual_runtime.hpp"
+#include "clockwork/time/clock.hpp"
+#include "clockwork/time/time_format.hpp"
+#include "clockwork/time/virtual_clock.hpp"
 
 namespace {
 

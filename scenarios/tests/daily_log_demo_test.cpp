@@ -5,7 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "clockwork/trace_format.hpp"
+#include "clockwork/diagnostics/trace_format.hpp"
 
 namespace {
 

@@ -9,13 +9,13 @@
 #include <vector>
 
 #include "clockwork/fakes/injected_fault.hpp"
-#include "clockwork/host_builder.hpp"
+#include "clockwork/hosting/host_builder.hpp"
+#include "clockwork/runtime/virtual_runtime.hpp"
 #include "clockwork/scenarios/daily_log/add_daily_log.hpp"
 #include "clockwork/scenarios/daily_log/calendar.hpp"
 #include "clockwork/scenarios/daily_log/daily_log.hpp"
 #include "clockwork/scenarios/daily_log/daily_log_consistency.hpp"
 #include "clockwork/scenarios/daily_log/in_memory_repositories.hpp"
-#include "clockwork/virtual_runtime.hpp"
 
 namespace {
 

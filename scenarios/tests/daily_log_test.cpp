@@ -9,17 +9,17 @@
 #include <string>
 #include <vector>
 
-#include "clockwork/cancellation.hpp"
+#include "clockwork/diagnostics/trace_format.hpp"
 #include "clockwork/fakes/injected_fault.hpp"
-#include "clockwork/host_builder.hpp"
-#include "clockwork/real_runtime.hpp"
+#include "clockwork/hosting/host_builder.hpp"
+#include "clockwork/runtime/cancellation.hpp"
+#include "clockwork/runtime/real_runtime.hpp"
 #include "clockwork/scenarios/daily_log/add_daily_log.hpp"
 #include "clockwork/scenarios/daily_log/daily_log_consistency.hpp"
 #include "clockwork/scenarios/daily_log/daily_log_repository.hpp"
 #include "clockwork/scenarios/daily_log/daily_log_store.hpp"
 #include "clockwork/testing/simulation.hpp"
-#include "clockwork/time_format.hpp"
-#include "clockwork/trace_format.hpp"
+#include "clockwork/time/time_format.hpp"
 
 namespace {
 

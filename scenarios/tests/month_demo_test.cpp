@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "clockwork/time_format.hpp"
+#include "clockwork/time/time_format.hpp"
 
 namespace {
 

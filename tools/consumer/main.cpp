@@ -1,5 +1,10 @@
-// Runs a small periodic coroutine for a simulated hour: compiles, links and works.
-#include <clockwork/virtual_runtime.hpp>
+// A downstream program: a hosted service run for a simulated hour in the simulation harness,
+// and a bare coroutine on a virtual_runtime. Proves that every module's public headers compile
+// from the installed or build-tree package, link, and work.
+#include <clockwork/hosting/background_service.hpp>
+#include <clockwork/runtime/periodic_timer.hpp>
+#include <clockwork/runtime/virtual_runtime.hpp>
+#include <clockwork/testing/simulation.hpp>
 
 #include <chrono>
 #include <cstdio>
@@ -13,6 +18,14 @@ clockwork::task<int> count_ticks(clockwork::runtime& rt) {
   }
   co_return ticks;
 }
+
+class heartbeat : public clockwork::background_service {
+ public:
+  clockwork::task<> execute(std::stop_token stopping) override {
+    clockwork::periodic_timer timer{rt(), std::chrono::minutes(5), "heartbeat"};
+    while (co_await timer.next_tick(stopping)) log()->info("alive");
+  }
+};
 }  // namespace
 
 int main() {
@@ -20,5 +33,13 @@ int main() {
   const int ticks = rt.block_on(count_ticks(rt));
   std::printf("%d ticks in %lld simulated seconds\n", ticks,
               static_cast<long long>(std::chrono::duration_cast<std::chrono::seconds>(rt.elapsed()).count()));
-  return ticks == 60 && rt.elapsed() == std::chrono::hours(1) ? 0 : 1;
+
+  clockwork::testing::simulation sim;
+  sim.builder().add_hosted_service<heartbeat>("heartbeat");
+  sim.start();
+  sim.run_for(std::chrono::hours(1));
+  const auto beats = sim.trace().count(clockwork::trace_kind::tick, "heartbeat");
+  sim.stop();
+  std::printf("%zu heartbeats in a simulated hour\n", beats);
+  return ticks == 60 && rt.elapsed() == std::chrono::hours(1) && beats == 12 ? 0 : 1;
 }

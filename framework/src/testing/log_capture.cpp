@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "clockwork/time_format.hpp"
+#include "clockwork/time/time_format.hpp"
 
 namespace clockwork::testing {
 

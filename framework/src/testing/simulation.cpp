@@ -3,8 +3,8 @@
 #include <map>
 #include <stdexcept>
 
-#include "clockwork/time_format.hpp"
-#include "clockwork/trace_format.hpp"
+#include "clockwork/diagnostics/trace_format.hpp"
+#include "clockwork/time/time_format.hpp"
 
 namespace clockwork::testing {
 

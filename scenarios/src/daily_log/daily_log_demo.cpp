@@ -4,9 +4,9 @@
 #include <stdexcept>
 #include <utility>
 
-#include "clockwork/cancellation.hpp"
-#include "clockwork/host_builder.hpp"
-#include "clockwork/logging.hpp"
+#include "clockwork/diagnostics/logging.hpp"
+#include "clockwork/hosting/host_builder.hpp"
+#include "clockwork/runtime/cancellation.hpp"
 #include "clockwork/scenarios/daily_log/add_daily_log.hpp"
 #include "clockwork/scenarios/daily_log/daily_log_store.hpp"
 

@@ -3,7 +3,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "clockwork/time_format.hpp"
+#include "clockwork/time/time_format.hpp"
 
 namespace clockwork::scenarios {
 

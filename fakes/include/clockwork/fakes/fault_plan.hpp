@@ -71,9 +71,9 @@
 #include <string_view>
 #include <vector>
 
-#include "clockwork/clock.hpp"
-#include "clockwork/runtime.hpp"
+#include "clockwork/runtime/runtime.hpp"
 #include "clockwork/task.hpp"
+#include "clockwork/time/clock.hpp"
 
 namespace clockwork {
 class trace;

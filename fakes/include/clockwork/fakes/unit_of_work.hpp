@@ -48,7 +48,7 @@
 
 #include "clockwork/fakes/fault_plan.hpp"
 #include "clockwork/fakes/transactional_resource.hpp"
-#include "clockwork/runtime.hpp"
+#include "clockwork/runtime/runtime.hpp"
 #include "clockwork/task.hpp"
 
 namespace clockwork::fakes {

@@ -28,7 +28,7 @@
 #include <spdlog/details/log_msg.h>
 #include <spdlog/sinks/base_sink.h>
 
-#include "clockwork/clock.hpp"
+#include "clockwork/time/clock.hpp"
 
 namespace clockwork::testing {
 

@@ -38,11 +38,11 @@
 #include <string_view>
 #include <vector>
 
-#include "clockwork/host.hpp"
-#include "clockwork/host_builder.hpp"
+#include "clockwork/diagnostics/trace.hpp"
+#include "clockwork/hosting/host.hpp"
+#include "clockwork/hosting/host_builder.hpp"
+#include "clockwork/runtime/virtual_runtime.hpp"
 #include "clockwork/testing/log_capture.hpp"
-#include "clockwork/trace.hpp"
-#include "clockwork/virtual_runtime.hpp"
 
 namespace clockwork::testing {
 

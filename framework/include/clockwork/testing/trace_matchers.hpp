@@ -36,7 +36,7 @@
 
 #include <gmock/gmock.h>
 
-#include "clockwork/trace.hpp"
+#include "clockwork/diagnostics/trace.hpp"
 
 namespace clockwork::testing {
 

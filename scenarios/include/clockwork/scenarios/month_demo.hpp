@@ -19,8 +19,8 @@
 #include <stop_token>
 #include <vector>
 
-#include "clockwork/runtime.hpp"
-#include "clockwork/virtual_runtime.hpp"
+#include "clockwork/runtime/runtime.hpp"
+#include "clockwork/runtime/virtual_runtime.hpp"
 
 namespace clockwork::scenarios {
 

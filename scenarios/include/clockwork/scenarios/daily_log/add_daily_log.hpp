@@ -19,8 +19,8 @@
 #include <memory>
 #include <string>
 
-#include "clockwork/host.hpp"
-#include "clockwork/host_builder.hpp"
+#include "clockwork/hosting/host.hpp"
+#include "clockwork/hosting/host_builder.hpp"
 #include "clockwork/scenarios/daily_log/daily_log_maintenance_service.hpp"
 #include "clockwork/scenarios/daily_log/daily_log_options.hpp"
 #include "clockwork/scenarios/daily_log/daily_log_store.hpp"

@@ -14,7 +14,7 @@
 #include <chrono>
 #include <string>
 
-#include "clockwork/clock.hpp"
+#include "clockwork/time/clock.hpp"
 
 namespace clockwork::scenarios {
 

@@ -24,18 +24,18 @@
 #include <string>
 #include <vector>
 
+#include "clockwork/diagnostics/finding.hpp"
+#include "clockwork/diagnostics/trace.hpp"
 #include "clockwork/fakes/fault_plan.hpp"
-#include "clockwork/finding.hpp"
-#include "clockwork/host.hpp"
-#include "clockwork/host_options.hpp"
-#include "clockwork/real_runtime.hpp"
+#include "clockwork/hosting/host.hpp"
+#include "clockwork/hosting/host_options.hpp"
+#include "clockwork/runtime/real_runtime.hpp"
+#include "clockwork/runtime/virtual_runtime.hpp"
 #include "clockwork/scenarios/daily_log/daily_log_consistency.hpp"
 #include "clockwork/scenarios/daily_log/daily_log_maintenance_service.hpp"
 #include "clockwork/scenarios/daily_log/daily_log_options.hpp"
 #include "clockwork/scenarios/daily_log/user_profile.hpp"
 #include "clockwork/testing/log_capture.hpp"
-#include "clockwork/trace.hpp"
-#include "clockwork/virtual_runtime.hpp"
 
 namespace clockwork::scenarios {
 

@@ -39,10 +39,10 @@
 #include <stop_token>
 #include <string>
 
-#include "clockwork/background_service.hpp"
+#include "clockwork/di/service_scope.hpp"
+#include "clockwork/hosting/background_service.hpp"
 #include "clockwork/scenarios/daily_log/calendar.hpp"
 #include "clockwork/scenarios/daily_log/daily_log_options.hpp"
-#include "clockwork/service_scope.hpp"
 
 namespace clockwork::scenarios {
 

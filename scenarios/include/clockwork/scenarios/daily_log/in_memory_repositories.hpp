@@ -29,7 +29,7 @@
 #include <vector>
 
 #include "clockwork/fakes/unit_of_work.hpp"
-#include "clockwork/runtime.hpp"
+#include "clockwork/runtime/runtime.hpp"
 #include "clockwork/scenarios/daily_log/daily_log_repository.hpp"
 #include "clockwork/scenarios/daily_log/daily_log_store.hpp"
 #include "clockwork/scenarios/daily_log/unit_of_work.hpp"

@@ -1,0 +1,483 @@
+// clockwork::runtime — where a service's coroutines run and its timers fire.
+//
+// A service never sleeps, reads a clock or starts a thread by itself: it asks the runtime the
+// host injected. Two runtimes implement this interface:
+//   virtual_runtime  single-threaded, deterministic; time moves only when the test says so.
+//   real_runtime     one event-loop thread on the OS clocks; what production uses.
+//
+// Example — one service, both runtimes:
+//
+//   clockwork::task<> heartbeat(clockwork::runtime& rt, std::stop_token stop) {
+//     for (;;) {
+//       co_await rt.delay(std::chrono::minutes(5), stop);  // throws operation_canceled on stop
+//       ...
+//     }
+//   }
+//   // production:
+//   clockwork::real_runtime rt;
+//   rt.spawn(heartbeat(rt, stop), "heartbeat");
+//   rt.run();
+//   // test (a day passes in microseconds):
+//   clockwork::virtual_runtime rt;
+//   rt.spawn(heartbeat(rt, stop), "heartbeat");
+//   rt.run_for(std::chrono::hours(24));
+//
+// Contract:
+//   - delay(d, token) completes at now + d, or throws operation_canceled once token is stopped,
+//     whichever happens first. A token already stopped when awaited throws without suspending.
+//     A zero or negative delay yields through the ready queue, never through an OS timer.
+//   - When a stop request and a timer fall on the same instant, the one that happens first in
+//     the runtime's order wins: a wait whose timer already fired completes normally; a wait
+//     whose timer had not fired yet is cancelled. In virtual time "first" is arm order.
+//   - spawn(task, name) runs detached work. An exception escaping it is never lost: it is
+//     logged, kept in unobserved_exceptions(), reported as a finding and to the observer.
+//     Ending with operation_canceled is a graceful end, not an error.
+//   - work(d) is modeled blocking work: it takes d without letting anything else run.
+//   - Thread safety: post() and stop requests on tokens may come from any thread. Everything
+//     else belongs to the thread that drives the runtime (the test thread for virtual_runtime,
+//     the loop thread for real_runtime). Many runtimes may live in one process; none shares
+//     state with another.
+#pragma once
+
+#include <chrono>
+#include <coroutine>
+#include <cstdint>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <random>
+#include <stdexcept>
+#include <stop_token>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "clockwork/diagnostics/finding.hpp"
+#include "clockwork/diagnostics/runtime_observer.hpp"
+#include "clockwork/errors.hpp"
+#include "clockwork/runtime/detail/timer_heap.hpp"
+#include "clockwork/task.hpp"
+#include "clockwork/time/clock.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace clockwork {
+
+class runtime;
+
+// What a suspended coroutine waits for, as far as clockwork can tell.
+enum class wait_kind : std::uint8_t {
+  none,     // running, ready, or suspended on an awaitable clockwork does not know
+  delay,    // runtime::delay / delay_until
+  tick,     // periodic_timer::next_tick
+  signal,   // a clockwork signal or event (names itself in wait_what)
+  offload,  // blocking work running off the loop
+};
+
+// An exception that escaped detached work, kept so that a test or the host can ask for it.
+struct unobserved_exception {
+  std::uint64_t task_id = 0;
+  std::string task_name;
+  std::exception_ptr error;
+  std::string what;
+  steady_time at{};
+};
+
+namespace detail {
+
+struct task_record : task_info {
+  std::coroutine_handle<> frame;  // the detached wrapper, destroyed on shutdown if still alive
+  wait_kind waiting = wait_kind::none;
+  steady_time wait_deadline{};
+  std::string_view wait_what;
+  steady_time wait_since{};
+};
+
+// A wait that completes when its timer fires or its stop token is stopped, whichever first.
+// Lives in the awaiting coroutine's frame; destroying the frame mid-wait disarms it.
+class timed_wait : public timer_node {
+ public:
+  timed_wait(runtime& rt, steady_time due, std::stop_token token) noexcept
+      : timer_node(&timed_wait::fire_wait), rt_(&rt), token_(std::move(token)) {
+    deadline = due;
+  }
+  // Awaitables are moved only before they are awaited (returned from a factory), never while
+  // armed.
+  timed_wait(timed_wait&& other) noexcept
+      : timer_node(&timed_wait::fire_wait), rt_(other.rt_), token_(std::move(other.token_)) {
+    deadline = other.deadline;
+  }
+  timed_wait& operator=(timed_wait&&) = delete;
+  ~timed_wait();
+
+  // Completes the wait as fired (loop thread), unless a cancellation already won.
+  static void fire_wait(timer_node& node);
+  // Completes the wait as cancelled. Called by the stop callback, possibly from another
+  // thread; the runtime serialises it with fire() on its loop.
+  void cancel_on_loop();
+  // Completes the wait as signalled (its event was set, its timer disposed). Loop thread only.
+  // Returns false when the wait had already completed otherwise.
+  bool signal_on_loop();
+
+  // fired: the deadline was reached; canceled: the stop token won; signaled: something else
+  // (an event, a disposal) completed the wait first.
+  enum class outcome : std::uint8_t { pending, fired, canceled, signaled };
+  // Exactly one of fire()/cancel wins: the first to move state_ off pending.
+  bool try_complete(outcome how) noexcept;
+
+ protected:
+  // Arms the timer (or yields through the ready queue when the deadline has passed) and
+  // registers the stop callback. A wait without deadline (steady_time::max()) arms no timer,
+  // so that it never looks like pending time to the deadlock detector.
+  void suspend(std::coroutine_handle<> h, wait_kind kind, std::string_view what);
+  outcome result() const noexcept { return state_.load(std::memory_order_acquire); }
+  bool stop_requested() const noexcept { return token_.stop_requested(); }
+
+  runtime* rt_;
+  std::stop_token token_;
+  std::coroutine_handle<> handle_;
+
+ private:
+  struct on_stop {
+    timed_wait* self;
+    void operator()() const noexcept;
+  };
+  std::atomic<outcome> state_{outcome::pending};
+  std::optional<std::stop_callback<on_stop>> stop_callback_;
+};
+
+// The self-destroying coroutine that owns a spawned task (defined in runtime.cpp).
+struct detached_task {
+  struct promise_type;
+  std::coroutine_handle<promise_type> handle;
+};
+
+// Work handed to runtime::submit_offload: run() executes the function on a worker (or inline on
+// virtual time) and stores its result; the runtime then resumes continuation on the loop.
+class offload_job {
+ public:
+  using run_fn = void (*)(offload_job&) noexcept;
+  explicit offload_job(run_fn runner) noexcept : run_(runner) {}
+  void run() noexcept { run_(*this); }
+  std::coroutine_handle<> continuation;
+  task_record* owner = nullptr;
+
+ protected:
+  ~offload_job() = default;
+
+ private:
+  run_fn run_;
+};
+
+}  // namespace detail
+
+// co_await rt.delay(d, token): see the runtime contract above.
+class [[nodiscard]] delay_awaitable : public detail::timed_wait {
+ public:
+  using detail::timed_wait::timed_wait;
+  bool await_ready() const noexcept { return stop_requested(); }
+  void await_suspend(std::coroutine_handle<> h) { suspend(h, wait_kind::delay, {}); }
+  void await_resume() const {
+    // A timer that fired first wins over a later stop request at the same instant.
+    if (result() == outcome::fired) return;
+    if (result() == outcome::canceled || stop_requested()) throw operation_canceled{};
+  }
+};
+
+// co_await rt.try_delay(d, token) -> bool: like delay, but reports a stop by returning false
+// instead of throwing, so a shutdown of many coroutines costs no exceptions:
+//   for (;;) {
+//     const bool waited = co_await rt.try_delay(std::chrono::hours(6), stopping);
+//     if (!waited) break;  // stopping
+//     ...
+//   }
+// GCC 12 miscompiles `while (co_await rt.try_delay(...))` (the coroutine traps on entry): bind
+// the result to a local as above.
+class [[nodiscard]] try_delay_awaitable : public delay_awaitable {
+ public:
+  using delay_awaitable::delay_awaitable;
+  bool await_resume() const noexcept {
+    if (result() == outcome::fired) return true;
+    return !(result() == outcome::canceled || stop_requested());
+  }
+};
+
+// co_await rt.offload(fn): runs fn off the loop, resumes on the loop with its result.
+template <class F>
+class [[nodiscard]] offload_awaitable final : public detail::offload_job {
+ public:
+  using result_type = std::invoke_result_t<F&>;
+  offload_awaitable(runtime& rt, F fn) : offload_job(&offload_awaitable::run_job), rt_(&rt), fn_(std::move(fn)) {}
+  offload_awaitable(offload_awaitable&& other) noexcept(std::is_nothrow_move_constructible_v<F>)
+      : offload_job(&offload_awaitable::run_job), rt_(other.rt_), fn_(std::move(other.fn_)) {}
+  offload_awaitable& operator=(offload_awaitable&&) = delete;
+  // A frame destroyed while its work is still off the loop must not leave a worker writing
+  // into it: the runtime waits for the worker or drops the queued job.
+  ~offload_awaitable();
+
+  bool await_ready() const noexcept { return false; }
+  void await_suspend(std::coroutine_handle<> h);
+  result_type await_resume() {
+    if (error_) std::rethrow_exception(error_);
+    if constexpr (!std::is_void_v<result_type>) return std::move(*value_);
+  }
+
+ private:
+  static void run_job(detail::offload_job& job) noexcept {
+    auto& self = static_cast<offload_awaitable&>(job);
+    try {
+      if constexpr (std::is_void_v<result_type>) {
+        self.fn_();
+      } else {
+        self.value_.emplace(self.fn_());
+      }
+    } catch (...) {
+      self.error_ = std::current_exception();
+    }
+  }
+
+  using stored = std::conditional_t<std::is_void_v<result_type>, char, result_type>;
+  runtime* rt_;
+  F fn_;
+  std::optional<stored> value_;
+  std::exception_ptr error_;
+};
+
+// co_await rt.yield(): let every coroutine that is already ready run first.
+class [[nodiscard]] yield_awaitable {
+ public:
+  explicit yield_awaitable(runtime& rt) noexcept : rt_(&rt) {}
+  bool await_ready() const noexcept { return false; }
+  void await_suspend(std::coroutine_handle<> h);
+  void await_resume() const noexcept {}
+
+ private:
+  runtime* rt_;
+};
+
+// Options shared by both runtimes.
+struct runtime_options {
+  // A resume slice that takes longer than this in real time is a blocking_call finding. Zero
+  // disables the watchdog. Measured on CLOCK_MONOTONIC_COARSE (ms resolution, ~5 ns a read).
+  std::chrono::nanoseconds watchdog_budget = std::chrono::milliseconds(100);
+  // Modeled work (runtime::work) longer than this inside one slice is a blocking_call
+  // finding, in the runtime's own time: deterministic on virtual time.
+  std::chrono::nanoseconds blocking_budget = std::chrono::milliseconds(50);
+};
+
+class runtime {
+ public:
+  runtime(const runtime&) = delete;
+  runtime& operator=(const runtime&) = delete;
+  virtual ~runtime();
+
+  virtual const clockwork::clock& clock() const noexcept = 0;
+  steady_time now() const { return clock().steady_now(); }
+
+  // Waits for d (or until deadline) on this runtime's clock; see the contract above.
+  delay_awaitable delay(std::chrono::nanoseconds d, std::stop_token token = {});
+  delay_awaitable delay_until(steady_time deadline, std::stop_token token = {});
+  // now() + d, saturating; now() for d <= 0.
+  steady_time deadline_after(std::chrono::nanoseconds d) const;
+  // The same waits, answering false on stop instead of throwing operation_canceled.
+  try_delay_awaitable try_delay(std::chrono::nanoseconds d, std::stop_token token = {});
+  try_delay_awaitable try_delay_until(steady_time deadline, std::stop_token token = {});
+  yield_awaitable yield() noexcept { return yield_awaitable{*this}; }
+
+  // Runs work detached, under name. Throws std::logic_error when the runtime is shutting down
+  // (the task is destroyed unrun) and std::invalid_argument when work is empty.
+  void spawn(task<> work, std::string name);
+  // Like spawn, but runs work at once, inside the caller's slice, until its first suspension
+  // (how .NET started BackgroundService.ExecuteAsync before version 10). The host offers it to
+  // replay the "blocks start-up" mistake faithfully.
+  void spawn_inline(task<> work, std::string name);
+  // Destroys every live spawned coroutine (their destructors run, their timers disarm) and
+  // refuses work from then on. Destruction does this too; calling it first lets a test check
+  // what shutdown leaves behind. Idempotent.
+  void shutdown() noexcept { shutdown_tasks(); }
+  // True once shutdown began: spawn() throws std::logic_error from then on.
+  bool shutting_down() const noexcept { return shutting_down_; }
+
+  // Runs fn on the loop, after what is already ready. Thread-safe.
+  virtual void post(std::function<void()> fn) = 0;
+
+  // Modeled blocking work: takes d without yielding. Virtual time moves by d with nothing else
+  // running; real time really blocks the loop for d.
+  virtual void work(std::chrono::nanoseconds d) = 0;
+
+  // Runs fn off the loop (a worker thread on real_runtime, inline on virtual_runtime) and
+  // resumes the awaiter on the loop with fn's result or exception.
+  template <class F>
+  offload_awaitable<F> offload(F fn) {
+    return offload_awaitable<F>{*this, std::move(fn)};
+  }
+
+  // --- observation (driving thread; on real_runtime, after run() returned or from the loop) ---
+  std::size_t live_tasks() const noexcept { return tasks_.size(); }
+  std::vector<task_info> tasks() const;
+  // Every live spawned coroutine and what it awaits, one per line, in spawn order.
+  std::string describe_pending() const;
+  const std::vector<unobserved_exception>& unobserved_exceptions() const noexcept { return unobserved_; }
+  const std::vector<finding>& findings() const noexcept { return findings_; }
+  // Adds a finding: kept, logged as a warning, passed to the observer. Detectors use it.
+  void report(finding_kind kind, std::string source, std::string message);
+  const task_info* current_task() const noexcept { return current_; }
+  std::size_t pending_timers() const noexcept { return timers_.size(); }
+  std::optional<steady_time> next_deadline() const noexcept;
+
+  const std::shared_ptr<spdlog::logger>& logger() const noexcept { return logger_; }
+  void set_logger(std::shared_ptr<spdlog::logger> logger);
+  void set_observer(runtime_observer* observer) noexcept { observer_ = observer; }
+  runtime_observer* observer() const noexcept { return observer_; }
+
+  // --- used by clockwork's awaitables; not for services ---
+  void arm(detail::timer_node& node);
+  bool disarm(detail::timer_node& node) noexcept;
+  void make_ready(std::coroutine_handle<> h, detail::task_record* owner);
+  detail::task_record* current_record() const noexcept { return current_; }
+  // Completes a cancelled wait. Thread-safe: real_runtime forwards calls from other threads to
+  // its loop.
+  virtual void cancel_wait(detail::timed_wait& wait);
+  virtual void submit_offload(detail::offload_job& job) = 0;
+  // Called when a wait whose cancellation already won is destroyed, or when an offloaded job
+  // is destroyed before its awaiter was resumed (its frame is being torn down). A runtime that
+  // queues cancellations or runs jobs on other threads (real_runtime) must forget them here,
+  // before the memory goes away; a runtime that does neither (virtual_runtime) ignores it.
+  virtual void forget_wait(detail::timed_wait& /*wait*/) noexcept {}
+  virtual void forget_offload(detail::offload_job& /*job*/) noexcept {}
+  void note_wait(wait_kind kind, steady_time due, std::string_view what) noexcept;
+  // Resumes h as owner, with the watchdog and the modeled-work budget.
+  void resume_slice(std::coroutine_handle<> h, detail::task_record* owner);
+
+ protected:
+  explicit runtime(const runtime_options& options);
+
+  // Runs the oldest ready item (a random one when shuffling). Returns false when none is ready.
+  bool run_one_ready();
+  // Pops the earliest timer (a random one of those sharing the earliest deadline when
+  // shuffling) and fires it.
+  void fire_next_timer();
+  bool has_ready() const noexcept { return !ready_.empty(); }
+  std::size_t ready_count() const noexcept { return ready_.size(); }
+  void enable_shuffle(std::uint64_t seed) {
+    shuffle_ = true;
+    rng_.seed(seed);
+  }
+  // Modeled work done by the running slice; reported when the slice ends.
+  void add_slice_work(std::chrono::nanoseconds d) noexcept { slice_work_ += d; }
+  // Destroys every live spawned coroutine and drops queued work. Derived destructors call it
+  // first, while their own state still exists; spawn() refuses work from then on.
+  void shutdown_tasks() noexcept;
+  std::uint64_t steps() const noexcept { return steps_; }
+
+  // Spawns without the name checks; returns the id. Used by block_on.
+  std::uint64_t spawn_named(task<> work, std::string name);
+
+  // The half of block_on both runtimes share: spawns t so that its outcome lands in a local,
+  // calls drive(done) — the derived runtime's loop, until done is true — and returns t's value
+  // or rethrows its exception. If drive throws (a deadlock, say), t is destroyed first, since
+  // it points at that local.
+  template <class T, class Drive>
+  T run_to_completion(task<T> t, const char* who, Drive&& drive);
+  // Destroys one live spawned coroutine (block_on cleans up after a deadlock with it).
+  void destroy_task(std::uint64_t id) noexcept;
+
+ private:
+  static detail::detached_task run_detached(runtime& rt, task<> work, detail::task_record* record);
+  void task_finished(detail::task_record* record, std::exception_ptr error, bool canceled) noexcept;
+
+  struct ready_item {
+    std::coroutine_handle<> handle;  // null: run the front of posted_
+    detail::task_record* owner;
+  };
+
+  runtime_options options_;
+  detail::timer_heap timers_;
+  std::deque<ready_item> ready_;
+  std::deque<std::function<void()>> posted_;
+  std::map<std::uint64_t, detail::task_record> tasks_;  // ordered: reports list in spawn order
+  std::uint64_t next_task_id_ = 1;
+  std::uint64_t next_seq_ = 0;
+  std::uint64_t steps_ = 0;
+  detail::task_record* current_ = nullptr;
+  detail::task_record* finished_ = nullptr;  // finished during the running slice
+  std::chrono::nanoseconds slice_work_{0};
+  bool shutting_down_ = false;
+  bool shuffle_ = false;
+  std::mt19937_64 rng_;
+  std::vector<unobserved_exception> unobserved_;
+  std::vector<finding> findings_;
+  std::shared_ptr<spdlog::logger> logger_;
+  runtime_observer* observer_ = nullptr;
+
+ protected:
+  // Posted functions are queued by the derived runtime's post(); virtual_runtime pushes
+  // directly, real_runtime moves them over from its thread-safe inbox on the loop.
+  void enqueue_posted(std::function<void()> fn);
+};
+
+template <class F>
+offload_awaitable<F>::~offload_awaitable() {
+  if (continuation) rt_->forget_offload(*this);
+}
+
+namespace detail {
+template <class T>
+struct completion {
+  using stored = std::conditional_t<std::is_void_v<T>, char, T>;
+  std::optional<stored> value;
+  std::exception_ptr error;
+  bool done = false;
+};
+
+template <class T>
+task<> complete_into(task<T> t, completion<T>* out) {
+  try {
+    if constexpr (std::is_void_v<T>) {
+      co_await std::move(t);
+    } else {
+      T value = co_await std::move(t);
+      out->value.emplace(std::move(value));
+    }
+  } catch (...) {
+    out->error = std::current_exception();
+  }
+  out->done = true;
+}
+}  // namespace detail
+
+template <class T, class Drive>
+T runtime::run_to_completion(task<T> t, const char* who, Drive&& drive) {
+  if (!t.valid()) throw std::invalid_argument(std::string("clockwork::") + who + "::block_on: the task is empty");
+  detail::completion<T> result;
+  const std::uint64_t id = spawn_named(detail::complete_into(std::move(t), &result), "block_on");
+  try {
+    drive(result.done);
+  } catch (...) {
+    destroy_task(id);
+    throw;
+  }
+  if (result.error) std::rethrow_exception(result.error);
+  if constexpr (!std::is_void_v<T>) return std::move(*result.value);
+}
+
+template <class F>
+void offload_awaitable<F>::await_suspend(std::coroutine_handle<> h) {
+  continuation = h;
+  owner = rt_->current_record();
+  rt_->note_wait(wait_kind::offload, {}, "offloaded work");
+  rt_->submit_offload(*this);
+}
+
+inline void yield_awaitable::await_suspend(std::coroutine_handle<> h) {
+  rt_->make_ready(h, rt_->current_record());
+}
+
+}  // namespace clockwork

@@ -1,0 +1,359 @@
+#include "clockwork/runtime/runtime.hpp"
+
+#include <spdlog/logger.h>
+
+#include <algorithm>
+#include <limits>
+#include <typeinfo>
+
+#include "clockwork/diagnostics/logging.hpp"
+#include "clockwork/time/time_format.hpp"
+
+namespace clockwork {
+
+// The wrapper coroutine that owns a spawned task: it starts suspended (the runtime schedules
+// it), never rethrows (it hands every outcome to task_finished), and frees itself at the end.
+struct detail::detached_task::promise_type {
+  detached_task get_return_object() noexcept { return {std::coroutine_handle<promise_type>::from_promise(*this)}; }
+  std::suspend_always initial_suspend() const noexcept { return {}; }
+  std::suspend_never final_suspend() const noexcept { return {}; }
+  void return_void() const noexcept {}
+  void unhandled_exception() const noexcept { std::terminate(); }  // run_detached catches all
+};
+
+detail::detached_task runtime::run_detached(runtime& rt, task<> work, detail::task_record* record) {
+  // settle() rather than try/co_await/catch: stopping 10k waiters is dominated by exception
+  // handling, and this saves one rethrow per cancelled task.
+  std::exception_ptr error = co_await std::move(work).settle();
+  const bool canceled = error && is_cancellation(error);
+  rt.task_finished(record, error, canceled);
+}
+
+namespace {}  // namespace
+
+// ---- timed_wait ----------------------------------------------------------------------------
+
+namespace detail {
+
+timed_wait::~timed_wait() {
+  // Deregister first: once reset() returns, no stop callback is running or will run.
+  stop_callback_.reset();
+  if (in_heap()) rt_->disarm(*this);
+  // A cancellation that won may still be queued for the loop (real_runtime, stop requested on
+  // another thread): the runtime must drop it rather than touch this wait later.
+  if (result() == outcome::canceled) rt_->forget_wait(*this);
+}
+
+bool timed_wait::try_complete(outcome how) noexcept {
+  outcome expected = outcome::pending;
+  return state_.compare_exchange_strong(expected, how, std::memory_order_acq_rel);
+}
+
+void timed_wait::suspend(std::coroutine_handle<> h, wait_kind kind, std::string_view what) {
+  handle_ = h;
+  owner = rt_->current_record();
+  rt_->note_wait(kind, deadline, what);
+  if (deadline == steady_time::max()) {
+    // No deadline: only the stop token or a signal completes this wait.
+  } else if (deadline <= rt_->now()) {
+    // Already due: complete through the ready queue, never through a timer. The token is
+    // checked again on resume.
+    rt_->make_ready(h, owner);
+    return;
+  } else {
+    rt_->arm(*this);
+  }
+  if (token_.stop_possible()) stop_callback_.emplace(token_, on_stop{this});
+}
+
+void timed_wait::on_stop::operator()() const noexcept {
+  if (self->try_complete(outcome::canceled)) self->rt_->cancel_wait(*self);
+}
+
+void timed_wait::fire_wait(timer_node& node) {
+  auto& self = static_cast<timed_wait&>(node);
+  if (!self.try_complete(outcome::fired)) return;  // a stop request won; its cancellation resumes us
+  if (auto* obs = self.rt_->observer()) obs->on_timer_fired(self.owner, self.deadline);
+  self.rt_->resume_slice(self.handle_, self.owner);
+}
+
+bool timed_wait::signal_on_loop() {
+  if (!try_complete(outcome::signaled)) return false;
+  rt_->disarm(*this);
+  rt_->make_ready(handle_, owner);
+  return true;
+}
+
+void timed_wait::cancel_on_loop() {
+  rt_->disarm(*this);
+  if (auto* obs = rt_->observer()) obs->on_timer_canceled(owner, deadline);
+  rt_->make_ready(handle_, owner);
+}
+
+}  // namespace detail
+
+// ---- runtime ---------------------------------------------------------------------------------
+
+runtime::runtime(const runtime_options& options) : options_(options), logger_(make_null_logger()) {}
+
+runtime::~runtime() {
+  shutdown_tasks();
+}
+
+steady_time runtime::deadline_after(std::chrono::nanoseconds d) const {
+  const steady_time current = now();
+  if (d.count() <= 0) return current;  // due now: the wait goes through the ready queue
+  const auto room = steady_time::max() - current;
+  return d >= room ? steady_time::max() : current + d;
+}
+
+delay_awaitable runtime::delay(std::chrono::nanoseconds d, std::stop_token token) {
+  return delay_awaitable{*this, deadline_after(d), std::move(token)};
+}
+
+delay_awaitable runtime::delay_until(steady_time deadline, std::stop_token token) {
+  return delay_awaitable{*this, deadline, std::move(token)};
+}
+
+try_delay_awaitable runtime::try_delay(std::chrono::nanoseconds d, std::stop_token token) {
+  return try_delay_awaitable{*this, deadline_after(d), std::move(token)};
+}
+
+try_delay_awaitable runtime::try_delay_until(steady_time deadline, std::stop_token token) {
+  return try_delay_awaitable{*this, deadline, std::move(token)};
+}
+
+void runtime::spawn(task<> work, std::string name) {
+  if (shutting_down_) {
+    throw std::logic_error("clockwork::runtime: cannot spawn '" + name + "': the runtime is shutting down");
+  }
+  if (!work.valid()) {
+    throw std::invalid_argument("clockwork::runtime: cannot spawn '" + name +
+                                "': the task is empty (moved-from or already awaited)");
+  }
+  spawn_named(std::move(work), std::move(name));
+}
+
+void runtime::spawn_inline(task<> work, std::string name) {
+  if (shutting_down_) {
+    throw std::logic_error("clockwork::runtime: cannot spawn '" + name + "': the runtime is shutting down");
+  }
+  if (!work.valid()) {
+    throw std::invalid_argument("clockwork::runtime: cannot spawn '" + name +
+                                "': the task is empty (moved-from or already awaited)");
+  }
+  const std::uint64_t id = spawn_named(std::move(work), std::move(name));
+  detail::task_record* record = &tasks_.at(id);
+  // spawn_named queued it last; take it back out and run it now, as a nested slice.
+  ready_.pop_back();
+  const auto outer_work = slice_work_;
+  resume_slice(record->frame, record);
+  slice_work_ = outer_work;
+}
+
+std::uint64_t runtime::spawn_named(task<> work, std::string name) {
+  const std::uint64_t id = next_task_id_++;
+  auto& record = tasks_[id];
+  record.id = id;
+  record.name = std::move(name);
+  record.frame = run_detached(*this, std::move(work), &record).handle;
+  if (observer_) observer_->on_task_spawned(record);
+  make_ready(record.frame, &record);
+  return id;
+}
+
+void runtime::task_finished(detail::task_record* record, std::exception_ptr error, bool canceled) noexcept {
+  if (error && !canceled) {
+    std::string what = describe_exception(error);
+    logger_->error("detached task '{}' failed: {}", record->name, what);
+    report(finding_kind::unobserved_exception, record->name, "exception escaped detached work: " + what);
+    unobserved_.push_back({record->id, record->name, error, std::move(what), now()});
+  }
+  if (observer_) observer_->on_task_finished(*record, error, canceled);
+  record->frame = {};  // the frame frees itself right after this call
+  finished_ = record;  // erased once its slice ends; resume_slice may still read its name
+}
+
+void runtime::destroy_task(std::uint64_t id) noexcept {
+  auto it = tasks_.find(id);
+  if (it == tasks_.end()) return;
+  detail::task_record* record = &it->second;
+  std::erase_if(ready_, [record](const ready_item& item) { return item.owner == record; });
+  auto frame = record->frame;
+  tasks_.erase(it);
+  if (frame) frame.destroy();
+}
+
+void runtime::shutdown_tasks() noexcept {
+  shutting_down_ = true;
+  while (!tasks_.empty()) {
+    auto it = tasks_.begin();
+    auto frame = it->second.frame;
+    tasks_.erase(it);
+    // Destroying a suspended frame runs its destructors: awaitables disarm their timers.
+    if (frame) frame.destroy();
+  }
+  ready_.clear();
+  posted_.clear();
+}
+
+void runtime::arm(detail::timer_node& node) {
+  node.seq = next_seq_++;
+  node.owner = current_;
+  timers_.push(node);
+  if (observer_) observer_->on_timer_armed(current_, node.deadline);
+}
+
+bool runtime::disarm(detail::timer_node& node) noexcept {
+  return timers_.remove(node);
+}
+
+void runtime::make_ready(std::coroutine_handle<> h, detail::task_record* owner) {
+  ready_.push_back({h, owner});
+}
+
+void runtime::enqueue_posted(std::function<void()> fn) {
+  posted_.push_back(std::move(fn));
+  ready_.push_back({nullptr, nullptr});
+}
+
+void runtime::cancel_wait(detail::timed_wait& wait) {
+  wait.cancel_on_loop();
+}
+
+void runtime::note_wait(wait_kind kind, steady_time deadline, std::string_view what) noexcept {
+  if (current_ == nullptr) return;
+  current_->waiting = kind;
+  current_->wait_deadline = deadline;
+  current_->wait_what = what;
+  current_->wait_since = now();
+}
+
+std::optional<steady_time> runtime::next_deadline() const noexcept {
+  if (timers_.empty()) return std::nullopt;
+  return timers_.top()->deadline;
+}
+
+bool runtime::run_one_ready() {
+  if (ready_.empty()) return false;
+  if (shuffle_ && ready_.size() > 1) {
+    const std::size_t pick = static_cast<std::size_t>(rng_() % ready_.size());
+    std::swap(ready_.front(), ready_[pick]);
+  }
+  const ready_item item = ready_.front();
+  ready_.pop_front();
+  if (item.handle) {
+    resume_slice(item.handle, item.owner);
+    return true;
+  }
+  std::function<void()> fn = std::move(posted_.front());
+  posted_.pop_front();
+  ++steps_;
+  try {
+    fn();
+  } catch (...) {
+    const auto error = std::current_exception();
+    std::string what = describe_exception(error);
+    logger_->error("posted callback failed: {}", what);
+    report(finding_kind::unobserved_exception, "posted callback", "exception escaped a posted callback: " + what);
+    unobserved_.push_back({0, "posted callback", error, std::move(what), now()});
+  }
+  return true;
+}
+
+void runtime::fire_next_timer() {
+  if (shuffle_ && timers_.size() > 1) {
+    // Gather every timer sharing the earliest deadline, fire a random one, put the rest back
+    // with their original sequence numbers.
+    std::vector<detail::timer_node*> same;
+    const steady_time first = timers_.top()->deadline;
+    while (!timers_.empty() && timers_.top()->deadline == first) same.push_back(&timers_.pop());
+    const std::size_t pick = static_cast<std::size_t>(rng_() % same.size());
+    for (std::size_t i = 0; i < same.size(); ++i) {
+      if (i != pick) timers_.push(*same[i]);
+    }
+    same[pick]->fire();
+    return;
+  }
+  timers_.pop().fire();
+}
+
+void runtime::resume_slice(std::coroutine_handle<> h, detail::task_record* owner) {
+  detail::task_record* const previous = current_;
+  current_ = owner;
+  if (owner) owner->waiting = wait_kind::none;
+  ++steps_;
+  slice_work_ = std::chrono::nanoseconds{0};
+  const bool timed = options_.watchdog_budget.count() > 0;
+  const steady_time started = timed ? real_clock::coarse_steady_now() : steady_time{};
+  h.resume();
+  if (timed) {
+    const auto took = real_clock::coarse_steady_now() - started;
+    if (took > options_.watchdog_budget) {
+      report(finding_kind::blocking_call, owner ? owner->name : "<unnamed coroutine>",
+             "a resume slice blocked the loop for " + format_duration(took) + " of real time (budget " +
+                 format_duration(options_.watchdog_budget) + ")");
+    }
+  }
+  if (slice_work_ > options_.blocking_budget) {
+    report(finding_kind::blocking_call, owner ? owner->name : "<unnamed coroutine>",
+           "blocking work held the loop for " + format_duration(slice_work_) + " (budget " +
+               format_duration(options_.blocking_budget) + ")");
+  }
+  if (finished_ != nullptr) {
+    tasks_.erase(finished_->id);
+    finished_ = nullptr;
+  }
+  current_ = previous;
+}
+
+void runtime::report(finding_kind kind, std::string source, std::string message) {
+  logger_->warn("[{}] {}: {}", to_string(kind), source, message);
+  findings_.push_back({kind, now(), clock().utc_now(), std::move(source), std::move(message)});
+  if (observer_) observer_->on_finding(findings_.back());
+}
+
+void runtime::set_logger(std::shared_ptr<spdlog::logger> logger) {
+  logger_ = logger ? std::move(logger) : make_null_logger();
+}
+
+std::vector<task_info> runtime::tasks() const {
+  std::vector<task_info> out;
+  out.reserve(tasks_.size());
+  for (const auto& [id, record] : tasks_) out.push_back(record);
+  return out;
+}
+
+std::string runtime::describe_pending() const {
+  const steady_time origin{};
+  std::string out;
+  for (const auto& [id, record] : tasks_) {
+    out += "task #" + std::to_string(id) + " '" + record.name + "': ";
+    const bool ready =
+        std::any_of(ready_.begin(), ready_.end(), [&](const ready_item& item) { return item.owner == &record; });
+    if (ready) {
+      out += "ready to run";
+    } else {
+      switch (record.waiting) {
+        case wait_kind::delay: out += "waiting for a delay until " + format_offset(record.wait_deadline, origin); break;
+        case wait_kind::tick:
+          out += "waiting for the next tick of periodic timer";
+          if (!record.wait_what.empty()) out += " '" + std::string(record.wait_what) + "'";
+          out += ", due " + format_offset(record.wait_deadline, origin);
+          break;
+        case wait_kind::signal:
+          out += "waiting for " + (record.wait_what.empty() ? std::string("a signal") : std::string(record.wait_what));
+          break;
+        case wait_kind::offload: out += "waiting for offloaded work"; break;
+        case wait_kind::none:
+          out += "suspended on an awaitable clockwork does not track (nothing in the runtime will resume it)";
+          break;
+      }
+      if (record.waiting != wait_kind::none) out += " (since " + format_offset(record.wait_since, origin) + ")";
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+}  // namespace clockwork

@@ -1,0 +1,178 @@
+#include "clockwork/runtime/virtual_runtime.hpp"
+
+#include <stdexcept>
+
+#include "clockwork/time/time_format.hpp"
+
+namespace clockwork {
+
+virtual_runtime::virtual_runtime(const virtual_runtime_options& options)
+    : runtime(options), clock_(options.clock), start_(options.clock.start_steady), step_budget_(options.step_budget) {
+  if (options.step_budget == 0) throw std::invalid_argument("clockwork::virtual_runtime: step_budget must be positive");
+  if (options.shuffle_same_instant) enable_shuffle(options.seed);
+}
+
+virtual_runtime::~virtual_runtime() {
+  shutdown_tasks();
+}
+
+void virtual_runtime::post(std::function<void()> fn) {
+  if (!fn) throw std::invalid_argument("clockwork::virtual_runtime::post: empty function");
+  enqueue_posted(std::move(fn));
+}
+
+void virtual_runtime::work(std::chrono::nanoseconds d) {
+  if (d.count() < 0) {
+    throw std::invalid_argument("clockwork::virtual_runtime::work: negative duration " + format_duration(d));
+  }
+  move_time_to(clock_.steady_now() + d);
+  add_slice_work(d);
+}
+
+void virtual_runtime::submit_offload(detail::offload_job& job) {
+  // Deterministic stand-in for a worker pool: the job runs now, and its awaiter resumes
+  // through the ready queue as it would after a real worker finished.
+  job.run();
+  make_ready(job.continuation, job.owner);
+}
+
+void virtual_runtime::move_time_to(steady_time t) {
+  if (t > clock_.steady_now()) {
+    clock_.advance_to(t);
+    steps_at_instant_ = 0;
+  }
+}
+
+void virtual_runtime::run_ready_item() {
+  if (++steps_at_instant_ > step_budget_) {
+    steps_at_instant_ = 0;  // leave the runtime usable after the throw
+    const std::string message = "more than " + std::to_string(step_budget_) + " resumptions at " +
+                                format_offset(clock_.steady_now(), start_) +
+                                " without time moving: something re-arms itself at the same instant forever";
+    report(finding_kind::livelock, "virtual_runtime", message);
+    throw livelock_error("clockwork: livelock: " + message + "\n" + describe_pending());
+  }
+  run_one_ready();
+}
+
+std::size_t virtual_runtime::drain() {
+  std::size_t ran = 0;
+  while (has_ready()) {
+    run_ready_item();
+    ++ran;
+  }
+  return ran;
+}
+
+void virtual_runtime::fire_one() {
+  move_time_to(*next_deadline());
+  ++steps_at_instant_;
+  fire_next_timer();
+}
+
+std::size_t virtual_runtime::run_until_idle() {
+  return drain();
+}
+
+std::size_t virtual_runtime::advance_by(std::chrono::nanoseconds d) {
+  if (d.count() < 0) {
+    throw std::invalid_argument("clockwork::virtual_runtime::advance_by: negative duration " + format_duration(d) +
+                                "; time never moves backwards");
+  }
+  return advance_to(clock_.steady_now() + d);
+}
+
+std::size_t virtual_runtime::advance_to(steady_time t) {
+  if (t < clock_.steady_now()) {
+    throw std::invalid_argument("clockwork::virtual_runtime::advance_to: " + format_offset(t, start_) +
+                                " is before now (" + format_offset(clock_.steady_now(), start_) +
+                                "); time never moves backwards");
+  }
+  std::size_t fired = 0;
+  drain();
+  while (auto next = next_deadline()) {
+    if (*next > t) break;
+    fire_one();
+    ++fired;
+    drain();
+  }
+  move_time_to(t);
+  return fired;
+}
+
+bool virtual_runtime::step() {
+  drain();
+  if (!next_deadline()) return false;
+  fire_one();
+  drain();
+  return true;
+}
+
+bool virtual_runtime::run_until(const std::function<bool()>& done, std::optional<std::chrono::nanoseconds> limit) {
+  if (limit && limit->count() < 0) {
+    throw std::invalid_argument("clockwork::virtual_runtime::run_until: negative limit " + format_duration(*limit));
+  }
+  const steady_time now = clock_.steady_now();
+  const steady_time end = limit && *limit < steady_time::max() - now ? now + *limit : steady_time::max();
+  for (;;) {
+    if (done()) return true;
+    if (has_ready()) {
+      run_ready_item();
+      continue;
+    }
+    if (auto next = next_deadline(); next && *next <= end) {
+      fire_one();
+      continue;
+    }
+    if (live_tasks() > 0 && !next_deadline()) throw_deadlock("the condition given to run_until");
+    if (!limit) {  // without a limit every pending timer was within reach: nothing is left
+      throw std::logic_error(
+          "clockwork::virtual_runtime::run_until: nothing is left to run and the condition is still false");
+    }
+    move_time_to(end);
+    return done();
+  }
+}
+
+void virtual_runtime::throw_deadlock(std::string_view waiting_for) {
+  const std::string pending = describe_pending();
+  report(finding_kind::deadlock, "virtual_runtime",
+         "nothing is ready and no timer is armed, but " + std::to_string(live_tasks()) +
+             " coroutine(s) are suspended while waiting for " + std::string(waiting_for));
+  throw deadlock_error("clockwork: deadlock at " + format_offset(clock_.steady_now(), start_) +
+                       ": nothing is ready and no timer is armed, so nothing can resume these coroutines:\n" + pending);
+}
+
+void virtual_runtime::advance_clock_only(std::chrono::nanoseconds d) {
+  if (d.count() < 0) {
+    throw std::invalid_argument("clockwork::virtual_runtime::advance_clock_only: negative duration " +
+                                format_duration(d));
+  }
+  move_time_to(clock_.steady_now() + d);
+}
+
+void virtual_runtime::wall_clock_changed(const std::string& description) {
+  if (auto* obs = observer()) obs->on_wall_clock_changed(description);
+}
+
+void virtual_runtime::jump_wall_clock(std::chrono::nanoseconds d) {
+  clock_.jump_wall_clock(d);
+  wall_clock_changed("wall clock jumped by " + (d.count() < 0 ? format_duration(d) : "+" + format_duration(d)));
+}
+
+void virtual_runtime::set_utc(utc_time t) {
+  clock_.set_utc(t);
+  wall_clock_changed("wall clock set to " + format_utc(t));
+}
+
+void virtual_runtime::set_drift(double ppm) {
+  clock_.set_drift(ppm);
+  wall_clock_changed("wall clock drift set to " + std::to_string(ppm) + " ppm");
+}
+
+void virtual_runtime::set_local_zone(std::string_view name) {
+  clock_.set_local_zone(name);
+  wall_clock_changed("local zone set to " + std::string(name));
+}
+
+}  // namespace clockwork

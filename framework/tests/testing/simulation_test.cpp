@@ -1,0 +1,152 @@
+// The simulation harness: one object wires a virtual runtime, a host, a trace and a log
+// capture; the fixture makes the common case one line.
+#include "clockwork/testing/simulation.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "clockwork/runtime/periodic_timer.hpp"
+#include "clockwork/testing/simulation_test.hpp"
+#include "clockwork/testing/trace_matchers.hpp"
+#include "clockwork/time/time_format.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+using clockwork::steady_time;
+using clockwork::task;
+using clockwork::testing::has_record;
+using clockwork::testing::is_record;
+using clockwork::testing::simulation;
+using ::testing::HasSubstr;
+
+constexpr steady_time t0{};
+
+// TEST_F takes an unqualified fixture name.
+using simulation_test = clockwork::testing::simulation_test;
+
+class heartbeat : public clockwork::background_service {
+ public:
+  task<> execute(std::stop_token stopping) override {
+    clockwork::periodic_timer timer{rt(), 5min, "heartbeat"};
+    while (co_await timer.next_tick(stopping)) {
+      log()->info("beat at {}", clockwork::format_utc(rt().clock().utc_now()));
+    }
+  }
+};
+
+TEST_F(simulation_test, FixtureMakesTheCommonCaseOneLine) {
+  sim.builder().add_hosted_service<heartbeat>("heartbeat");
+  sim.start();
+  sim.run_for(1h);
+  EXPECT_EQ(sim.trace().count(clockwork::trace_kind::tick, "heartbeat"), 12u);
+  EXPECT_TRUE(sim.logs().contains("beat at 2026-01-01T01:00:00.000Z"));
+  sim.stop();
+  EXPECT_TRUE(sim.result().ok());
+}
+
+class debug_logger : public clockwork::background_service {
+ public:
+  task<> execute(std::stop_token stopping) override {
+    log()->debug("detail");
+    co_await rt().delay(1h, stopping);
+  }
+};
+
+TEST(Simulation, DebugRecordsReachTheCaptureAtTheDefaultLevel) {
+  simulation sim;
+  sim.builder().add_hosted_service<debug_logger>("detailed");
+  sim.start();
+  sim.run_until_idle();
+  EXPECT_TRUE(sim.logs().contains(spdlog::level::debug, "detail"));
+  sim.stop();
+}
+
+TEST(Simulation, RequestStopAtStopsTheHostAtExactlyThatInstant) {
+  simulation sim;
+  sim.builder().add_hosted_service<heartbeat>("heartbeat");
+  sim.request_stop_at(t0 + 30min);
+  const auto result = sim.run_until_stopped();
+  EXPECT_TRUE(result.ok()) << result.summary();
+  EXPECT_EQ(sim.now(), t0 + 30min);
+  EXPECT_THAT(sim.trace().records(), has_record("stop_requested", "simulation"));
+  EXPECT_THAT(sim.trace().records(), has_record(clockwork::trace_kind::service_stopped, "heartbeat"));
+}
+
+class midnight_reader : public clockwork::background_service {
+ public:
+  task<> execute(std::stop_token stopping) override {
+    for (;;) {
+      co_await rt().delay(1h, stopping);
+      log()->info("local {}", date::format("%F %H:%M %Z", rt().clock().local_now()));
+    }
+  }
+};
+
+TEST(Simulation, ScriptedWallClockAndZoneChangesHappenAtTheirInstants) {
+  simulation sim;
+  sim.builder().add_hosted_service<midnight_reader>("reader");
+  sim.jump_wall_clock_at(t0 + 90min, -30min);
+  sim.set_local_zone_at(t0 + 150min, "Asia/Tokyo");
+  sim.start();
+  sim.run_for(3h);
+  EXPECT_TRUE(sim.logs().contains("local 2026-01-01 01:00 UTC"));
+  EXPECT_TRUE(sim.logs().contains("local 2026-01-01 01:30 UTC"));  // 2 h, stepped back 30 min
+  EXPECT_TRUE(sim.logs().contains("local 2026-01-01 11:30 JST"));  // 3 h in Tokyo
+  EXPECT_THAT(sim.trace().records(), has_record(clockwork::trace_kind::clock_changed));
+  sim.stop();
+}
+
+TEST(Simulation, TwoSimulationsRunSideBySide) {
+  simulation a;
+  simulation b;
+  a.builder().add_hosted_service<heartbeat>("heartbeat");
+  b.builder().add_hosted_service<heartbeat>("heartbeat");
+  a.start();
+  b.start();
+  a.run_for(1h);
+  b.run_for(10min);
+  EXPECT_EQ(a.trace().count(clockwork::trace_kind::tick), 12u);
+  EXPECT_EQ(b.trace().count(clockwork::trace_kind::tick), 2u);
+  a.stop();
+  b.stop();
+}
+
+TEST(Simulation, SameInputsGiveAByteIdenticalTrace) {
+  auto run = [] {
+    simulation sim;
+    sim.builder().add_hosted_service<heartbeat>("heartbeat");
+    sim.request_stop_at(t0 + 1h);
+    sim.run_until_stopped();
+    return sim.trace_text();
+  };
+  const std::string first = run();
+  EXPECT_EQ(first, run());
+  EXPECT_THAT(first, HasSubstr("heartbeat"));
+}
+
+TEST(Simulation, ReportListsFindingsAndTheResult) {
+  class blocker : public clockwork::background_service {
+   public:
+    task<> execute(std::stop_token stopping) override {
+      rt().work(2s);
+      co_await rt().delay(1h, stopping);
+    }
+  };
+  simulation sim;
+  sim.builder().add_hosted_service<blocker>("blocker");
+  sim.request_stop_at(t0 + 1min);
+  sim.run_until_stopped();
+  ASSERT_EQ(sim.findings(clockwork::finding_kind::blocking_call).size(), 1u);
+  EXPECT_THAT(sim.report(), HasSubstr("[blocking_call] blocker"));
+  EXPECT_THROW(sim.builder(), std::logic_error);
+}
+
+TEST(Simulation, SchedulingInThePastIsRefused) {
+  simulation sim;
+  sim.run_for(1h);
+  EXPECT_THROW(sim.request_stop_at(t0), std::invalid_argument);
+  EXPECT_THROW(sim.set_local_zone_at(t0 + 2h, "Not/AZone"), std::invalid_argument);
+}
+
+}  // namespace
