@@ -327,8 +327,10 @@ std::vector<task_info> runtime::tasks() const {
 std::string runtime::describe_pending() const {
   const steady_time origin{};
   std::string out;
-  for (const auto& [id, record] : tasks_) {
-    out += "task #" + std::to_string(id) + " '" + record.name + "': ";
+  for (const auto& entry : tasks_) {
+    // Not a structured binding: Clang before 16 cannot capture one in the lambda below.
+    const auto& record = entry.second;
+    out += "task #" + std::to_string(entry.first) + " '" + record.name + "': ";
     const bool ready =
         std::any_of(ready_.begin(), ready_.end(), [&](const ready_item& item) { return item.owner == &record; });
     if (ready) {
