@@ -2,9 +2,15 @@
 //
 // A task does nothing until it is awaited; awaiting it starts it and suspends the awaiter
 // until the task finishes, then hands the awaiter the result or rethrows the task's
-// exception. Control moves between the two by symmetric transfer; GCC turns that into a tail
-// call at -O2, where a chain of a million nested awaits uses constant stack (at -O0/-O1 every
-// nested await costs a stack frame).
+// exception.
+//
+// Stack use. Awaiting a task runs its body right away, inside the await, for the first few
+// levels of nesting: when the body finishes without suspending (a cache hit, a fake
+// repository), the awaiter simply continues, so a loop of a million such awaits uses constant
+// stack at every optimisation level, sanitizers included. Deeper than that, or once a body
+// suspends, control moves by symmetric transfer, which GCC turns into a tail call at -O2: a
+// chain of a million nested awaits then uses constant stack too (at -O0/-O1 each nested level
+// beyond the first few costs a stack frame).
 //
 // Hand-written rather than taken from a library: Debian 12 ships no C++20 coroutine task
 // type (cppcoro and libcoro are not packaged), and the runtimes need one they can hook into.
@@ -25,7 +31,8 @@
 // Contract:
 //   - Lazy: creating a task runs none of its body. Destroying a task that never ran is fine.
 //   - Move-only. A moved-from task is empty; awaiting an empty task throws std::logic_error,
-//     and so does awaiting a task a second time.
+//     and so does awaiting a task a second time — also while the first await is still in
+//     progress (two coroutines cannot share one task's result).
 //   - An exception escaping the body is rethrown in the awaiter, unchanged.
 //   - Thread safety: none. A task is awaited by one coroutine, on one thread.
 //   - Detached work is never a task left alone: hand it to runtime::spawn, which observes it.
@@ -45,12 +52,36 @@ class task;
 
 namespace detail {
 
-// Resumes whoever awaited the task when the task's body finishes (symmetric transfer).
+// How the body of an awaited task is being run.
+enum class task_run : unsigned char {
+  not_started,
+  inline_call,      // running inside the awaiter's await_ready; finishing returns there
+  inline_finished,  // finished during that call: the awaiter goes on without suspending
+  transfer_start,   // to be started by symmetric transfer from await_suspend
+  detached,         // suspended (or started by transfer): finishing resumes the awaiter
+};
+
+// Levels of inline starts allowed on one thread at a time. Past it, awaits start bodies by
+// symmetric transfer, so that deep chains keep the tail-call property instead of growing the
+// stack by two frames per level.
+inline constexpr int max_inline_depth = 8;
+inline int& inline_depth() noexcept {
+  thread_local int depth = 0;
+  return depth;
+}
+
+// Resumes whoever awaited the task when the task's body finishes.
 struct task_final_awaiter {
   bool await_ready() const noexcept { return false; }
   template <class Promise>
   std::coroutine_handle<> await_suspend(std::coroutine_handle<Promise> done) const noexcept {
-    auto continuation = done.promise().continuation_;
+    auto& promise = done.promise();
+    if (promise.run_ == task_run::inline_call) {
+      // Back into await_ready, which tells the awaiter to go on: no nesting, no transfer.
+      promise.run_ = task_run::inline_finished;
+      return std::noop_coroutine();
+    }
+    auto continuation = promise.continuation_;
     return continuation ? continuation : std::noop_coroutine();
   }
   void await_resume() const noexcept {}
@@ -58,6 +89,7 @@ struct task_final_awaiter {
 
 struct task_promise_base {
   std::coroutine_handle<> continuation_;
+  task_run run_ = task_run::not_started;
   std::suspend_always initial_suspend() const noexcept { return {}; }
   task_final_awaiter final_suspend() const noexcept { return {}; }
 };
@@ -137,15 +169,42 @@ class [[nodiscard]] task {
   struct awaiter {
     std::coroutine_handle<promise_type> handle_;
 
+    // Starts the body right here, unless too many inline starts are already on this
+    // thread's stack. True when the body finished without suspending: the awaiter goes on
+    // with the result and never suspends (constant stack for loops of such awaits).
     bool await_ready() const {
       if (!handle_)
         throw std::logic_error("clockwork::task: awaiting an empty task (moved-from or default-constructed)");
       if (handle_.done()) throw std::logic_error("clockwork::task: awaiting a task that was already awaited");
+      auto& promise = handle_.promise();
+      if (promise.run_ != detail::task_run::not_started) {
+        throw std::logic_error(
+            "clockwork::task: awaiting a task that another coroutine is already awaiting; a task has one awaiter");
+      }
+      int& depth = detail::inline_depth();
+      if (depth >= detail::max_inline_depth) {
+        promise.run_ = detail::task_run::transfer_start;
+        return false;
+      }
+      promise.run_ = detail::task_run::inline_call;
+      ++depth;
+      handle_.resume();
+      --depth;
+      if (promise.run_ == detail::task_run::inline_finished) return true;
+      // It suspended. Nothing can resume it before await_suspend below has recorded who
+      // waits: a task's body resumes on its awaiter's thread, from the runtime's loop, after
+      // the current slice.
+      promise.run_ = detail::task_run::detached;
       return false;
     }
     std::coroutine_handle<> await_suspend(std::coroutine_handle<> awaiting) noexcept {
-      handle_.promise().continuation_ = awaiting;
-      return handle_;  // start the task's body now
+      auto& promise = handle_.promise();
+      promise.continuation_ = awaiting;
+      if (promise.run_ == detail::task_run::transfer_start) {
+        promise.run_ = detail::task_run::detached;
+        return handle_;  // start the body by symmetric transfer
+      }
+      return std::noop_coroutine();  // started and suspended; it resumes us when it finishes
     }
     T await_resume() { return handle_.promise().take_result(); }
   };

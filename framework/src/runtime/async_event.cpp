@@ -24,11 +24,9 @@ void async_event::set() {
 }
 
 event_wait async_event::wait_for(std::chrono::nanoseconds timeout, std::stop_token token) {
-  const steady_time now = rt_->now();
-  steady_time deadline = now;
-  if (timeout.count() > 0)
-    deadline = timeout >= steady_time::max() - now ? steady_time::max() - std::chrono::nanoseconds(1) : now + timeout;
-  return event_wait{*this, deadline, std::move(token), true};
+  // deadline_after saturates: an infinite (or huge) timeout is no deadline, so no timer is
+  // armed and a wait nothing will complete is a deadlock naming this event.
+  return event_wait{*this, rt_->deadline_after(timeout), std::move(token), true};
 }
 
 event_wait::event_wait(async_event& event, steady_time due, std::stop_token token, bool reports_timeout)
@@ -72,10 +70,12 @@ bool event_wait::await_resume() {
       if (reports_timeout_) return false;
       return true;
     case outcome::canceled: throw operation_canceled{};
-    case outcome::pending: break;
+    case outcome::pending:
+    case outcome::due: break;
   }
   // Completed without suspending, or the deadline had already passed when awaited (the wait
-  // then went through the ready queue).
+  // then went through the ready queue, with its gate closed: a set() meanwhile did not queue it
+  // again, but counts now).
   if (event_->set_) return true;
   if (stop_requested()) throw operation_canceled{};
   return false;

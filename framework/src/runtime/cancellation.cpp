@@ -9,8 +9,11 @@ cancel_after::cancel_after(runtime& rt, std::stop_source source, std::chrono::na
     source_.request_stop();
     return;
   }
-  const steady_time now = rt.now();
-  timer_node::deadline = delay >= steady_time::max() - now ? steady_time::max() : now + delay;
+  timer_node::deadline = rt.deadline_after(delay);
+  // An infinite delay (or one past the end of time) is "never": no timer, so it cannot make a
+  // virtual_runtime jump to the end of time, and a wait it guards can still be a deadlock.
+  if (timer_node::deadline == steady_time::max()) return;
+  timer_node::owner = rt.current_record();
   rt.arm(*this);
 }
 

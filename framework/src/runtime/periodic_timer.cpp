@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "clockwork/time/duration.hpp"
 #include "clockwork/time/time_format.hpp"
 
 namespace clockwork {
@@ -17,7 +18,7 @@ void require_positive(std::chrono::nanoseconds period, const std::string& name) 
 periodic_timer::periodic_timer(runtime& rt, std::chrono::nanoseconds period, std::string name)
     : rt_(&rt), period_(period), name_(std::move(name)) {
   require_positive(period, name_);
-  next_due_ = rt.now() + period;
+  next_due_ = saturating_add(rt.now(), period);  // an infinite period never ticks
 }
 
 periodic_timer::~periodic_timer() {
@@ -32,7 +33,7 @@ void periodic_timer::consume_tick() {
   missed_ += skipped;
   ++ticks_;
   const steady_time due = next_due_;
-  next_due_ += period_ * static_cast<std::int64_t>(skipped + 1);
+  next_due_ = saturating_add(next_due_, saturating_mul(period_, static_cast<std::int64_t>(skipped + 1)));
   if (auto* obs = rt_->observer()) obs->on_tick(name_, due, skipped);
 }
 
@@ -40,10 +41,14 @@ void periodic_timer::set_period(std::chrono::nanoseconds period) {
   require_positive(period, name_);
   if (disposed_) throw std::logic_error("clockwork::periodic_timer '" + name_ + "': set_period after dispose");
   period_ = period;
-  next_due_ = rt_->now() + period;
-  if (waiter_ != nullptr && rt_->disarm(*waiter_)) {
+  next_due_ = saturating_add(rt_->now(), period);
+  // Re-arm a wait that is still pending (not one whose completion is already queued). Its
+  // owner stays the coroutine that waits, whoever calls set_period.
+  if (waiter_ != nullptr && waiter_->result() == detail::timed_wait::outcome::pending) {
+    rt_->disarm(*waiter_);
     waiter_->deadline = next_due_;
-    rt_->arm(*waiter_);
+    if (waiter_->owner != nullptr) waiter_->owner->wait_deadline = next_due_;
+    if (next_due_ != steady_time::max()) rt_->arm(*waiter_);
   }
 }
 
@@ -91,7 +96,8 @@ bool tick_wait::await_resume() {
     case outcome::fired: timer_->consume_tick(); return true;
     case outcome::signaled: return false;
     case outcome::canceled: throw operation_canceled{};
-    case outcome::pending: break;
+    case outcome::pending:
+    case outcome::due: break;
   }
   // Resumed without the timer firing: either await_ready found the token stopped, or the tick
   // fell due between await_ready and await_suspend (real time moves) and the wait went through

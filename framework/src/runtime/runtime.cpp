@@ -7,6 +7,7 @@
 #include <typeinfo>
 
 #include "clockwork/diagnostics/logging.hpp"
+#include "clockwork/time/duration.hpp"
 #include "clockwork/time/time_format.hpp"
 
 namespace clockwork {
@@ -56,8 +57,10 @@ void timed_wait::suspend(std::coroutine_handle<> h, wait_kind kind, std::string_
   if (deadline == steady_time::max()) {
     // No deadline: only the stop token or a signal completes this wait.
   } else if (deadline <= rt_->now()) {
-    // Already due: complete through the ready queue, never through a timer. The token is
-    // checked again on resume.
+    // Already due: complete through the ready queue, never through a timer. The gate closes
+    // now, so a set() or a stop before the coroutine runs cannot queue it again; the token is
+    // looked at again on resume.
+    try_complete(outcome::due);
     rt_->make_ready(h, owner);
     return;
   } else {
@@ -103,8 +106,7 @@ runtime::~runtime() {
 steady_time runtime::deadline_after(std::chrono::nanoseconds d) const {
   const steady_time current = now();
   if (d.count() <= 0) return current;  // due now: the wait goes through the ready queue
-  const auto room = steady_time::max() - current;
-  return d >= room ? steady_time::max() : current + d;
+  return saturating_add(current, d);   // steady_time::max(): no deadline, no timer
 }
 
 delay_awaitable runtime::delay(std::chrono::nanoseconds d, std::stop_token token) {
@@ -198,10 +200,11 @@ void runtime::shutdown_tasks() noexcept {
 }
 
 void runtime::arm(detail::timer_node& node) {
+  // node.owner is left alone: it was fixed by whoever suspended on this timer (or set when the
+  // node was made), so re-arming from another coroutine never moves the wait to that one.
   node.seq = next_seq_++;
-  node.owner = current_;
   timers_.push(node);
-  if (observer_) observer_->on_timer_armed(current_, node.deadline);
+  if (observer_) observer_->on_timer_armed(node.owner, node.deadline);
 }
 
 bool runtime::disarm(detail::timer_node& node) noexcept {
@@ -225,7 +228,7 @@ void runtime::note_wait(wait_kind kind, steady_time deadline, std::string_view w
   if (current_ == nullptr) return;
   current_->waiting = kind;
   current_->wait_deadline = deadline;
-  current_->wait_what = what;
+  current_->wait_what.assign(what);
   current_->wait_since = now();
 }
 
@@ -340,11 +343,11 @@ std::string runtime::describe_pending() const {
         case wait_kind::delay: out += "waiting for a delay until " + format_offset(record.wait_deadline, origin); break;
         case wait_kind::tick:
           out += "waiting for the next tick of periodic timer";
-          if (!record.wait_what.empty()) out += " '" + std::string(record.wait_what) + "'";
+          if (!record.wait_what.empty()) out += " '" + record.wait_what + "'";
           out += ", due " + format_offset(record.wait_deadline, origin);
           break;
         case wait_kind::signal:
-          out += "waiting for " + (record.wait_what.empty() ? std::string("a signal") : std::string(record.wait_what));
+          out += "waiting for " + (record.wait_what.empty() ? std::string("a signal") : record.wait_what);
           break;
         case wait_kind::offload: out += "waiting for offloaded work"; break;
         case wait_kind::none:

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "clockwork/time/duration.hpp"
 #include "clockwork/time/time_format.hpp"
 
 namespace clockwork {
@@ -25,7 +26,7 @@ void virtual_runtime::work(std::chrono::nanoseconds d) {
   if (d.count() < 0) {
     throw std::invalid_argument("clockwork::virtual_runtime::work: negative duration " + format_duration(d));
   }
-  move_time_to(clock_.steady_now() + d);
+  move_time_to(saturating_add(clock_.steady_now(), d));
   add_slice_work(d);
 }
 
@@ -79,7 +80,7 @@ std::size_t virtual_runtime::advance_by(std::chrono::nanoseconds d) {
     throw std::invalid_argument("clockwork::virtual_runtime::advance_by: negative duration " + format_duration(d) +
                                 "; time never moves backwards");
   }
-  return advance_to(clock_.steady_now() + d);
+  return advance_to(saturating_add(clock_.steady_now(), d));  // infinite: every timer, then the end of time
 }
 
 std::size_t virtual_runtime::advance_to(steady_time t) {
@@ -113,7 +114,7 @@ bool virtual_runtime::run_until(const std::function<bool()>& done, std::optional
     throw std::invalid_argument("clockwork::virtual_runtime::run_until: negative limit " + format_duration(*limit));
   }
   const steady_time now = clock_.steady_now();
-  const steady_time end = limit && *limit < steady_time::max() - now ? now + *limit : steady_time::max();
+  const steady_time end = limit ? saturating_add(now, *limit) : steady_time::max();
   for (;;) {
     if (done()) return true;
     if (has_ready()) {
@@ -148,7 +149,7 @@ void virtual_runtime::advance_clock_only(std::chrono::nanoseconds d) {
     throw std::invalid_argument("clockwork::virtual_runtime::advance_clock_only: negative duration " +
                                 format_duration(d));
   }
-  move_time_to(clock_.steady_now() + d);
+  move_time_to(saturating_add(clock_.steady_now(), d));
 }
 
 void virtual_runtime::wall_clock_changed(const std::string& description) {

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "clockwork/time/duration.hpp"
+
 namespace clockwork {
 namespace {
 
@@ -25,30 +27,33 @@ std::string seconds_with_fraction(std::int64_t whole_seconds, std::int64_t sub_n
 }  // namespace
 
 std::string format_duration(std::chrono::nanoseconds d) {
+  if (d == infinite) return "infinite";
   std::string out;
-  std::int64_t ns = d.count();
-  if (ns < 0) {
+  // The magnitude as unsigned: -INT64_MIN does not fit an int64.
+  std::uint64_t ns = static_cast<std::uint64_t>(d.count());
+  if (d.count() < 0) {
     out += '-';
-    ns = -ns;
+    ns = 0 - ns;
   }
-  constexpr std::int64_t ns_per_s = 1'000'000'000;
-  const std::int64_t total_s = ns / ns_per_s;
-  const std::int64_t days = total_s / 86400;
-  const std::int64_t hours = total_s / 3600 % 24;
-  const std::int64_t minutes = total_s / 60 % 60;
+  constexpr std::uint64_t ns_per_s = 1'000'000'000;
+  const std::uint64_t total_s = ns / ns_per_s;
+  const std::uint64_t days = total_s / 86400;
+  const std::uint64_t hours = total_s / 3600 % 24;
+  const std::uint64_t minutes = total_s / 60 % 60;
   char buf[48];
   if (days > 0) {
-    std::snprintf(buf, sizeof buf, "%lldd", static_cast<long long>(days));
+    std::snprintf(buf, sizeof buf, "%llud", static_cast<unsigned long long>(days));
     out += buf;
   }
-  std::snprintf(buf, sizeof buf, "%02lld:%02lld:", static_cast<long long>(hours), static_cast<long long>(minutes));
+  std::snprintf(buf, sizeof buf, "%02llu:%02llu:", static_cast<unsigned long long>(hours),
+                static_cast<unsigned long long>(minutes));
   out += buf;
-  out += seconds_with_fraction(total_s % 60, ns % ns_per_s);
+  out += seconds_with_fraction(static_cast<std::int64_t>(total_s % 60), static_cast<std::int64_t>(ns % ns_per_s));
   return out;
 }
 
 std::string format_offset(steady_time t, steady_time origin) {
-  const auto d = t - origin;
+  const auto d = saturating_sub(t, origin);
   return d.count() < 0 ? format_duration(d) : "+" + format_duration(d);
 }
 

@@ -1,11 +1,22 @@
 #include "clockwork/time/virtual_clock.hpp"
 
 #include <cmath>
+#include <cstdio>
+#include <string>
 #include <stdexcept>
 
+#include "clockwork/time/duration.hpp"
 #include "clockwork/time/time_format.hpp"
 
 namespace clockwork {
+namespace {
+// Short, whatever the value: never DBL_MAX's 300 digits.
+std::string format_ppm(double ppm) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", ppm);
+  return buf;
+}
+}  // namespace
 
 virtual_clock::virtual_clock(const virtual_clock_options& options)
     : steady_(options.start_steady),
@@ -14,10 +25,11 @@ virtual_clock::virtual_clock(const virtual_clock_options& options)
       zone_(&find_zone(options.zone)) {}
 
 utc_time virtual_clock::utc_now() const {
-  const auto elapsed = steady_ - anchor_steady_;
-  if (drift_ppm_ == 0.0) return anchor_utc_ + std::chrono::duration_cast<utc_time::duration>(elapsed);
+  const auto elapsed = saturating_sub(steady_, anchor_steady_);
+  if (drift_ppm_ == 0.0) return saturating_add(anchor_utc_, elapsed);
+  // |drift| < 1e6 ppm, so the drift term is smaller than elapsed and fits an int64.
   const auto extra = std::chrono::nanoseconds(std::llround(static_cast<double>(elapsed.count()) * drift_ppm_ / 1e6));
-  return anchor_utc_ + std::chrono::duration_cast<utc_time::duration>(elapsed + extra);
+  return saturating_add(anchor_utc_, saturating_add(elapsed, extra));
 }
 
 void virtual_clock::advance(std::chrono::nanoseconds d) {
@@ -25,7 +37,7 @@ void virtual_clock::advance(std::chrono::nanoseconds d) {
     throw std::invalid_argument("clockwork::virtual_clock: cannot advance by a negative duration (" +
                                 format_duration(d) + "); monotonic time never goes back");
   }
-  steady_ += d;
+  steady_ = saturating_add(steady_, d);
 }
 
 void virtual_clock::advance_to(steady_time t) {
@@ -43,7 +55,7 @@ void virtual_clock::reanchor() {
 
 void virtual_clock::jump_wall_clock(std::chrono::nanoseconds d) {
   reanchor();
-  anchor_utc_ += std::chrono::duration_cast<utc_time::duration>(d);
+  anchor_utc_ = saturating_add(anchor_utc_, d);
 }
 
 void virtual_clock::set_utc(utc_time t) {
@@ -52,8 +64,12 @@ void virtual_clock::set_utc(utc_time t) {
 }
 
 void virtual_clock::set_drift(double ppm) {
-  if (!std::isfinite(ppm) || ppm <= -1e6) {
-    throw std::invalid_argument("clockwork::virtual_clock: drift must be a finite number of ppm above -1000000");
+  // A clock that runs backwards (<= -1e6 ppm) or more than twice as fast (> 1e6 ppm) is not
+  // drift; real oscillators are within a few hundred ppm. Bounded so that wall time can never
+  // overflow either.
+  if (!std::isfinite(ppm) || ppm <= -max_drift_ppm || ppm > max_drift_ppm) {
+    throw std::invalid_argument("clockwork::virtual_clock: drift must be a finite number of ppm in (-1000000, 1000000], got " +
+                                format_ppm(ppm));
   }
   reanchor();
   drift_ppm_ = ppm;

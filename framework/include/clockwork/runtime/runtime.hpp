@@ -63,6 +63,7 @@
 #include "clockwork/runtime/detail/timer_heap.hpp"
 #include "clockwork/task.hpp"
 #include "clockwork/time/clock.hpp"
+#include "clockwork/time/duration.hpp"
 
 namespace spdlog {
 class logger;
@@ -96,12 +97,25 @@ struct task_record : task_info {
   std::coroutine_handle<> frame;  // the detached wrapper, destroyed on shutdown if still alive
   wait_kind waiting = wait_kind::none;
   steady_time wait_deadline{};
-  std::string_view wait_what;
+  // A copy, not a view: what is awaited (an event, a timer) may be destroyed while the record
+  // still describes the wait, and a deadlock report must not read freed memory. Assigning
+  // reuses the string's storage, so a service waiting on the same thing again allocates nothing.
+  std::string wait_what;
   steady_time wait_since{};
 };
 
-// A wait that completes when its timer fires or its stop token is stopped, whichever first.
-// Lives in the awaiting coroutine's frame; destroying the frame mid-wait disarms it.
+// A wait that completes when its timer fires, its stop token is stopped or something signals
+// it, whichever first. Lives in the awaiting coroutine's frame; destroying the frame mid-wait
+// disarms it.
+//
+// The completion gate: state_ moves off `pending` exactly once (try_complete), and only the
+// path that moved it resumes the coroutine; every later attempt (a timer, a stop request, a
+// set() of an event) is a no-op. A wait that is already due when it suspends closes the gate
+// (`due`) before it goes through the ready queue, so nothing can queue it a second time.
+//
+// The owner — the spawned coroutine whose record the wait reports to and resumes under — is
+// fixed when the wait suspends. Re-arming the timer (periodic_timer::set_period, from any
+// coroutine) never changes it.
 class timed_wait : public timer_node {
  public:
   timed_wait(runtime& rt, steady_time due, std::stop_token token) noexcept
@@ -127,15 +141,18 @@ class timed_wait : public timer_node {
   bool signal_on_loop();
 
   // fired: the deadline was reached; canceled: the stop token won; signaled: something else
-  // (an event, a disposal) completed the wait first.
-  enum class outcome : std::uint8_t { pending, fired, canceled, signaled };
+  // (an event, a disposal) completed the wait first; due: the deadline had already passed
+  // when the wait suspended, and it went through the ready queue (its awaitable looks at the
+  // token and what it waits for again on resume).
+  enum class outcome : std::uint8_t { pending, fired, canceled, signaled, due };
   // Exactly one of fire()/cancel wins: the first to move state_ off pending.
   bool try_complete(outcome how) noexcept;
 
  protected:
   // Arms the timer (or yields through the ready queue when the deadline has passed) and
-  // registers the stop callback. A wait without deadline (steady_time::max()) arms no timer,
-  // so that it never looks like pending time to the deadlock detector.
+  // registers the stop callback. A wait without deadline (steady_time::max(), what any
+  // saturated deadline is) arms no timer, so that it never looks like pending time to the
+  // deadlock detector.
   void suspend(std::coroutine_handle<> h, wait_kind kind, std::string_view what);
   outcome result() const noexcept { return state_.load(std::memory_order_acquire); }
   bool stop_requested() const noexcept { return token_.stop_requested(); }
@@ -281,10 +298,12 @@ class runtime {
   virtual const clockwork::clock& clock() const noexcept = 0;
   steady_time now() const { return clock().steady_now(); }
 
-  // Waits for d (or until deadline) on this runtime's clock; see the contract above.
+  // Waits for d (or until deadline) on this runtime's clock; see the contract above. A delay
+  // of clockwork::infinite (or any d past the end of time) arms no timer: only the token ends
+  // it. A negative delay is a zero delay (a yield), as a deadline in the past is.
   delay_awaitable delay(std::chrono::nanoseconds d, std::stop_token token = {});
   delay_awaitable delay_until(steady_time deadline, std::stop_token token = {});
-  // now() + d, saturating; now() for d <= 0.
+  // now() + d, saturating (steady_time::max(): no deadline); now() for d <= 0.
   steady_time deadline_after(std::chrono::nanoseconds d) const;
   // The same waits, answering false on stop instead of throwing operation_canceled.
   try_delay_awaitable try_delay(std::chrono::nanoseconds d, std::stop_token token = {});
@@ -371,7 +390,7 @@ class runtime {
     rng_.seed(seed);
   }
   // Modeled work done by the running slice; reported when the slice ends.
-  void add_slice_work(std::chrono::nanoseconds d) noexcept { slice_work_ += d; }
+  void add_slice_work(std::chrono::nanoseconds d) noexcept { slice_work_ = saturating_add(slice_work_, d); }
   // Destroys every live spawned coroutine and drops queued work. Derived destructors call it
   // first, while their own state still exists; spawn() refuses work from then on.
   void shutdown_tasks() noexcept;

@@ -60,6 +60,12 @@
 namespace clockwork {
 
 struct virtual_runtime_options : runtime_options {
+  // The real-time watchdog is off on virtual time: a slice's real duration depends on the
+  // machine (load, sanitizers), and nothing read from a real clock may change a virtual-time
+  // trace or verdict. blocking_budget, on modeled work, is the deterministic check. Set
+  // watchdog_budget to turn the real-time one on anyway; its findings then depend on the machine.
+  virtual_runtime_options() { watchdog_budget = std::chrono::nanoseconds{0}; }
+
   virtual_clock_options clock;
   bool shuffle_same_instant = false;
   std::uint64_t seed = 0;

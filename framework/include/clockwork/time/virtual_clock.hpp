@@ -49,6 +49,9 @@ class virtual_clock final : public clock {
   // Moves monotonic time to t. Throws std::invalid_argument if t is in the past.
   void advance_to(steady_time t);
 
+  // Wall-clock changes. Sums that would overflow saturate. set_drift throws
+  // std::invalid_argument outside (-max_drift_ppm, max_drift_ppm].
+  static constexpr double max_drift_ppm = 1e6;
   void jump_wall_clock(std::chrono::nanoseconds d);
   void set_utc(utc_time t);
   void set_drift(double ppm);
