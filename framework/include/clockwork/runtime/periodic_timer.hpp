@@ -20,10 +20,17 @@
 //   clockwork::task<> hourly(clockwork::runtime& rt, std::stop_token stopping) {
 //     clockwork::periodic_timer timer{rt, std::chrono::hours(1), "hourly"};
 //     co_await do_work(stopping);                      // run once at start-up
-//     while (co_await timer.next_tick(stopping)) {     // then on every tick
+//     for (;;) {                                       // then on every tick
+//       const bool ticked = co_await timer.next_tick(stopping);
+//       if (!ticked) break;                            // disposed
 //       co_await do_work(stopping);
 //     }
 //   }
+//
+// GCC 12 miscompiles some coroutines that await a temporary in a loop condition: a free
+// function whose body is `while (co_await timer.next_tick(...)) ...` traps (illegal
+// instruction) on its first resume, with or without optimisation. Binding the result to a
+// local, as above, is always safe; Clang and member functions are not affected.
 //   // production: on real_runtime, ticks every real hour.
 //   // test: virtual_runtime rt; ...; rt.advance_by(24h) runs 24 iterations, each at its
 //   //       exact phase; rt.step() moves one tick at a time.

@@ -215,8 +215,9 @@ class [[nodiscard]] delay_awaitable : public detail::timed_wait {
 //     if (!waited) break;  // stopping
 //     ...
 //   }
-// GCC 12 miscompiles `while (co_await rt.try_delay(...))` (the coroutine traps on entry): bind
-// the result to a local as above.
+// GCC 12 miscompiles `while (co_await rt.try_delay(...))` (the coroutine traps on entry), as
+// it does other awaits of a temporary in a loop condition (periodic_timer.hpp): bind the result
+// to a local as above.
 class [[nodiscard]] try_delay_awaitable : public delay_awaitable {
  public:
   using delay_awaitable::delay_awaitable;
