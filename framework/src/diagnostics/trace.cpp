@@ -11,6 +11,17 @@
 #include "clockwork/time/time_format.hpp"
 
 namespace clockwork {
+
+namespace detail {
+// What a trace's sinks hold instead of the trace: the trace clears target when it is
+// destroyed, so a logger that outlives it (a service logging in its destructor during
+// teardown) drops records instead of writing into freed memory.
+struct trace_sink_anchor {
+  std::mutex mutex;
+  trace* target = nullptr;
+};
+}  // namespace detail
+
 namespace {
 
 bool is_word_char(char c) noexcept {
@@ -52,27 +63,30 @@ bool is_timer_kind(std::string_view kind) noexcept {
   return kind == trace_kind::delay_armed || kind == trace_kind::delay_fired || kind == trace_kind::delay_canceled;
 }
 
-// Thread safety comes from trace::record; base_sink's mutex only guards the (unused)
-// formatter, so a null mutex would do, but std::mutex keeps set_pattern callers safe too.
+// Thread safety comes from trace::record and the anchor; base_sink's mutex only guards the
+// (unused) formatter, so a null mutex would do, but std::mutex keeps set_pattern callers safe.
 class trace_sink final : public spdlog::sinks::base_sink<std::mutex> {
  public:
-  explicit trace_sink(trace& t) : trace_(&t) {}
+  explicit trace_sink(std::shared_ptr<detail::trace_sink_anchor> anchor) : anchor_(std::move(anchor)) {}
 
  protected:
   void sink_it_(const spdlog::details::log_msg& msg) override {
-    if (!trace_->wants(trace_kind::log)) return;
+    const std::lock_guard lock(anchor_->mutex);
+    trace* const target = anchor_->target;
+    if (target == nullptr || !target->wants(trace_kind::log)) return;  // the trace is gone: dropped
     const auto level = spdlog::level::to_string_view(msg.level);
-    trace_->record(trace_kind::log, std::string_view(msg.logger_name.data(), msg.logger_name.size()),
+    target->record(trace_kind::log, std::string_view(msg.logger_name.data(), msg.logger_name.size()),
                    {{"level", std::string(level.data(), level.size())},
                     {"message", std::string(msg.payload.data(), msg.payload.size())}});
   }
   void flush_() override {}
 
  private:
-  trace* trace_;
+  std::shared_ptr<detail::trace_sink_anchor> anchor_;
 };
 
 }  // namespace
+
 
 const std::string* trace_record::field(std::string_view key) const noexcept {
   for (const trace_field& f : fields) {
@@ -82,7 +96,12 @@ const std::string* trace_record::field(std::string_view key) const noexcept {
 }
 
 trace::trace(const clock& clk, trace_options options)
-    : clock_(&clk), options_(std::move(options)), origin_(options_.origin.value_or(clk.steady_now())) {}
+    : clock_(&clk),
+      sink_anchor_(std::make_shared<detail::trace_sink_anchor>()),
+      options_(std::move(options)),
+      origin_(options_.origin.value_or(clk.steady_now())) {
+  sink_anchor_->target = this;
+}
 
 bool trace::wants(std::string_view kind) const noexcept {
   if (!options_.record_tasks && is_task_kind(kind)) return false;
@@ -207,7 +226,12 @@ void trace::on_wall_clock_changed(std::string_view description) {
 }
 
 spdlog::sink_ptr make_trace_sink(trace& t) {
-  return std::make_shared<trace_sink>(t);
+  return std::make_shared<trace_sink>(t.sink_anchor_);
+}
+
+trace::~trace() {
+  const std::lock_guard lock(sink_anchor_->mutex);
+  sink_anchor_->target = nullptr;
 }
 
 }  // namespace clockwork

@@ -17,6 +17,7 @@
 #include <cmath>
 #include <condition_variable>
 #include <cstdint>
+#include <cstdio>
 #include <deque>
 #include <limits>
 #include <mutex>
@@ -216,9 +217,12 @@ struct real_runtime::state {
 };
 
 real_runtime::real_runtime(const real_runtime_options& options) : runtime(options) {
-  if (!(options.time_scale > 0.0) || !std::isfinite(options.time_scale)) {
-    throw std::invalid_argument("clockwork::real_runtime: time_scale must be finite and positive, got " +
-                                std::to_string(options.time_scale));
+  if (!(options.time_scale >= real_runtime_options::min_time_scale &&
+        options.time_scale <= real_runtime_options::max_time_scale)) {
+    char message[160];
+    std::snprintf(message, sizeof message, "clockwork::real_runtime: time_scale must be in [%g, %g], got %.6g",
+                  real_runtime_options::min_time_scale, real_runtime_options::max_time_scale, options.time_scale);
+    throw std::invalid_argument(message);
   }
   if (options.offload_threads == 0) {
     throw std::invalid_argument("clockwork::real_runtime: offload_threads must be at least 1");
@@ -518,6 +522,11 @@ bool real_runtime::fire_due_timers(const bool* done) {
   // One reading of the clock: timers that come due while these fire wait for the next round,
   // so a long run of timers cannot keep the loop from its inbox.
   const steady_time current = now();
+  if (current == steady_time::max()) {
+    // Only a scaled clock gets here (292 years of its time): no deadline could ever pass again.
+    throw std::overflow_error("clockwork::real_runtime: the scaled clock reached the end of its range (time_scale " +
+                              std::to_string(time_scale()) + "); no timer can fire any more");
+  }
   while (next && *next <= current) {
     fire_next_timer();
     if (finished(done)) return true;

@@ -484,6 +484,32 @@ TEST(RealRuntime, TimeScaleAlsoScalesModeledWork) {
   EXPECT_EQ(count_findings(rt, finding_kind::blocking_call), 1u);  // 2h of work is over the 50ms budget
 }
 
+// A scale so large that the scaled clock would reach the end of its int64 range within
+// milliseconds (and every delay then never complete) is refused, with a short message.
+TEST(RealRuntime, TimeScalesPastTheBoundAreRefusedAndTheLargestAllowedStillCompletesAnHour) {
+  real_runtime_options huge;
+  huge.time_scale = 1e13;
+  try {
+    real_runtime rt{huge};
+    FAIL() << "time_scale 1e13 was accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_THAT(e.what(), HasSubstr("time_scale must be in [1e-06, 1e+07], got 1e+13"));
+  }
+  huge.time_scale = std::numeric_limits<double>::max();
+  try {
+    real_runtime rt{huge};
+    FAIL() << "time_scale DBL_MAX was accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_LT(std::string(e.what()).size(), 120u);
+  }
+  real_runtime_options largest;
+  largest.time_scale = real_runtime_options::max_time_scale;
+  real_runtime rt{largest};
+  const elapsed_pair e = rt.block_on(measure_delay(rt, 1h));  // 0.36 ms of real time
+  EXPECT_GE(e.steady, 1h);
+  EXPECT_LT(rt.now(), steady_time::max());  // far from the end of the scaled clock
+}
+
 TEST(RealRuntime, RejectsInvalidOptions) {
   real_runtime_options bad_scale;
   bad_scale.time_scale = 0;
@@ -491,6 +517,8 @@ TEST(RealRuntime, RejectsInvalidOptions) {
   bad_scale.time_scale = -1;
   EXPECT_THROW(real_runtime{bad_scale}, std::invalid_argument);
   bad_scale.time_scale = std::numeric_limits<double>::infinity();
+  EXPECT_THROW(real_runtime{bad_scale}, std::invalid_argument);
+  bad_scale.time_scale = std::numeric_limits<double>::quiet_NaN();
   EXPECT_THROW(real_runtime{bad_scale}, std::invalid_argument);
   real_runtime_options no_workers;
   no_workers.offload_threads = 0;

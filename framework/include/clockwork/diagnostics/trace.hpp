@@ -42,12 +42,14 @@
 //     trace: read it (and render the trace) only while nothing records, e.g. after a
 //     real_runtime's run() returned, or on the thread driving a virtual_runtime.
 //   - The clock must outlive the trace; the trace must outlive the runtime it observes (or be
-//     detached with set_observer(nullptr)) and every logger holding its sink.
+//     detached with set_observer(nullptr)). Loggers holding its sink may outlive it: once the
+//     trace is destroyed, their records are dropped.
 #pragma once
 
 #include <cstdint>
 #include <exception>
 #include <iosfwd>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -121,11 +123,16 @@ struct trace_options {
   std::optional<steady_time> origin;
 };
 
+namespace detail {
+struct trace_sink_anchor;
+}
+
 class trace : public runtime_observer {
  public:
   explicit trace(const clock& clk, trace_options options = {});
   trace(const trace&) = delete;
   trace& operator=(const trace&) = delete;
+  ~trace() override;
 
   // Appends a record stamped with the clock's steady and UTC time; returns its sequence
   // number, or 0 when the kind is filtered out.
@@ -163,7 +170,10 @@ class trace : public runtime_observer {
  private:
   void record_timer(std::string_view kind, const task_info* owner, steady_time deadline);
 
+  friend spdlog::sink_ptr make_trace_sink(trace& t);
+
   const clock* clock_;
+  std::shared_ptr<detail::trace_sink_anchor> sink_anchor_;
   trace_options options_;
   steady_time origin_;
   mutable std::mutex mutex_;
@@ -173,7 +183,7 @@ class trace : public runtime_observer {
 
 // An spdlog sink that records every log record it receives as a trace record: kind "log",
 // source the logger's name, fields level and message. Its times are the trace's clock's, like
-// every other record. The trace must outlive the sink.
+// every other record. The sink may outlive the trace; it then drops what it receives.
 spdlog::sink_ptr make_trace_sink(trace& t);
 
 }  // namespace clockwork

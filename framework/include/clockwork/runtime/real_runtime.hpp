@@ -27,13 +27,19 @@
 //   rt.run_for(std::chrono::hours(24));                        // a day in microseconds
 //
 //   // cross-check of a long scenario on real time: one simulated hour per 10 ms
-//   clockwork::real_runtime fast({.time_scale = 360'000});
+//   clockwork::real_runtime_options fast_options;
+//   fast_options.time_scale = 360'000;
+//   clockwork::real_runtime fast{fast_options};
 //
 // Time scale. With time_scale = s (simulated seconds per real second), clock() reports
 // steady = origin + s * real_elapsed (UTC likewise, from start_utc or the construction-time
 // wall clock), a delay of d sleeps d / s of real time, and work(d) blocks for d / s. Timers are
 // kept in the scaled time; only the earliest deadline is converted to a real one for the kernel.
-// With s = 1 and no start_utc the clock is clockwork::real_clock itself.
+// With s = 1 and no start_utc the clock is clockwork::real_clock itself. The scale is bounded
+// (min_time_scale..max_time_scale) because the scaled clock counts int64 nanoseconds: it
+// covers 292 years of the runtime's time, which at the largest scale is a quarter of an hour of
+// real running and at 360'000 seven hours — far past any cross-check. A run that does reach
+// the end of the scaled clock stops with std::overflow_error instead of stalling.
 //
 // Contract:
 //   - Loop thread: the thread inside run() or block_on(). Everything not listed as thread-safe
@@ -75,8 +81,10 @@
 namespace clockwork {
 
 struct real_runtime_options : runtime_options {
-  // Simulated seconds per real second; must be finite and positive. 360'000 makes an hour of
-  // the runtime's time pass in 10 ms.
+  static constexpr double min_time_scale = 1e-6;
+  static constexpr double max_time_scale = 1e7;
+  // Simulated seconds per real second, in [min_time_scale, max_time_scale]. 360'000 makes an
+  // hour of the runtime's time pass in 10 ms.
   double time_scale = 1.0;
   // What utc_now() reads at construction. When set, wall time then moves with the (scaled)
   // monotonic clock and ignores steps of the system clock.

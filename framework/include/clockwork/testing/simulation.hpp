@@ -122,9 +122,13 @@ class simulation {
   std::string report() const;
 
  private:
-  virtual_runtime rt_;
+  // Declared so that teardown is safe in any state (members go in reverse order): scripted
+  // events first (each disarms its timer while the runtime exists), then the host, the
+  // builder and the runtime (whose destruction unwinds every coroutine — services may log
+  // from their destructors then), and last the log capture and the trace those logs reach.
   std::unique_ptr<clockwork::trace> trace_;
   std::shared_ptr<log_capture> logs_;
+  virtual_runtime rt_;
   std::optional<host_builder> builder_;
   std::optional<host> host_;
   std::vector<std::unique_ptr<scripted_event>> events_;
