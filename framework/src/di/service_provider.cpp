@@ -239,24 +239,36 @@ service_provider::service_provider(std::shared_ptr<detail::root_state> root, det
 
 service_provider::~service_provider() {
   if (!is_root()) return;  // a scope's provider: the scope disposes
+  try {
+    end_root(/*may_throw=*/false);
+  } catch (...) {
+    // on_dispose_error threw: a destructor cannot pass it on.
+  }
+  root_->provider = nullptr;
+}
+
+void service_provider::dispose() {
+  if (!is_root()) {
+    throw std::logic_error("clockwork::service_provider::dispose: only the root provider is disposed this way; "
+                           "a scope ends with its service_scope");
+  }
+  end_root(/*may_throw=*/true);
+}
+
+void service_provider::end_root(bool may_throw) {
   auto& root = *root_;
-  root.disposed.store(true, std::memory_order_release);
+  if (root.disposed.exchange(true, std::memory_order_acq_rel)) return;  // ended once
   if (const auto live = root.live_scopes.load(std::memory_order_acquire); live > 0 && root.options.on_violation) {
     try {
       root.options.on_violation("clockwork::service_provider: the root service provider was disposed while " +
                                 std::to_string(live) + " service scope(s) were still alive (leaked scope)");
     } catch (...) {
-      // A destructor cannot throw; the observer has seen the message.
+      // The observer has seen the message; disposal goes on.
     }
   }
   for (auto& slot : root.singletons) slot.clear();
   auto failures = root.root_scope.dispose();
-  try {
-    detail::handle_dispose_failures(root, failures, /*may_throw=*/false);
-  } catch (...) {
-    // on_dispose_error threw: a destructor cannot pass it on.
-  }
-  root.provider = nullptr;
+  detail::handle_dispose_failures(root, failures, may_throw);
 }
 
 std::shared_ptr<void> service_provider::resolve(std::type_index type, bool required) {

@@ -3,8 +3,10 @@
 #include <spdlog/logger.h>
 
 #include <stdexcept>
+#include <typeinfo>
 
 #include "clockwork/diagnostics/logging.hpp"
+#include "clockwork/errors.hpp"
 #include "clockwork/hosting/detail/host_state.hpp"
 
 namespace clockwork {
@@ -39,7 +41,6 @@ host_builder& host_builder::add_hosted_service(std::string name, service_factory
 host host_builder::build() {
   if (built_) throw std::logic_error("clockwork::host_builder::build: a builder builds one host");
   options_.validate();
-  built_ = true;
 
   auto st = std::make_shared<host::state>();
   st->rt = rt_;
@@ -47,35 +48,61 @@ host host_builder::build() {
   st->tracer = trace_;
   st->logger = sinks_.empty() ? make_null_logger() : make_logger("host", rt_->clock(), sinks_);
   if (!sinks_.empty()) st->logger->set_level(log_level_);  // service loggers inherit it
+  st->start_done = std::make_unique<async_event>(*rt_, "host started");
   st->stop_done = std::make_unique<async_event>(*rt_, "host stopped");
-  if (!sinks_.empty()) rt_->set_logger(logger_for(st->logger, "runtime"));
 
-  // What the host itself offers to services. The runtime and clock are not owned.
+  // What the host itself offers to services, added to a copy so that a failed build can be
+  // retried. The runtime and clock outlive every host by contract and are not owned; the
+  // lifetime is shared, so a singleton may keep it past the host.
+  service_collection services = services_;
   runtime* rt = rt_;
-  services_.add_singleton<runtime>(std::shared_ptr<runtime>(rt, [](runtime*) {}));
-  services_.add_singleton<clock>(std::shared_ptr<clock>(const_cast<clock*>(&rt->clock()), [](clock*) {}));
-  // Not owning: the provider lives inside the state, so sharing the state's ownership here
-  // would make a cycle and leak every host.
-  services_.add_singleton<application_lifetime>(
-      std::shared_ptr<application_lifetime>(&st->lifetime, [](application_lifetime*) {}));
-  services_.add_singleton<spdlog::logger>(st->logger);
+  services.add_singleton<runtime>(std::shared_ptr<runtime>(rt, [](runtime*) {}));
+  services.add_singleton<clock>(std::shared_ptr<clock>(const_cast<clock*>(&rt->clock()), [](clock*) {}));
+  services.add_singleton<application_lifetime>(st->lifetime);
+  services.add_singleton<spdlog::logger>(st->logger);
 
   service_provider_options provider_options;
   provider_options.validate_scopes = options_.validate_scopes;
   std::weak_ptr<host::state> weak = st;
-  provider_options.on_violation = [weak](std::string_view message) {
-    if (auto s = weak.lock()) s->rt->report(finding_kind::scope_violation, "service_provider", std::string(message));
+  // While a hosted service is being built, a violation is that service's: the finding names it.
+  auto building = std::make_shared<std::string>();
+  provider_options.on_violation = [weak, building](std::string_view message) {
+    auto s = weak.lock();
+    if (!s) return;
+    if (building->empty()) {
+      s->rt->report(finding_kind::scope_violation, "service_provider", std::string(message));
+    } else {
+      s->rt->report(finding_kind::scope_violation, *building,
+                    "hosted service '" + *building + "': " + std::string(message));
+    }
   };
-  st->provider.emplace(services_, std::move(provider_options));
+  // Raw pointer, not the weak one: the provider ends inside the state's destructor, when no
+  // weak_ptr can be locked any more, and its disposal errors must still be logged.
+  host::state* raw = st.get();
+  provider_options.on_dispose_error = [raw](std::string_view service, std::exception_ptr error) {
+    raw->disposal_failed(service, error, raw->disposal_in_result);
+  };
+  st->provider.emplace(services, std::move(provider_options));
 
   for (auto& r : hosted_) {
     std::shared_ptr<background_service> service;
+    *building = r.name;
     try {
       service = r.factory(*st->provider);
-    } catch (const std::exception& e) {
-      // Name the hosted service: the provider's message names only what it was asked for.
-      throw std::logic_error("clockwork::host_builder: building hosted service '" + r.name + "' failed: " + e.what());
+    } catch (const std::logic_error& e) {
+      // The container's own errors (a captive dependency, a missing registration) are exactly
+      // std::logic_error: naming the hosted service keeps their type. Anything else is rethrown
+      // unchanged, so that callers can catch what the factory threw.
+      st->logger->error("building hosted service '{}' failed: {}", r.name, e.what());
+      if (typeid(e) == typeid(std::logic_error)) {
+        throw std::logic_error("clockwork::host_builder: building hosted service '" + r.name + "' failed: " + e.what());
+      }
+      throw;
+    } catch (...) {
+      st->logger->error("building hosted service '{}' failed: {}", r.name, describe_exception(std::current_exception()));
+      throw;
     }
+    building->clear();
     if (!service) throw std::logic_error("clockwork::host_builder: the factory of '" + r.name + "' returned null");
     service->attach(*rt_, sinks_.empty() ? st->logger : logger_for(st->logger, r.name), r.name);
     auto slot = std::make_unique<detail::service_slot>();
@@ -84,6 +111,8 @@ host host_builder::build() {
     slot->done = std::make_unique<async_event>(*rt_, "service '" + r.name + "' ended");
     st->slots.push_back(std::move(slot));
   }
+  built_ = true;
+  if (!sinks_.empty()) rt_->set_logger(logger_for(st->logger, "runtime"));
   return host{std::move(st)};
 }
 

@@ -8,6 +8,13 @@
 
 namespace clockwork {
 namespace {
+void require_non_negative(std::chrono::nanoseconds d, const char* field) {
+  if (d.count() < 0) {
+    throw std::invalid_argument(std::string("clockwork::host_options: ") + field +
+                                " must not be negative (zero: at once, clockwork::infinite: never), got " +
+                                format_duration(d));
+  }
+}
 void require_positive(std::chrono::nanoseconds d, const char* field) {
   if (d.count() <= 0) {
     throw std::invalid_argument(std::string("clockwork::host_options: ") + field + " must be positive, got " +
@@ -24,8 +31,8 @@ std::chrono::nanoseconds restart_policy::delay_before(unsigned n) const {
 }
 
 void host_options::validate() const {
-  require_positive(shutdown_timeout, "shutdown_timeout");
-  if (startup_timeout) require_positive(*startup_timeout, "startup_timeout");
+  require_non_negative(shutdown_timeout, "shutdown_timeout");
+  if (startup_timeout) require_non_negative(*startup_timeout, "startup_timeout");
   require_positive(startup_block_budget, "startup_block_budget");
   require_positive(restart.initial_delay, "restart.initial_delay");
   require_positive(restart.max_delay, "restart.max_delay");

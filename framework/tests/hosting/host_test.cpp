@@ -626,7 +626,7 @@ TEST(Host, BadInputIsRefusedWithClearMessages) {
     EXPECT_THAT(e.what(), HasSubstr("'svc'"));
   }
   clockwork::host_options bad;
-  bad.shutdown_timeout = 0s;
+  bad.shutdown_timeout = -1s;
   try {
     b.configure(bad);
     FAIL() << "expected std::invalid_argument";

@@ -108,7 +108,14 @@ class service_provider {
   // The root provider. Prefer service_collection::build(); this form lets a caller place the
   // root where it wants (std::optional::emplace, std::make_unique).
   explicit service_provider(const service_collection& services, service_provider_options options = {});
-  ~service_provider();  // the root ends here: disposes what it created, in reverse
+  ~service_provider();  // the root ends here (unless dispose() ended it): disposes what it created, in reverse
+
+  // Ends the root now: disposes what it created, in reverse order of creation, and refuses
+  // every resolution from then on. A dispose() that throws does not stop the others; the errors
+  // go to on_dispose_error when set, otherwise the first is rethrown once all are disposed.
+  // Idempotent. Only for the root (std::logic_error on a scope's provider). The host calls it at
+  // the end of stop(), so that disposal errors are part of the host's result.
+  void dispose();
   service_provider(const service_provider&) = delete;
   service_provider& operator=(const service_provider&) = delete;
 
@@ -135,6 +142,7 @@ class service_provider {
   service_provider(std::shared_ptr<detail::root_state> root, detail::scope_state& scope) noexcept;
 
   std::shared_ptr<void> resolve(std::type_index type, bool required);
+  void end_root(bool may_throw);
 
   std::shared_ptr<detail::root_state> root_;
   detail::scope_state* scope_;  // where scoped services and transients resolved here belong

@@ -72,6 +72,14 @@ class background_service {
   virtual task<> stopping(std::stop_token /*shutdown*/) { co_return; }
   virtual task<> stopped(std::stop_token /*shutdown*/) { co_return; }
 
+  // Releases what the service holds (the seed's Pattern 3 disposes its timer here). The host
+  // calls it once, after the service's coroutine has ended, in reverse registration order: at
+  // the end of stop(), or — for a service abandoned at the shutdown deadline, or a host never
+  // stopped — when that coroutine finally ends. An exception is logged and traced (and fails
+  // the result during stop()), never rethrown. If the same instance is also a container
+  // singleton, the container calls it too: keep it idempotent, as .NET's Dispose.
+  virtual void dispose() {}
+
   const std::string& name() const noexcept { return name_; }
 
  protected:

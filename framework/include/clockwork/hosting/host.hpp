@@ -3,13 +3,22 @@
 //
 // A host is built by host_builder (host_builder.hpp) on a runtime. Its life:
 //   start()  starting hooks → each service's execute() launched → started hooks → lifetime
-//            started. Throws timeout_error past startup_timeout, operation_canceled when the
-//            caller's token stops first.
-//   stop()   lifetime stopping → stopping hooks → each service's stopping token stopped and its
-//            execute awaited, all within shutdown_timeout → stopped hooks → lifetime stopped.
-//            Services still running at the deadline are abandoned: named in the log, the
-//            result and a cancellation_ignored finding. stop() never rethrows a service's error.
-//   run()    start(), wait until the application is asked to stop, stop(); returns the result.
+//            started. One by one (the default), start stops at the first hook that throws and
+//            rethrows it; with start_concurrently every hook runs and the first error is
+//            rethrown. Throws timeout_error past startup_timeout, operation_canceled when the
+//            caller's token, stop() or the application's stopping token stops it first.
+//   stop()   stopping hooks → lifetime stopping → each service's stopping token stopped and
+//            its execute awaited → stopped hooks → hosted services' dispose() → the container's
+//            singletons disposed → lifetime stopped, all within shutdown_timeout (.NET's
+//            StopAsync order). Services and hooks still running at the deadline are
+//            abandoned: named in the log, the result and a cancellation_ignored finding. stop()
+//            never rethrows a service's error.
+//   run()    start(), wait until the application is asked to stop (or run's token), stop();
+//            returns the result.
+//
+// Every hook and every wait of the host has a deadline: a starting/started hook is abandoned
+// at the startup deadline, a stopping/stopped hook at the shutdown deadline — each after one
+// more turn of the loop to honour its (stopped) token — and the result names it.
 //
 // Example — one host, production and test:
 //
@@ -30,13 +39,16 @@
 //   EXPECT_TRUE(app.result().ok());
 //
 // Defined edge cases: stop() before start() stops nothing and execute never runs; stop() right
-// after start() still runs every execute once (with its token already stopped); a second stop()
-// waits for the first and changes nothing; start() twice throws std::logic_error; destroying a
-// host that was never stopped requests stop of every service (their coroutines unwind on the
-// runtime) and logs a warning.
+// after start() still runs every execute once (with its token already stopped); stop() while
+// start() is still running cancels the start (no execute is launched after that), waits for
+// it within the shutdown timeout, then stops what was launched; a second stop() waits for the
+// first and changes nothing; start() twice throws std::logic_error; destroying a host that was
+// never stopped requests stop of every service (their coroutines unwind on the runtime), logs a
+// warning, and disposes the services once their coroutines are gone.
 //
-// Result: exit_code is 0 only when no service faulted, failed to start or stop, or was
-// abandoned — a crash is never reported as success, even when a restart policy recovered.
+// Result: exit_code is 0 only when no service faulted, failed to start or stop, was abandoned
+// or failed to dispose — a crash is never reported as success, even when a restart policy
+// recovered. A start cancelled because the application was asked to stop is not a failure.
 //
 // Thread safety: a host belongs to its runtime's loop/driving thread. lifetime() may be used
 // from any thread.
@@ -73,7 +85,8 @@ enum class failure_kind {
   start_failed,     // a starting/started hook threw, or start was cancelled
   startup_timeout,  // start did not finish within startup_timeout
   stop_failed,      // a stopping/stopped hook threw
-  abandoned,        // still running at the shutdown deadline
+  abandoned,        // still running (execute or a hook) at the shutdown deadline
+  dispose_failed,   // a hosted service's or a singleton's dispose() threw
 };
 std::string_view to_string(failure_kind kind) noexcept;
 

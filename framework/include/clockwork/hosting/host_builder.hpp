@@ -21,7 +21,9 @@
 // seed's Pattern 1 mistake), when scope validation is on (the default).
 //
 // Misuse throws: two hosted services under one name (std::logic_error), invalid options
-// (std::invalid_argument naming the field), build() twice (std::logic_error).
+// (std::invalid_argument naming the field), build() twice (std::logic_error). A factory that
+// throws makes build() rethrow its exception unchanged (the host's log names the service); the
+// builder is left as it was, so build() may be called again.
 //
 // Thread safety: none; build on one thread, before the runtime runs the host.
 #pragma once

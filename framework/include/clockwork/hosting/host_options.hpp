@@ -35,8 +35,12 @@ struct restart_policy {
 };
 
 struct host_options {
+  // Zero: abandon whatever is still running at once (after one turn to honour the token).
+  // clockwork::infinite: wait as long as it takes. Negative values are refused.
   std::chrono::nanoseconds shutdown_timeout = std::chrono::seconds(30);
-  std::optional<std::chrono::nanoseconds> startup_timeout;  // none: start may take as long as it takes
+  // None (or clockwork::infinite): start may take as long as it takes. Zero: start fails at
+  // once with startup_timeout, as .NET's StartAsync does with an already-cancelled token.
+  std::optional<std::chrono::nanoseconds> startup_timeout;
   bool start_concurrently = false;                          // run the services' starting/started hooks concurrently
   bool stop_concurrently = false;                           // stop every service at once instead of one by one
   service_exception_behavior on_service_exception = service_exception_behavior::stop_host;

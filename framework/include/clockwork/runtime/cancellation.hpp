@@ -1,6 +1,7 @@
 // Cancellation helpers on std::stop_token — clockwork has no token type of its own.
 //
-//   linked(a, b)                    a stop source that is stopped as soon as a or b is.
+//   linked(a, b)                    a stop source that is stopped as soon as a or b is
+//                                   (linked_stop_source{a, b, c, ...} for more).
 //   cancel_after guard{rt, src, d}  requests stop on src after d of the runtime's time
 //                                   (not the OS clock), unless the guard is destroyed first.
 //   with_timeout(rt, work, d, tok)  awaits work for at most d: .NET's WaitAsync(TimeSpan,
@@ -27,11 +28,13 @@
 #pragma once
 
 #include <chrono>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <stop_token>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 #include "clockwork/runtime/async_event.hpp"
 #include "clockwork/runtime/runtime.hpp"
@@ -39,15 +42,23 @@
 
 namespace clockwork {
 
-// A stop source linked to two tokens. Not movable: its callbacks point into it.
+// A stop source linked to some tokens: stopped as soon as any of them is. Not movable: its
+// callbacks point into it.
 class linked_stop_source {
  public:
-  linked_stop_source(const std::stop_token& a, const std::stop_token& b)
-      : from_a_(a, forward{source_}), from_b_(b, forward{source_}) {}
+  linked_stop_source(const std::stop_token& a, const std::stop_token& b) : linked_stop_source({a, b}) {}
+  explicit linked_stop_source(std::initializer_list<std::stop_token> tokens) {
+    links_.reserve(tokens.size());
+    for (const std::stop_token& t : tokens) {
+      if (t.stop_possible()) links_.push_back(std::make_unique<std::stop_callback<forward>>(t, forward{source_}));
+    }
+  }
+  linked_stop_source(const linked_stop_source&) = delete;
+  linked_stop_source& operator=(const linked_stop_source&) = delete;
 
   std::stop_token token() const noexcept { return source_.get_token(); }
   bool stop_requested() const noexcept { return source_.stop_requested(); }
-  // Stops the linked token only; a and b are untouched.
+  // Stops the linked token only; the parents are untouched.
   bool request_stop() noexcept { return source_.request_stop(); }
 
  private:
@@ -56,12 +67,11 @@ class linked_stop_source {
     void operator()() const noexcept { target.request_stop(); }
   };
   std::stop_source source_;
-  std::stop_callback<forward> from_a_;
-  std::stop_callback<forward> from_b_;
+  std::vector<std::unique_ptr<std::stop_callback<forward>>> links_;
 };
 
 inline linked_stop_source linked(const std::stop_token& a, const std::stop_token& b) {
-  return {a, b};
+  return linked_stop_source{a, b};
 }
 
 // Requests stop on a source after a duration of the runtime's time. Like std::stop_callback,

@@ -16,7 +16,14 @@
 
 namespace clockwork::detail {
 
-enum class host_phase { created, starting, running, stopping, stopped };
+// The host's lifecycle. Every transition is made by start() or stop() (or the destructor), and
+// each refuses to run in a phase it does not belong to:
+//   created → starting → running → stopping → stopped
+//                      ↘ start_failed ↗
+// stop() during `starting` moves to `stopping` at once and cancels the start; the start then
+// ends (throwing) before it launches anything more, and stop() waits for it before it stops
+// what was launched. Nothing moves a host back to an earlier phase.
+enum class host_phase { created, starting, running, start_failed, stopping, stopped };
 
 struct service_slot {
   std::string name;
@@ -24,8 +31,10 @@ struct service_slot {
   std::stop_source stopping;          // execute's token
   std::unique_ptr<async_event> done;  // set when the service's coroutine has ended
   service_state state = service_state::created;
-  bool running = false;  // its coroutine is alive
+  bool running = false;   // its coroutine is alive
+  bool disposed = false;  // dispose() was called (once, after the coroutine ended)
   unsigned restarts = 0;
+  std::exception_ptr first_fault;  // what execute threw first, for an inline start to rethrow
 };
 
 }  // namespace clockwork::detail
@@ -38,24 +47,34 @@ struct host::state {
   std::optional<service_provider> provider;
   std::shared_ptr<spdlog::logger> logger;
   trace* tracer = nullptr;
-  application_lifetime lifetime;
+  // Shared with the provider, which hands it to services: it may outlive the host.
+  std::shared_ptr<application_lifetime> lifetime = std::make_shared<application_lifetime>();
   std::vector<std::unique_ptr<detail::service_slot>> slots;
   detail::host_phase phase = detail::host_phase::created;
+  std::stop_source start_cancel;   // stop() cancels a start in progress (its hooks see it)
+  std::stop_source start_abandon;  // ... and gives up waiting for its hooks at the shutdown deadline
+  std::unique_ptr<async_event> start_done;
   std::unique_ptr<async_event> stop_done;
   steady_time stop_deadline{};
   std::vector<service_failure> failures;
+  // Whether disposal errors reported now (through the provider's on_dispose_error) belong in
+  // the result: during stop() yes, during destruction they can only be logged.
+  bool disposal_in_result = false;
 
   void record(std::string_view kind, std::string_view source, trace_fields fields = {});
   void fail(std::string service, failure_kind kind, std::string message, std::exception_ptr error);
   void faulted(detail::service_slot& slot, const std::exception_ptr& error);
   void ended_early(detail::service_slot& slot);
   detail::service_slot& slot(std::string_view name) const;
+  // Calls dispose() of every hosted service whose coroutine has ended and that was not
+  // disposed yet, in reverse registration order. Errors are logged and traced, and become
+  // failures when `in_result` (during stop); never thrown.
+  void dispose_services(bool in_result) noexcept;
+  // Ends the root provider (its singletons' dispose()), with the same error handling.
+  void dispose_provider(bool in_result) noexcept;
+  void disposal_failed(std::string_view what, const std::exception_ptr& error, bool in_result) noexcept;
 
-  ~state() {
-    // The provider disposes singletons (services among them) before the rest goes.
-    slots.clear();
-    provider.reset();
-  }
+  ~state();
 };
 
 }  // namespace clockwork
