@@ -15,6 +15,7 @@ std::string_view to_string(finding_kind kind) noexcept {
     case finding_kind::drift: return "drift";
     case finding_kind::missed_run: return "missed_run";
     case finding_kind::duplicate_run: return "duplicate_run";
+    case finding_kind::dropped_work: return "dropped_work";
   }
   return "unknown";
 }

@@ -127,7 +127,8 @@ try_delay_awaitable runtime::try_delay_until(steady_time deadline, std::stop_tok
 
 void runtime::spawn(task<> work, std::string name) {
   if (shutting_down_) {
-    throw std::logic_error("clockwork::runtime: cannot spawn '" + name + "': the runtime is shutting down");
+    drop_work(name);
+    return;
   }
   if (!work.valid()) {
     throw std::invalid_argument("clockwork::runtime: cannot spawn '" + name +
@@ -136,9 +137,19 @@ void runtime::spawn(task<> work, std::string name) {
   spawn_named(std::move(work), std::move(name));
 }
 
+void runtime::drop_work(const std::string& name) noexcept {
+  try {
+    report(finding_kind::dropped_work, name,
+           "spawned while the runtime was shutting down: dropped without running");
+  } catch (...) {
+    // Reporting needs memory; dropping the work does not.
+  }
+}
+
 void runtime::spawn_inline(task<> work, std::string name) {
   if (shutting_down_) {
-    throw std::logic_error("clockwork::runtime: cannot spawn '" + name + "': the runtime is shutting down");
+    drop_work(name);
+    return;
   }
   if (!work.valid()) {
     throw std::invalid_argument("clockwork::runtime: cannot spawn '" + name +

@@ -35,6 +35,7 @@ enum class finding_kind {
   drift,                 // periodic schedule deviates from its phase
   missed_run,            // a scheduled run did not happen
   duplicate_run,         // a scheduled run happened twice
+  dropped_work,          // work spawned while the runtime was shutting down, dropped unrun
 };
 
 std::string_view to_string(finding_kind kind) noexcept;

@@ -311,8 +311,10 @@ class runtime {
   try_delay_awaitable try_delay_until(steady_time deadline, std::stop_token token = {});
   yield_awaitable yield() noexcept { return yield_awaitable{*this}; }
 
-  // Runs work detached, under name. Throws std::logic_error when the runtime is shutting down
-  // (the task is destroyed unrun) and std::invalid_argument when work is empty.
+  // Runs work detached, under name. Throws std::invalid_argument when work is empty. While the
+  // runtime is shutting down the work is dropped unrun, with a warning and a dropped_work
+  // finding: spawning is often done from destructors, which shutdown runs, and a throw there
+  // would end the process.
   void spawn(task<> work, std::string name);
   // Like spawn, but runs work at once, inside the caller's slice, until its first suspension
   // (how .NET started BackgroundService.ExecuteAsync before version 10). The host offers it to
@@ -411,6 +413,7 @@ class runtime {
 
  private:
   static detail::detached_task run_detached(runtime& rt, task<> work, detail::task_record* record);
+  void drop_work(const std::string& name) noexcept;
   void task_finished(detail::task_record* record, std::exception_ptr error, bool canceled) noexcept;
 
   struct ready_item {
