@@ -13,6 +13,9 @@
 #include <cstdio>
 #include <exception>
 #include <filesystem>
+#include <cerrno>
+#include <cstdint>
+#include <cstdlib>
 #include <string>
 
 #include "clockwork/diagnostics/trace.hpp"
@@ -22,6 +25,7 @@
 #include "clockwork/scenarios/daily_log/daily_log_demo.hpp"
 #include "clockwork/scenarios/month_demo.hpp"
 #include "clockwork/time/clock.hpp"
+#include "clockwork/time/duration.hpp"
 #include "clockwork/time/time_format.hpp"
 #include "clockwork/time/virtual_clock.hpp"
 
@@ -73,6 +77,44 @@ struct daily_log_args {
 
 std::filesystem::path default_trace_path() {
   return std::filesystem::temp_directory_path() / "clockwork-replay-daily_log.trace.txt";
+}
+
+// Refuses a trace path that cannot be written before anything runs: its folder must exist (none
+// is created — a typo must not make folders at the root) and be writable.
+void check_writable(const std::filesystem::path& file) {
+  const std::filesystem::path folder = file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
+  std::error_code ec;
+  if (!std::filesystem::is_directory(folder, ec)) {
+    throw std::invalid_argument("--trace " + file.string() + ": the folder " + folder.string() +
+                                " does not exist (clockwork-replay creates no folders)");
+  }
+  if (std::filesystem::is_directory(file, ec)) {
+    throw std::invalid_argument("--trace " + file.string() + ": is a folder; give a file name");
+  }
+  std::FILE* probe = std::fopen(file.string().c_str(), "a");
+  if (probe == nullptr) throw std::invalid_argument("--trace " + file.string() + ": cannot be written");
+  std::fclose(probe);
+}
+
+// A whole number in [lo, hi], saying "not a number" for what is not one.
+CLI::Validator whole_number_in(long long lo, long long hi) {
+  return CLI::Validator(
+      [lo, hi](std::string& value) -> std::string {
+        char* end = nullptr;
+        errno = 0;
+        const long long v = std::strtoll(value.c_str(), &end, 10);
+        if (value.empty() || end == nullptr || *end != '\0' || errno == ERANGE) return value + " is not a number";
+        if (v < lo || v > hi) return value + " is not in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
+        return {};
+      },
+      "in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+}
+
+// "%g": short whatever the value (never DBL_MAX's 300 digits).
+std::string short_number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
 }
 
 // The JSON lines file sits beside the text file: same name, extension .jsonl.
@@ -156,13 +198,14 @@ int replay_daily_log(Runtime& rt, const daily_log_args& args, const sc::daily_lo
                                 ": give the text file's path; the JSON lines file is written beside it as .jsonl");
   }
   const std::filesystem::path json_path = json_path_for(text_path);
+  check_writable(text_path);
+  check_writable(json_path);
 
   clockwork::trace tr{rt.clock()};
   const sc::daily_log_demo_report report = sc::run_daily_log_demo(rt, tr, options);
   const auto took = clockwork::real_clock{}.steady_now() - started;
 
   print_daily_log(args, options.service, report, tr, took, runtime_name);
-  if (text_path.has_parent_path()) std::filesystem::create_directories(text_path.parent_path());
   clockwork::write_text(tr, text_path);
   clockwork::write_json_lines(tr, json_path);
   std::printf("  trace             %zu records\n                    %s\n                    %s\n", tr.size(),
@@ -187,8 +230,11 @@ int run_daily_log(const daily_log_args& args) {
     scaled.local_zone = "UTC";
     // The host's budgets are in simulated time, where a real millisecond is now an hour:
     // give shutdown and start-up one real second and 50 real milliseconds, as unscaled.
+    // Saturated: the conversion of a huge double to int64 is undefined behaviour.
     const auto real_seconds = [&args](double s) {
-      return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(s * args.time_scale));
+      const double ns = s * args.time_scale * 1e9;
+      if (!(ns < 9.2e18)) return clockwork::infinite;
+      return std::chrono::nanoseconds{static_cast<std::int64_t>(ns)};
     };
     options.host.shutdown_timeout =
         std::max<std::chrono::nanoseconds>(options.host.shutdown_timeout, real_seconds(1.0));
@@ -213,24 +259,44 @@ int main(int argc, char** argv) {
   app.add_option("--scenario", scenario, "daily_log (the seed's DailyLog service) or month (heartbeat + midnight job)")
       ->check(CLI::IsMember({"daily_log", "month"}))
       ->capture_default_str();
-  app.add_option("--days", args.days, "simulated days to run")->check(CLI::Range(1, 3650))->capture_default_str();
+  app.add_option("--days", args.days, "simulated days to run")->check(whole_number_in(1, 3650))->capture_default_str();
   app.add_option("--users", args.users, "daily_log: number of users")
-      ->check(CLI::Range(1, 1'000'000))
+      ->check(whole_number_in(1, 1'000'000))
       ->capture_default_str();
   app.add_option("--inactive-every", args.inactive_every, "daily_log: every n-th user is inactive (0: none)")
+      ->check(whole_number_in(0, 1'000'000))
       ->capture_default_str();
   app.add_flag("--no-faults", args.no_faults, "daily_log: inject no faults");
   app.add_option("--trace", args.trace_path,
                  "daily_log: where to write the trace as text (JSON lines go beside it, as .jsonl); default " +
                      default_trace_path().string());
   app.add_flag("--real", args.real, "daily_log: run on real_runtime instead of virtual time");
-  app.add_option("--time-scale", args.time_scale, "with --real: simulated seconds per real second")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  CLI11_PARSE(app, argc, argv);
+  auto* time_scale = app.add_option("--time-scale", args.time_scale, "with --real: simulated seconds per real second")
+                         ->check(CLI::Validator(
+                             [](std::string& value) -> std::string {
+                               const double v = std::strtod(value.c_str(), nullptr);
+                               const double lo = clockwork::real_runtime_options::min_time_scale;
+                               const double hi = clockwork::real_runtime_options::max_time_scale;
+                               if (v >= lo && v <= hi) return {};
+                               return "must be a number in [" + short_number(lo) + ", " + short_number(hi) +
+                                      "], got " + value;
+                             },
+                             "in [1e-06, 1e+07]"))
+                         ->capture_default_str();
   try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int printed = app.exit(e);  // prints help (0) or the error (non-zero)
+    return printed == 0 ? 0 : 2;
+  }
+  try {
+    if (time_scale->count() > 0 && !args.real) throw std::invalid_argument("--time-scale applies only with --real");
     if (scenario == "month") {
-      if (args.real) throw std::invalid_argument("--real applies to the daily_log scenario only");
+      for (const char* flag : {"--real", "--users", "--inactive-every", "--no-faults", "--trace"}) {
+        if (app.count(flag) > 0) {
+          throw std::invalid_argument(std::string(flag) + " applies to the daily_log scenario only");
+        }
+      }
       return run_month(args.days);
     }
     return run_daily_log(args);
