@@ -397,9 +397,12 @@ task<clockwork::host_result> run_for(clockwork::host& app, clockwork::runtime& r
 
 TEST(DailyLogRealRuntime, ReachesTheSameStateAsVirtualTimeAfterAsManyRuns) {
   // One simulated hour per 10 ms of real time; stop after 27 simulated hours (270 ms). Nominal
-  // runs: 00:01, 06:01, 12:01, 18:01 and 00:01 on the 2nd. Real time only bounds the counts: a
-  // late loop delays runs (never advances them), so the fifth may be cut short by the stop or
-  // not start at all; the fourth stays on the 1st unless the loop falls 6 h (60 ms) behind.
+  // runs: 00:01, 06:01, 12:01, 18:01 and 00:01 on the 2nd. Each run waits 6 h after the previous
+  // one ended, so lateness adds up over the four gaps: a run whose loop strayed by at most 15
+  // simulated minutes (2.5 real ms) per event has all five done before the stop at 03:00. A run
+  // distorted more than that by the machine proves nothing either way: it is skipped as
+  // inconclusive, never passed.
+  constexpr auto resolution = 15min;
   clockwork::real_runtime_options scaled;
   scaled.time_scale = 360'000;
   scaled.start_utc = utc_time{std::chrono::sys_days{jan(1)}};
@@ -414,13 +417,17 @@ TEST(DailyLogRealRuntime, ReachesTheSameStateAsVirtualTimeAfterAsManyRuns) {
   clockwork::scenarios::add_daily_log(builder, real_store);
   clockwork::host app = builder.build();
   const auto result = rt.block_on(run_for(app, rt, 27h));
+  const auto distortion = rt.stats().distortion();
+  if (distortion > resolution) {
+    GTEST_SKIP() << "inconclusive: the machine distorted the real run by " << clockwork::format_duration(distortion)
+                 << " of simulated time (resolution " << clockwork::format_duration(resolution) << ")";
+  }
   EXPECT_TRUE(result.ok()) << result.summary();
   EXPECT_TRUE(rt.unobserved_exceptions().empty());
   const auto stats = clockwork::scenarios::daily_log_service_of(app)->stats();
   EXPECT_EQ(stats.failed, 0u);
-  EXPECT_GE(stats.succeeded, 4u);
-  EXPECT_LE(stats.runs, 5u);
-  EXPECT_LE(stats.runs - stats.succeeded, 1u);  // at most the last one, cut short by the stop
+  EXPECT_EQ(stats.runs, 5u);
+  EXPECT_EQ(stats.succeeded, 5u);
   EXPECT_EQ(real_store->units_begun(), stats.runs);
   EXPECT_EQ(real_store->commits(), stats.succeeded);
   EXPECT_EQ(real_store->logs().staged_total(), 0u);

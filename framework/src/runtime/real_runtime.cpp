@@ -180,6 +180,8 @@ struct real_runtime::state {
   unique_fd signal_fd;
 
   // --- loop thread only ---
+  std::uint64_t timers_fired = 0;
+  nanoseconds max_lateness{0};
   std::optional<steady_time> armed;  // the real deadline in timer_fd, until it expires
   bool precise_timeouts = true;      // epoll_pwait2 available (Linux 5.11+)
   unsigned busy_batches = 0;
@@ -229,6 +231,7 @@ real_runtime::real_runtime(const real_runtime_options& options) : runtime(option
   }
   state_ = std::make_unique<state>(options);
   if (options.logger) set_logger(options.logger);
+  measure_slices();
 
   state& s = *state_;
   s.epoll_fd = unique_fd{::epoll_create1(EPOLL_CLOEXEC)};
@@ -287,6 +290,21 @@ const clockwork::clock& real_runtime::clock() const noexcept {
 
 double real_runtime::time_scale() const noexcept {
   return state_->clock.scale();
+}
+
+real_runtime_stats real_runtime::stats() const noexcept {
+  real_runtime_stats out;
+  out.timers_fired = state_->timers_fired;
+  out.max_timer_lateness = state_->max_lateness;
+  const double scaled = static_cast<double>(longest_slice().count()) * time_scale();
+  out.longest_slice = scaled < 9.2e18 ? nanoseconds{static_cast<std::int64_t>(scaled)} : nanoseconds::max();
+  return out;
+}
+
+void real_runtime::reset_stats() noexcept {
+  state_->timers_fired = 0;
+  state_->max_lateness = nanoseconds{0};
+  reset_longest_slice();
 }
 
 bool real_runtime::on_loop_thread() const noexcept {
@@ -527,7 +545,10 @@ bool real_runtime::fire_due_timers(const bool* done) {
     throw std::overflow_error("clockwork::real_runtime: the scaled clock reached the end of its range (time_scale " +
                               std::to_string(time_scale()) + "); no timer can fire any more");
   }
+  state& s = *state_;
   while (next && *next <= current) {
+    ++s.timers_fired;
+    if (current - *next > s.max_lateness) s.max_lateness = current - *next;
     fire_next_timer();
     if (finished(done)) return true;
     next = next_deadline();

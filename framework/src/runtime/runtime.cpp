@@ -298,12 +298,15 @@ void runtime::resume_slice(std::coroutine_handle<> h, detail::task_record* owner
   if (owner) owner->waiting = wait_kind::none;
   ++steps_;
   slice_work_ = std::chrono::nanoseconds{0};
-  const bool timed = options_.watchdog_budget.count() > 0;
-  const steady_time started = timed ? real_clock::coarse_steady_now() : steady_time{};
+  const bool watched = options_.watchdog_budget.count() > 0;
+  const bool timed = watched || measure_slices_;
+  const steady_time started =
+      !timed ? steady_time{} : (measure_slices_ ? real_clock::monotonic_now() : real_clock::coarse_steady_now());
   h.resume();
   if (timed) {
-    const auto took = real_clock::coarse_steady_now() - started;
-    if (took > options_.watchdog_budget) {
+    const auto took = (measure_slices_ ? real_clock::monotonic_now() : real_clock::coarse_steady_now()) - started;
+    if (took > longest_slice_) longest_slice_ = took;
+    if (watched && took > options_.watchdog_budget) {
       report(finding_kind::blocking_call, owner ? owner->name : "<unnamed coroutine>",
              "a resume slice blocked the loop for " + format_duration(took) + " of real time (budget " +
                  format_duration(options_.watchdog_budget) + ")");

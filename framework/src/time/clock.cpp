@@ -45,6 +45,10 @@ utc_time real_clock::utc_now() const {
   return std::chrono::system_clock::now();
 }
 
+steady_time real_clock::monotonic_now() noexcept {
+  return std::chrono::steady_clock::now();
+}
+
 steady_time real_clock::coarse_steady_now() noexcept {
   timespec ts{};
   ::clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);

@@ -62,10 +62,12 @@
 //     waits for running offloaded work, joins the pool and restores the signal mask.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstddef>
+#include <cstdint>
 #include <exception>
 #include <functional>
 #include <initializer_list>
@@ -97,6 +99,18 @@ struct real_runtime_options : runtime_options {
   // For records stamped with the runtime's (possibly scaled) time, build the logger on
   // rt.clock() after construction instead: rt.set_logger(make_logger("app", rt.clock(), sinks)).
   std::shared_ptr<spdlog::logger> logger;
+};
+
+// How far a run on the real loop strayed from the schedule it was given, in the runtime's own
+// (scaled) time: what a cross-check against virtual time must know before it trusts a verdict.
+struct real_runtime_stats {
+  std::uint64_t timers_fired = 0;
+  // The latest a timer fired after its deadline.
+  std::chrono::nanoseconds max_timer_lateness{0};
+  // The longest resume slice: time that passed, on the runtime's clock, while one coroutine ran.
+  std::chrono::nanoseconds longest_slice{0};
+  // The larger of the two: events may be this far from where virtual time would put them.
+  std::chrono::nanoseconds distortion() const noexcept { return std::max(max_timer_lateness, longest_slice); }
 };
 
 class real_runtime final : public runtime {
@@ -132,6 +146,10 @@ class real_runtime final : public runtime {
   void stop_on_signals(std::stop_source source, std::initializer_list<int> signals = {SIGINT, SIGTERM});
 
   double time_scale() const noexcept;
+
+  // Since construction or the last reset_stats(). Loop thread, or between runs.
+  real_runtime_stats stats() const noexcept;
+  void reset_stats() noexcept;
 
   // --- used by clockwork's awaitables; not for services ---
   void submit_offload(detail::offload_job& job) override;

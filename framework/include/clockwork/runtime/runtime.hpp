@@ -394,6 +394,11 @@ class runtime {
   }
   // Modeled work done by the running slice; reported when the slice ends.
   void add_slice_work(std::chrono::nanoseconds d) noexcept { slice_work_ = saturating_add(slice_work_, d); }
+  // Times every resume slice on the precise monotonic clock and keeps the longest (real time).
+  // real_runtime turns it on: how long its loop was busy is part of how distorted a run was.
+  void measure_slices() noexcept { measure_slices_ = true; }
+  std::chrono::nanoseconds longest_slice() const noexcept { return longest_slice_; }
+  void reset_longest_slice() noexcept { longest_slice_ = std::chrono::nanoseconds{0}; }
   // Destroys every live spawned coroutine and drops queued work. Derived destructors call it
   // first, while their own state still exists; spawn() refuses work from then on.
   void shutdown_tasks() noexcept;
@@ -432,6 +437,8 @@ class runtime {
   detail::task_record* current_ = nullptr;
   detail::task_record* finished_ = nullptr;  // finished during the running slice
   std::chrono::nanoseconds slice_work_{0};
+  std::chrono::nanoseconds longest_slice_{0};
+  bool measure_slices_ = false;
   bool shutting_down_ = false;
   bool shuffle_ = false;
   std::mt19937_64 rng_;
