@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
-# The whole test suite: the ci preset (warnings are errors, benchmarks built and smoke-run),
-# then the same tests under AddressSanitizer+UndefinedBehaviorSanitizer and under
-# ThreadSanitizer. Installs missing Debian packages first (needs root then).
-# Usage: tools/test.sh [ci|asan|tsan ...]   (default: all three)
+# The whole test suite: the ci preset (GCC, warnings are errors, benchmarks built and
+# smoke-run), the clang preset (Clang 14), the same tests under AddressSanitizer +
+# UndefinedBehaviorSanitizer and under ThreadSanitizer, and finally the load check (the ci suite
+# again, twice, with every core saturated; traces compared byte for byte). Installs missing
+# Debian packages first (needs root then).
+# Usage: tools/test.sh [ci|clang|asan|tsan|load ...]   (default: all of them, in that order)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/deps.sh
-presets=("$@")
-[ ${#presets[@]} -eq 0 ] && presets=(ci asan tsan)
-for preset in "${presets[@]}"; do
-  echo "== clockwork: ${preset} =="
-  cmake --workflow --preset "${preset}"
+steps=("$@")
+[ ${#steps[@]} -eq 0 ] && steps=(ci clang asan tsan load)
+for step in "${steps[@]}"; do
+  echo "== clockwork: ${step} =="
+  if [ "$step" = load ]; then
+    [ -x build/ci/scenarios/clockwork-replay ] || cmake --workflow --preset ci
+    tools/load-check.sh
+  else
+    cmake --workflow --preset "${step}"
+  fi
 done
