@@ -396,24 +396,24 @@ task<clockwork::host_result> run_for(clockwork::host& app, clockwork::runtime& r
 }
 
 TEST(DailyLogRealRuntime, ReachesTheSameStateAsVirtualTimeAfterAsManyRuns) {
-  // One simulated hour per 10 ms of real time; stop after 27 simulated hours (270 ms). Nominal
+  // One simulated hour per 100 ms of real time; stop after 27 simulated hours (2.7 s). Nominal
   // runs: 00:01, 06:01, 12:01, 18:01 and 00:01 on the 2nd. Each run waits 6 h after the previous
   // one ended, so lateness adds up over the four gaps: a run whose loop strayed by at most 15
-  // simulated minutes (2.5 real ms) per event has all five done before the stop at 03:00. A run
+  // simulated minutes (25 real ms) per event has all five done before the stop at 03:00. A run
   // distorted more than that by the machine proves nothing either way: it is skipped as
   // inconclusive, never passed.
   constexpr auto resolution = 15min;
   clockwork::real_runtime_options scaled;
-  scaled.time_scale = 360'000;
+  scaled.time_scale = 36'000;
   scaled.start_utc = utc_time{std::chrono::sys_days{jan(1)}};
   scaled.local_zone = "UTC";
   clockwork::real_runtime rt{scaled};
   auto real_store = make_store();
   clockwork::host_builder builder{rt};
-  // Host budgets are in simulated time, where 10 real ms are an hour: one real second to shut
+  // Host budgets are in simulated time, where 100 real ms are an hour: one real second to shut
   // down and 50 real ms to start, so that a loaded machine does not turn them into failures.
-  builder.options().shutdown_timeout = 360'000s;
-  builder.options().startup_block_budget = 18'000s;
+  builder.options().shutdown_timeout = 36'000s;
+  builder.options().startup_block_budget = 1'800s;
   clockwork::scenarios::add_daily_log(builder, real_store);
   clockwork::host app = builder.build();
   const auto result = rt.block_on(run_for(app, rt, 27h));

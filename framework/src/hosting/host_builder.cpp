@@ -57,7 +57,10 @@ host host_builder::build() {
   service_collection services = services_;
   runtime* rt = rt_;
   services.add_singleton<runtime>(std::shared_ptr<runtime>(rt, [](runtime*) {}));
-  services.add_singleton<clock>(std::shared_ptr<clock>(const_cast<clock*>(&rt->clock()), [](clock*) {}));
+  // A test may hand services a clock of its own (an auto_advancing_clock, say).
+  if (!services.contains<clock>()) {
+    services.add_singleton<clock>(std::shared_ptr<clock>(const_cast<clock*>(&rt->clock()), [](clock*) {}));
+  }
   services.add_singleton<application_lifetime>(st->lifetime);
   services.add_singleton<spdlog::logger>(st->logger);
 

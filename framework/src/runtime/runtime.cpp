@@ -266,13 +266,16 @@ bool runtime::run_one_ready() {
   try {
     fn();
   } catch (...) {
-    const auto error = std::current_exception();
-    std::string what = describe_exception(error);
-    logger_->error("posted callback failed: {}", what);
-    report(finding_kind::unobserved_exception, "posted callback", "exception escaped a posted callback: " + what);
-    unobserved_.push_back({0, "posted callback", error, std::move(what), now()});
+    record_unobserved("posted callback", std::current_exception());
   }
   return true;
+}
+
+void runtime::record_unobserved(std::string source, std::exception_ptr error) {
+  std::string what = describe_exception(error);
+  logger_->error("{} failed: {}", source, what);
+  report(finding_kind::unobserved_exception, source, "exception escaped " + source + ": " + what);
+  unobserved_.push_back({0, std::move(source), std::move(error), std::move(what), now()});
 }
 
 void runtime::fire_next_timer() {

@@ -71,8 +71,41 @@ void virtual_runtime::fire_one() {
   fire_next_timer();
 }
 
+class virtual_runtime::stepping_scope {
+ public:
+  explicit stepping_scope(virtual_runtime& rt) : rt_(rt) { ++rt_.stepping_; }
+  stepping_scope(const stepping_scope&) = delete;
+  stepping_scope& operator=(const stepping_scope&) = delete;
+  ~stepping_scope() { --rt_.stepping_; }
+  // Called by the outermost scope before it returns: reach what nested advances asked for.
+  std::size_t finish() {
+    std::size_t fired = 0;
+    while (rt_.stepping_ == 1 && rt_.extend_to_) {
+      const steady_time target = *rt_.extend_to_;
+      rt_.extend_to_.reset();
+      fired += rt_.advance_to_now(target);
+    }
+    return fired;
+  }
+
+ private:
+  virtual_runtime& rt_;
+};
+
+void virtual_runtime::refuse_nested(const char* what) const {
+  if (stepping_ == 0) return;
+  throw std::logic_error(std::string("clockwork::virtual_runtime::") + what +
+                         ": called from inside the runtime's own stepping (a coroutine or a timer callback); a "
+                         "coroutine waits with co_await, and only advance_by/advance_to/run_for may be called from "
+                         "there (they extend the advance in progress)");
+}
+
 std::size_t virtual_runtime::run_until_idle() {
-  return drain();
+  refuse_nested("run_until_idle");
+  stepping_scope scope{*this};
+  const std::size_t ran = drain();
+  scope.finish();
+  return ran;
 }
 
 std::size_t virtual_runtime::advance_by(std::chrono::nanoseconds d) {
@@ -89,6 +122,17 @@ std::size_t virtual_runtime::advance_to(steady_time t) {
                                 " is before now (" + format_offset(clock_.steady_now(), start_) +
                                 "); time never moves backwards");
   }
+  if (stepping_ > 0) {  // from a coroutine or a timer callback: extend the advance in progress
+    if (!extend_to_ || *extend_to_ < t) extend_to_ = t;
+    return 0;
+  }
+  stepping_scope scope{*this};
+  std::size_t fired = advance_to_now(t);
+  fired += scope.finish();
+  return fired;
+}
+
+std::size_t virtual_runtime::advance_to_now(steady_time t) {
   std::size_t fired = 0;
   drain();
   while (auto next = next_deadline()) {
@@ -102,10 +146,13 @@ std::size_t virtual_runtime::advance_to(steady_time t) {
 }
 
 bool virtual_runtime::step() {
+  refuse_nested("step");
+  stepping_scope scope{*this};
   drain();
   if (!next_deadline()) return false;
   fire_one();
   drain();
+  scope.finish();
   return true;
 }
 
@@ -113,10 +160,15 @@ bool virtual_runtime::run_until(const std::function<bool()>& done, std::optional
   if (limit && limit->count() < 0) {
     throw std::invalid_argument("clockwork::virtual_runtime::run_until: negative limit " + format_duration(*limit));
   }
+  refuse_nested("run_until");
+  stepping_scope scope{*this};
   const steady_time now = clock_.steady_now();
   const steady_time end = limit ? saturating_add(now, *limit) : steady_time::max();
   for (;;) {
-    if (done()) return true;
+    if (done()) {
+      scope.finish();
+      return true;
+    }
     if (has_ready()) {
       run_ready_item();
       continue;
@@ -131,6 +183,7 @@ bool virtual_runtime::run_until(const std::function<bool()>& done, std::optional
           "clockwork::virtual_runtime::run_until: nothing is left to run and the condition is still false");
     }
     move_time_to(end);
+    scope.finish();
     return done();
   }
 }

@@ -14,7 +14,8 @@
 //   builder.add_log_sink(console_sink);                       // test: a log_capture
 //   clockwork::host app = builder.build();
 //
-// The host's provider also resolves: clockwork::runtime, clockwork::clock,
+// The host's provider also resolves: clockwork::runtime, clockwork::clock (the runtime's, unless
+// the services registered one — a test's auto_advancing_clock),
 // clockwork::application_lifetime, spdlog::logger (the host's root logger) and
 // clockwork::scope_factory. Hosted services are built by build(), from the root provider, so a
 // service that takes a scoped dependency in its constructor fails there, naming both (the

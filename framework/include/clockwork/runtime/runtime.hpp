@@ -350,6 +350,9 @@ class runtime {
   const std::vector<finding>& findings() const noexcept { return findings_; }
   // Adds a finding: kept, logged as a warning, passed to the observer. Detectors use it.
   void report(finding_kind kind, std::string source, std::string message);
+  // An exception that escaped work nobody awaits (a posted function, a timer callback): logged,
+  // kept in unobserved_exceptions(), reported as an unobserved_exception finding.
+  void record_unobserved(std::string source, std::exception_ptr error);
   const task_info* current_task() const noexcept { return current_; }
   std::size_t pending_timers() const noexcept { return timers_.size(); }
   std::optional<steady_time> next_deadline() const noexcept;

@@ -84,6 +84,13 @@ class virtual_runtime final : public runtime {
   void work(std::chrono::nanoseconds d) override;
   void submit_offload(detail::offload_job& job) override;
 
+  // Stepping from inside the stepping. A coroutine or a timer callback may call advance_by,
+  // advance_to or run_for: the call returns at once (0) and extends the advance in progress to
+  // that instant, which the outermost stepping call then reaches timer by timer before it
+  // returns — no recursion, every timer still at its own instant. run_until_idle, step,
+  // run_until and block_on from inside the stepping throw std::logic_error (a coroutine that
+  // blocks on its own runtime would deadlock on a real one).
+
   // Rule 2. Returns the number of ready items run.
   std::size_t run_until_idle();
   // Rule 3. Return the number of timers fired.
@@ -110,10 +117,16 @@ class virtual_runtime final : public runtime {
   steady_time start_time() const noexcept { return start_; }
   std::chrono::nanoseconds elapsed() const noexcept { return clock_.steady_now() - start_; }
   bool idle() const noexcept { return !has_ready(); }
+  // True while a stepping call (run_until_idle, advance_*, run_*, step, block_on) is running.
+  bool stepping() const noexcept { return stepping_ > 0; }
   std::size_t ready_count() const noexcept { return runtime::ready_count(); }
   std::uint64_t total_steps() const noexcept { return steps(); }
 
  private:
+  // Marks the outermost stepping call; on leaving it, reaches an instant a nested advance asked for.
+  class stepping_scope;
+  void refuse_nested(const char* what) const;
+  std::size_t advance_to_now(steady_time t);
   void run_ready_item();
   std::size_t drain();
   void move_time_to(steady_time t);
@@ -125,10 +138,13 @@ class virtual_runtime final : public runtime {
   steady_time start_;
   std::uint64_t step_budget_;
   std::uint64_t steps_at_instant_ = 0;
+  int stepping_ = 0;
+  std::optional<steady_time> extend_to_;  // asked for by a nested advance
 };
 
 template <class T>
 T virtual_runtime::block_on(task<T> t) {
+  refuse_nested("block_on");
   return run_to_completion(std::move(t), "virtual_runtime",
                            [this](const bool& done) { run_until([&done] { return done; }); });
 }
