@@ -1,5 +1,9 @@
 #include "clockwork/runtime/async_event.hpp"
 
+#include <stdexcept>
+
+#include "clockwork/time/time_format.hpp"
+
 namespace clockwork {
 
 async_event::async_event(runtime& rt, std::string name)
@@ -24,6 +28,11 @@ void async_event::set() {
 }
 
 event_wait async_event::wait_for(std::chrono::nanoseconds timeout, std::stop_token token) {
+  if (timeout.count() < 0) {
+    throw std::invalid_argument("clockwork::async_event '" + name_ +
+                                "'::wait_for: the timeout must not be negative (zero: at once, clockwork::infinite: "
+                                "never), got " + format_duration(timeout));
+  }
   // deadline_after saturates: an infinite (or huge) timeout is no deadline, so no timer is
   // armed and a wait nothing will complete is a deadlock naming this event.
   return event_wait{*this, rt_->deadline_after(timeout), std::move(token), true};

@@ -1,10 +1,22 @@
 #include "clockwork/runtime/cancellation.hpp"
 
+#include <stdexcept>
+#include <string>
+
 namespace clockwork {
+
+void require_timeout(std::chrono::nanoseconds timeout, const char* who) {
+  if (timeout.count() < 0) {
+    throw std::invalid_argument(std::string("clockwork::") + who +
+                                ": the timeout must not be negative (zero: at once, clockwork::infinite: never), got " +
+                                format_duration(timeout));
+  }
+}
 
 cancel_after::cancel_after(runtime& rt, std::stop_source source, std::chrono::nanoseconds delay)
     : timer_node(&cancel_after::on_deadline), rt_(&rt), source_(std::move(source)) {
-  if (delay.count() <= 0) {
+  require_timeout(delay, "cancel_after");
+  if (delay.count() == 0) {
     fired_ = true;
     source_.request_stop();
     return;

@@ -82,6 +82,102 @@ TEST(HostOnRealRuntime, StartsInOrderStopsInReverseAndEndsOk) {
                                    "b:stopped", "a:stopped"));
 }
 
+class notes_the_lifetime : public background_service {
+ public:
+  notes_the_lifetime(std::vector<std::string>& journal, clockwork::application_lifetime*& lifetime)
+      : journal_(&journal), lifetime_(&lifetime) {}
+  task<> execute(std::stop_token stopping) override {
+    try {
+      for (;;) co_await rt().delay(1h, stopping);
+    } catch (const clockwork::operation_canceled&) {
+      journal_->push_back("execute canceled");
+      throw;
+    }
+  }
+  task<> stopping(std::stop_token) override {
+    journal_->push_back(std::string("stopping hook (application stopping: ") +
+                        ((*lifetime_)->stopping().stop_requested() ? "yes)" : "no)"));
+    co_return;
+  }
+  task<> stopped(std::stop_token) override {
+    journal_->push_back(std::string("stopped hook (application stopped: ") +
+                        ((*lifetime_)->stopped().stop_requested() ? "yes)" : "no)"));
+    co_return;
+  }
+
+ private:
+  std::vector<std::string>* journal_;
+  clockwork::application_lifetime** lifetime_;
+};
+
+TEST(HostOnRealRuntime, StopRunsInDotNetOrderHooksBeforeTheLifetimeNotifications) {
+  real_runtime rt;
+  std::vector<std::string> journal;
+  clockwork::application_lifetime* lifetime = nullptr;
+  host_builder b{rt};
+  add<notes_the_lifetime>(b, "svc", journal, lifetime);
+  auto app = b.build();
+  lifetime = &app.lifetime();
+  std::stop_callback on_stopping{app.lifetime().stopping(), [&] { journal.push_back("application stopping"); }};
+  std::stop_callback on_stopped{app.lifetime().stopped(), [&] { journal.push_back("application stopped"); }};
+  std::stop_source stop;
+  clockwork::cancel_after stop_soon{rt, stop, 10ms};
+  const auto result = rt.block_on(app.run(stop.get_token()));
+  EXPECT_TRUE(result.ok()) << result.summary();
+  EXPECT_THAT(journal, ElementsAre("stopping hook (application stopping: no)", "application stopping",
+                                   "execute canceled", "stopped hook (application stopped: no)",
+                                   "application stopped"));
+}
+
+class slow_to_start : public background_service {
+ public:
+  explicit slow_to_start(std::vector<std::string>& journal) : journal_(&journal) {}
+  task<> starting(std::stop_token token) override {
+    journal_->push_back("starting");
+    try {
+      co_await rt().delay(1h, token);
+    } catch (const clockwork::operation_canceled&) {
+      journal_->push_back("starting canceled");
+      throw;
+    }
+  }
+  task<> execute(std::stop_token stopping) override {
+    journal_->push_back("execute");  // must never happen: the start was cancelled
+    co_await rt().delay(1h, stopping);
+  }
+
+ private:
+  std::vector<std::string>* journal_;
+};
+
+task<> start_then_note(clockwork::host& app, std::vector<std::string>& journal) {
+  try {
+    co_await app.start();
+    journal.push_back("start returned");
+  } catch (const clockwork::operation_canceled&) {
+    journal.push_back("start cancelled");
+  }
+}
+
+task<> stop_soon_then_note(clockwork::host& app, clockwork::runtime& rt, std::vector<std::string>& journal) {
+  co_await rt.delay(10ms);
+  co_await app.stop();
+  journal.push_back("stop returned");
+}
+
+TEST(HostOnRealRuntime, StopDuringStartCancelsTheStartAndLaunchesNothing) {
+  real_runtime rt;
+  std::vector<std::string> journal;
+  host_builder b{rt};
+  add<slow_to_start>(b, "slow", journal);
+  auto app = b.build();
+  rt.spawn(start_then_note(app, journal), "starter");
+  rt.block_on(stop_soon_then_note(app, rt, journal));
+  EXPECT_THAT(journal, ElementsAre("starting", "starting canceled", "start cancelled", "stop returned"));
+  EXPECT_TRUE(app.result().ok()) << app.result().summary();
+  EXPECT_TRUE(app.lifetime().stopped().stop_requested());
+}
+
 TEST(HostOnRealRuntime, AFaultedServiceStopsTheHostWithANonZeroExitCode) {
   real_runtime rt;
   std::vector<std::string> journal;

@@ -240,4 +240,47 @@ TEST(AsyncEvent, StopTokenCancelsTheWait) {
   EXPECT_EQ(outcome, "canceled");
 }
 
+// ---- infinite and negative durations (.NET's argument rules where they are stricter for a reason) ----
+
+task<int> answers_after(clockwork::runtime& rt, std::chrono::nanoseconds d) {
+  co_await rt.delay(d);
+  co_return 5;
+}
+
+TEST(InfiniteAndNegative, WithTimeoutInfiniteWaitsForTheWorkAndArmsNoTimer) {
+  virtual_runtime rt;
+  EXPECT_EQ(rt.block_on(clockwork::with_timeout(rt, answers_after(rt, 365 * 24h), clockwork::infinite)), 5);
+  EXPECT_EQ(rt.elapsed(), 365 * 24h);
+}
+
+task<> waits_for(clockwork::async_event& ev) {
+  co_await ev.wait();
+}
+
+TEST(InfiniteAndNegative, WithTimeoutInfiniteAroundWorkNothingCompletesIsADeadlockNotATimeout) {
+  virtual_runtime rt;
+  clockwork::async_event never{rt, "never set"};
+  try {
+    rt.block_on(clockwork::with_timeout(rt, waits_for(never), clockwork::infinite));
+    FAIL() << "expected a deadlock";
+  } catch (const clockwork::deadlock_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("event 'never set'"));
+  }
+  EXPECT_EQ(rt.elapsed(), 0ns);
+}
+
+TEST(InfiniteAndNegative, NegativeTimeoutsAreRefusedAtOnceNegativeDelaysYield) {
+  virtual_runtime rt;
+  std::stop_source source;
+  EXPECT_THROW(clockwork::cancel_after(rt, source, -1s), std::invalid_argument);
+  EXPECT_THROW((void)clockwork::with_timeout(rt, answers_after(rt, 1s), -1ms), std::invalid_argument);
+  EXPECT_THROW((void)clockwork::with_deadline(rt, -1ns, {}, [&rt](std::stop_token) { return answers_after(rt, 1s); }),
+               std::invalid_argument);
+  clockwork::async_event ev{rt, "e"};
+  EXPECT_THROW((void)ev.wait_for(-1s), std::invalid_argument);
+  // A delay computed as "deadline - now" after the deadline passed: due now, not an error.
+  EXPECT_EQ(rt.block_on(answers_after(rt, -5s)), 5);
+  EXPECT_EQ(rt.elapsed(), 0ns);
+}
+
 }  // namespace

@@ -85,6 +85,8 @@ class async_event {
   event_wait wait_until(steady_time deadline, std::stop_token token = {}) {
     return event_wait{*this, deadline, std::move(token), true};
   }
+  // Zero: set already, or false at once; clockwork::infinite: no deadline (as wait()).
+  // A negative timeout is refused (std::invalid_argument).
   event_wait wait_for(std::chrono::nanoseconds timeout, std::stop_token token = {});
 
  private:

@@ -76,6 +76,8 @@ inline linked_stop_source linked(const std::stop_token& a, const std::stop_token
 
 // Requests stop on a source after a duration of the runtime's time. Like std::stop_callback,
 // it is an RAII guard: destroying it (or cancel()) before the deadline leaves the source alone.
+// Zero stops at once; clockwork::infinite never (no timer); negative is refused
+// (std::invalid_argument), as .NET's CancelAfter refuses it.
 class cancel_after : private detail::timer_node {
  public:
   cancel_after(runtime& rt, std::stop_source source, std::chrono::nanoseconds delay);
@@ -133,8 +135,13 @@ inline void take(std::optional<char>&) {}
 
 }  // namespace detail
 
+// A timeout, unlike a delay, is a budget: a negative one is a bug in the caller (a deadline
+// computed the wrong way round), so it is refused, as .NET refuses it.
+void require_timeout(std::chrono::nanoseconds timeout, const char* who);
+
+namespace detail {
 template <class T>
-task<T> with_timeout(runtime& rt, task<T> work, std::chrono::nanoseconds timeout, std::stop_token token = {}) {
+task<T> with_timeout_impl(runtime& rt, task<T> work, std::chrono::nanoseconds timeout, std::stop_token token) {
   auto result = std::make_shared<detail::abandonable_result<T>>(rt);
   rt.spawn(detail::run_abandonable(std::move(work), result), "with_timeout work");
   bool completed = false;
@@ -154,7 +161,7 @@ task<T> with_timeout(runtime& rt, task<T> work, std::chrono::nanoseconds timeout
 }
 
 template <class Factory>
-auto with_deadline(runtime& rt, std::chrono::nanoseconds timeout, std::stop_token token, Factory make_work)
+auto with_deadline_impl(runtime& rt, std::chrono::nanoseconds timeout, std::stop_token token, Factory make_work)
     -> std::invoke_result_t<Factory&, std::stop_token> {
   using work_task = std::invoke_result_t<Factory&, std::stop_token>;
   using T = typename work_task::value_type;
@@ -177,6 +184,23 @@ auto with_deadline(runtime& rt, std::chrono::nanoseconds timeout, std::stop_toke
     }
     throw;
   }
+}
+
+}  // namespace detail
+
+// Throws std::invalid_argument at once when timeout is negative; clockwork::infinite: never.
+template <class T>
+task<T> with_timeout(runtime& rt, task<T> work, std::chrono::nanoseconds timeout, std::stop_token token = {}) {
+  require_timeout(timeout, "with_timeout");
+  return detail::with_timeout_impl(rt, std::move(work), timeout, std::move(token));
+}
+
+// Throws std::invalid_argument at once when timeout is negative; clockwork::infinite: never.
+template <class Factory>
+auto with_deadline(runtime& rt, std::chrono::nanoseconds timeout, std::stop_token token, Factory make_work)
+    -> std::invoke_result_t<Factory&, std::stop_token> {
+  require_timeout(timeout, "with_deadline");
+  return detail::with_deadline_impl(rt, timeout, std::move(token), std::move(make_work));
 }
 
 }  // namespace clockwork

@@ -301,7 +301,10 @@ class runtime {
 
   // Waits for d (or until deadline) on this runtime's clock; see the contract above. A delay
   // of clockwork::infinite (or any d past the end of time) arms no timer: only the token ends
-  // it. A negative delay is a zero delay (a yield), as a deadline in the past is.
+  // it. A negative delay is a zero delay (a yield), as a deadline in the past is — unlike
+  // .NET's Task.Delay, which throws: a delay is usually computed as "deadline - now", which is
+  // negative exactly when the deadline has passed, and "due now" is what that caller means.
+  // (Timeouts, which are budgets, refuse negative values: see cancellation.hpp.)
   delay_awaitable delay(std::chrono::nanoseconds d, std::stop_token token = {});
   delay_awaitable delay_until(steady_time deadline, std::stop_token token = {});
   // now() + d, saturating (steady_time::max(): no deadline); now() for d <= 0.
