@@ -242,7 +242,6 @@ outcome run_clockwork(const workload& w) {
   const std::int64_t start = mono_ns();
   try {
     clockwork::host_builder builder{rt};
-    builder.use_trace(tr);
     builder.add_log_sink(clockwork::make_trace_sink(tr));
     sc::add_daily_log(builder, store, w.service);
     clockwork::host app = builder.build();

@@ -11,6 +11,7 @@ std::string_view to_string(finding_kind kind) noexcept {
     case finding_kind::startup_blocked: return "startup_blocked";
     case finding_kind::cancellation_ignored: return "cancellation_ignored";
     case finding_kind::service_faulted: return "service_faulted";
+    case finding_kind::silent_death: return "silent_death";
     case finding_kind::scope_violation: return "scope_violation";
     case finding_kind::drift: return "drift";
     case finding_kind::missed_run: return "missed_run";

@@ -25,7 +25,7 @@ class clock_logger final : public spdlog::logger {
  protected:
   void sink_it_(const spdlog::details::log_msg& msg) override {
     spdlog::details::log_msg stamped = msg;
-    stamped.time = clock_->utc_now();
+    stamped.time = clock_->stamp_utc();
     spdlog::logger::sink_it_(stamped);
   }
 

@@ -120,7 +120,7 @@ std::uint64_t trace::record(std::string_view kind, std::string_view source, trac
   const std::lock_guard lock(mutex_);
   r.seq = next_seq_++;
   r.steady = clock_->steady_now();
-  r.utc = clock_->utc_now();
+  r.utc = clock_->stamp_utc();
   records_.push_back(std::move(r));
   return records_.back().seq;
 }
@@ -220,9 +220,14 @@ void trace::on_finding(const clockwork::finding& f) {
   record(trace_kind::finding, f.source, {{"finding", std::string(to_string(f.kind))}, {"message", f.message}});
 }
 
-void trace::on_wall_clock_changed(std::string_view description) {
+void trace::on_wall_clock_changed(const wall_clock_change& change) {
   if (!wants(trace_kind::clock_changed)) return;
-  record(trace_kind::clock_changed, "clock", {{"change", std::string(description)}});
+  record(trace_kind::clock_changed, "clock", {{"change", change.description}});
+}
+
+void trace::on_event(std::string_view kind, std::string_view source, const trace_fields& fields) {
+  if (!wants(kind)) return;
+  record(kind, source, fields);
 }
 
 spdlog::sink_ptr make_trace_sink(trace& t) {

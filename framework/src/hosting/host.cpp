@@ -15,6 +15,8 @@
 
 namespace clockwork {
 
+using namespace std::chrono_literals;
+
 std::string_view to_string(service_state state) noexcept {
   switch (state) {
     case service_state::created: return "created";
@@ -163,7 +165,7 @@ task<hook_outcome> run_hooks(state_ptr st, std::vector<service_slot*> order, hoo
     auto round = std::make_shared<hook_round>(*st->rt, order.size());
     for (std::size_t i = 0; i < order.size(); ++i) {
       st->rt->spawn_inline(call_hook(order[i]->service, which, token, round, i),
-                           order[i]->name + " (" + std::string(label) + ")");
+                           order[i]->name + " (" + std::string(label) + ")", order[i]->name);
     }
     out.ran = order.size();
     co_await wait_round(*st->rt, round, deadline);
@@ -176,7 +178,7 @@ task<hook_outcome> run_hooks(state_ptr st, std::vector<service_slot*> order, hoo
   for (std::size_t i = 0; i < order.size(); ++i) {
     auto round = std::make_shared<hook_round>(*st->rt, 1);
     st->rt->spawn_inline(call_hook(order[i]->service, which, token, round, 0),
-                         order[i]->name + " (" + std::string(label) + ")");
+                         order[i]->name + " (" + std::string(label) + ")", order[i]->name);
     ++out.ran;
     co_await wait_round(*st->rt, round, deadline);
     out.errors[i] = round->errors[0];
@@ -230,7 +232,7 @@ void report_hooks(host::state& st, const std::vector<service_slot*>& order, cons
 // ---- host::state -----------------------------------------------------------------------------
 
 void host::state::record(std::string_view kind, std::string_view source, trace_fields fields) {
-  if (tracer != nullptr && tracer->wants(kind)) tracer->record(kind, source, std::move(fields));
+  rt->emit(kind, source, fields);  // to the runtime's observer: the trace, the detectors
 }
 
 void host::state::fail(std::string service, failure_kind kind, std::string message, std::exception_ptr error) {
@@ -254,7 +256,7 @@ void host::state::faulted(service_slot& slot, const std::exception_ptr& error) {
 void host::state::ended_early(service_slot& slot) {
   logger->warn("background service '{}' returned from execute before stop was requested; it does no more work",
                slot.name);
-  rt->report(finding_kind::service_faulted, slot.name,
+  rt->report(finding_kind::silent_death, slot.name,
              "execute returned before stop was requested: the service stopped working silently");
 }
 
@@ -372,7 +374,12 @@ task<> start_services(state_ptr st, std::stop_token caller) {
   std::stop_source timer_source;
   std::optional<cancel_after> timer;
   const auto& startup_timeout = st->options.startup_timeout;
-  if (startup_timeout) timer.emplace(*st->rt, timer_source, *startup_timeout);
+  // Budgets get the runtime's timing allowance: zero in virtual time; on a scaled real runtime,
+  // the machine's own latency, scaled, so that scaling never invents a timeout.
+  const auto allowance = st->rt->timing_allowance();
+  if (startup_timeout) {
+    timer.emplace(*st->rt, timer_source, *startup_timeout == 0ns ? 0ns : saturating_add(*startup_timeout, allowance));
+  }
   // What hooks see: any reason to stop starting.
   const linked_stop_source cancel{caller, timer_source.get_token(), st->start_cancel.get_token(),
                                   st->lifetime->stopping()};
@@ -431,12 +438,12 @@ task<> start_services(state_ptr st, std::stop_token caller) {
     slot->state = service_state::running;
     slot->running = true;
     if (st->options.inline_start) {
-      st->rt->spawn_inline(run_service(st, slot), slot->name);
+      st->rt->spawn_inline(run_service(st, slot), slot->name, slot->name);
     } else {
-      st->rt->spawn(run_service(st, slot), slot->name);
+      st->rt->spawn_as(run_service(st, slot), slot->name, slot->name);
     }
     const auto took = st->rt->now() - began;
-    if (took > st->options.startup_block_budget) {
+    if (took > saturating_add(st->options.startup_block_budget, allowance)) {
       st->rt->report(finding_kind::startup_blocked, slot->name,
                      "start took " + format_duration(took) +
                          ": execute blocked before its first suspension and held up the start of the host");
@@ -505,10 +512,11 @@ task<> host::stop(std::stop_token token) {
   st->record(trace_kind::stop_requested, "host");
 
   std::stop_source shutdown_timer;
-  const cancel_after shutdown_guard{*st->rt, shutdown_timer, st->options.shutdown_timeout};
+  const auto budget = saturating_add(st->options.shutdown_timeout, st->rt->timing_allowance());
+  const cancel_after shutdown_guard{*st->rt, shutdown_timer, budget};
   const linked_stop_source link{token, shutdown_timer.get_token()};
   const std::stop_token shutdown = link.token();
-  st->stop_deadline = saturating_add(st->rt->now(), st->options.shutdown_timeout);
+  st->stop_deadline = saturating_add(st->rt->now(), budget);
   const std::string deadline_name = "shutdown deadline (shutdown_timeout " +
                                     format_duration(st->options.shutdown_timeout) + ")";
 

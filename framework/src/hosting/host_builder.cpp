@@ -45,7 +45,6 @@ host host_builder::build() {
   auto st = std::make_shared<host::state>();
   st->rt = rt_;
   st->options = options_;
-  st->tracer = trace_;
   st->logger = sinks_.empty() ? make_null_logger() : make_logger("host", rt_->clock(), sinks_);
   if (!sinks_.empty()) st->logger->set_level(log_level_);  // service loggers inherit it
   st->start_done = std::make_unique<async_event>(*rt_, "host started");
@@ -73,7 +72,10 @@ host host_builder::build() {
     auto s = weak.lock();
     if (!s) return;
     if (building->empty()) {
-      s->rt->report(finding_kind::scope_violation, "service_provider", std::string(message));
+      // At run time: the coroutine resolving is a service's (or its work's): name the service.
+      const task_info* task = s->rt->current_task();
+      s->rt->report(finding_kind::scope_violation, task != nullptr ? task->root : "service_provider",
+                    std::string(message));
     } else {
       s->rt->report(finding_kind::scope_violation, *building,
                     "hosted service '" + *building + "': " + std::string(message));

@@ -179,6 +179,8 @@ struct real_runtime::state {
   unique_fd timer_fd;
   unique_fd signal_fd;
 
+  nanoseconds allowance{0};  // real_timing_allowance, scaled
+
   // --- loop thread only ---
   std::uint64_t timers_fired = 0;
   nanoseconds max_lateness{0};
@@ -229,9 +231,14 @@ real_runtime::real_runtime(const real_runtime_options& options) : runtime(option
   if (options.offload_threads == 0) {
     throw std::invalid_argument("clockwork::real_runtime: offload_threads must be at least 1");
   }
+  if (options.real_timing_allowance.count() < 0) {
+    throw std::invalid_argument("clockwork::real_runtime: real_timing_allowance must not be negative");
+  }
   state_ = std::make_unique<state>(options);
   if (options.logger) set_logger(options.logger);
   measure_slices();
+  const double allowance = static_cast<double>(options.real_timing_allowance.count()) * options.time_scale;
+  state_->allowance = allowance < 9.2e18 ? nanoseconds{static_cast<std::int64_t>(allowance)} : nanoseconds::max();
 
   state& s = *state_;
   s.epoll_fd = unique_fd{::epoll_create1(EPOLL_CLOEXEC)};
@@ -290,6 +297,10 @@ const clockwork::clock& real_runtime::clock() const noexcept {
 
 double real_runtime::time_scale() const noexcept {
   return state_->clock.scale();
+}
+
+std::chrono::nanoseconds real_runtime::timing_allowance() const noexcept {
+  return state_->allowance;
 }
 
 real_runtime_stats real_runtime::stats() const noexcept {

@@ -126,6 +126,11 @@ try_delay_awaitable runtime::try_delay_until(steady_time deadline, std::stop_tok
 }
 
 void runtime::spawn(task<> work, std::string name) {
+  std::string root = current_ != nullptr && !current_->transparent ? current_->root : std::string();
+  spawn_as(std::move(work), std::move(name), std::move(root));
+}
+
+void runtime::spawn_as(task<> work, std::string name, std::string root) {
   if (shutting_down_) {
     drop_work(name);
     return;
@@ -134,7 +139,7 @@ void runtime::spawn(task<> work, std::string name) {
     throw std::invalid_argument("clockwork::runtime: cannot spawn '" + name +
                                 "': the task is empty (moved-from or already awaited)");
   }
-  spawn_named(std::move(work), std::move(name));
+  spawn_named(std::move(work), std::move(name), std::move(root));
 }
 
 void runtime::drop_work(const std::string& name) noexcept {
@@ -146,7 +151,7 @@ void runtime::drop_work(const std::string& name) noexcept {
   }
 }
 
-void runtime::spawn_inline(task<> work, std::string name) {
+void runtime::spawn_inline(task<> work, std::string name, std::string root) {
   if (shutting_down_) {
     drop_work(name);
     return;
@@ -155,7 +160,8 @@ void runtime::spawn_inline(task<> work, std::string name) {
     throw std::invalid_argument("clockwork::runtime: cannot spawn '" + name +
                                 "': the task is empty (moved-from or already awaited)");
   }
-  const std::uint64_t id = spawn_named(std::move(work), std::move(name));
+  if (root.empty() && current_ != nullptr && !current_->transparent) root = current_->root;
+  const std::uint64_t id = spawn_named(std::move(work), std::move(name), std::move(root));
   detail::task_record* record = &tasks_.at(id);
   // spawn_named queued it last; take it back out and run it now, as a nested slice.
   ready_.pop_back();
@@ -164,10 +170,12 @@ void runtime::spawn_inline(task<> work, std::string name) {
   slice_work_ = outer_work;
 }
 
-std::uint64_t runtime::spawn_named(task<> work, std::string name) {
+std::uint64_t runtime::spawn_named(task<> work, std::string name, std::string root, bool transparent) {
   const std::uint64_t id = next_task_id_++;
   auto& record = tasks_[id];
   record.id = id;
+  record.transparent = transparent;
+  record.root = root.empty() ? name : std::move(root);
   record.name = std::move(name);
   record.frame = run_detached(*this, std::move(work), &record).handle;
   if (observer_) observer_->on_task_spawned(record);
@@ -179,7 +187,11 @@ void runtime::task_finished(detail::task_record* record, std::exception_ptr erro
   if (error && !canceled) {
     std::string what = describe_exception(error);
     logger_->error("detached task '{}' failed: {}", record->name, what);
-    report(finding_kind::unobserved_exception, record->name, "exception escaped detached work: " + what);
+    // Named after the work's root: the service whose fire-and-forget work this was.
+    report(finding_kind::unobserved_exception, record->root,
+           record->root == record->name
+               ? "exception escaped detached work: " + what
+               : "exception escaped detached work '" + record->name + "' (spawned by '" + record->root + "'): " + what);
     unobserved_.push_back({record->id, record->name, error, std::move(what), now()});
   }
   if (observer_) observer_->on_task_finished(*record, error, canceled);
@@ -236,11 +248,16 @@ void runtime::cancel_wait(detail::timed_wait& wait) {
 }
 
 void runtime::note_wait(wait_kind kind, steady_time deadline, std::string_view what) noexcept {
+  if (observer_) observer_->on_wait(current_, kind, deadline, what);
   if (current_ == nullptr) return;
   current_->waiting = kind;
   current_->wait_deadline = deadline;
   current_->wait_what.assign(what);
   current_->wait_since = now();
+}
+
+void runtime::emit(std::string_view kind, std::string_view source, const trace_fields& fields) {
+  if (observer_) observer_->on_event(kind, source, fields);
 }
 
 std::optional<steady_time> runtime::next_deadline() const noexcept {
@@ -329,7 +346,7 @@ void runtime::resume_slice(std::coroutine_handle<> h, detail::task_record* owner
 
 void runtime::report(finding_kind kind, std::string source, std::string message) {
   logger_->warn("[{}] {}: {}", to_string(kind), source, message);
-  findings_.push_back({kind, now(), clock().utc_now(), std::move(source), std::move(message)});
+  findings_.push_back({kind, now(), clock().stamp_utc(), std::move(source), std::move(message)});
   if (observer_) observer_->on_finding(findings_.back());
 }
 

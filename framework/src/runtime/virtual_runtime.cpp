@@ -1,5 +1,6 @@
 #include "clockwork/runtime/virtual_runtime.hpp"
 
+#include <cstdio>
 #include <stdexcept>
 
 #include "clockwork/time/duration.hpp"
@@ -10,6 +11,7 @@ namespace clockwork {
 virtual_runtime::virtual_runtime(const virtual_runtime_options& options)
     : runtime(options), clock_(options.clock), start_(options.clock.start_steady), step_budget_(options.step_budget) {
   if (options.step_budget == 0) throw std::invalid_argument("clockwork::virtual_runtime: step_budget must be positive");
+  clock_.set_read_hook(&virtual_runtime::count_wall_read, this);
   if (options.shuffle_same_instant) enable_shuffle(options.seed);
 }
 
@@ -205,28 +207,42 @@ void virtual_runtime::advance_clock_only(std::chrono::nanoseconds d) {
   move_time_to(saturating_add(clock_.steady_now(), d));
 }
 
-void virtual_runtime::wall_clock_changed(const std::string& description) {
-  if (auto* obs = observer()) obs->on_wall_clock_changed(description);
+void virtual_runtime::count_wall_read(void* self, bool zone) noexcept {
+  auto* record = static_cast<virtual_runtime*>(self)->current_record();
+  if (record == nullptr) return;
+  ++(zone ? record->zone_reads : record->wall_clock_reads);
+}
+
+void virtual_runtime::wall_clock_changed(wall_clock_change change) {
+  change.after = clock_.stamp_utc();
+  if (auto* obs = observer()) obs->on_wall_clock_changed(change);
 }
 
 void virtual_runtime::jump_wall_clock(std::chrono::nanoseconds d) {
+  const utc_time before = clock_.stamp_utc();
   clock_.jump_wall_clock(d);
-  wall_clock_changed("wall clock jumped by " + (d.count() < 0 ? format_duration(d) : "+" + format_duration(d)));
+  wall_clock_changed({wall_clock_change::kind::jumped, before, {},
+                      "wall clock jumped by " + (d.count() < 0 ? format_duration(d) : "+" + format_duration(d))});
 }
 
 void virtual_runtime::set_utc(utc_time t) {
+  const utc_time before = clock_.stamp_utc();
   clock_.set_utc(t);
-  wall_clock_changed("wall clock set to " + format_utc(t));
+  wall_clock_changed({wall_clock_change::kind::set, before, {}, "wall clock set to " + format_utc(t)});
 }
 
 void virtual_runtime::set_drift(double ppm) {
+  const utc_time before = clock_.stamp_utc();
   clock_.set_drift(ppm);
-  wall_clock_changed("wall clock drift set to " + std::to_string(ppm) + " ppm");
+  char text[64];
+  std::snprintf(text, sizeof text, "wall clock drift set to %g ppm", ppm);
+  wall_clock_changed({wall_clock_change::kind::drift, before, {}, text});
 }
 
 void virtual_runtime::set_local_zone(std::string_view name) {
+  const utc_time before = clock_.stamp_utc();
   clock_.set_local_zone(name);
-  wall_clock_changed("local zone set to " + std::string(name));
+  wall_clock_changed({wall_clock_change::kind::zone, before, {}, "local zone set to " + std::string(name)});
 }
 
 }  // namespace clockwork

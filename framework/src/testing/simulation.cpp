@@ -33,11 +33,15 @@ struct scripted_event final : detail::timer_node {
 simulation::simulation(const simulation_options& options)
     : logs_(std::make_shared<log_capture>()), rt_(options.runtime) {
   trace_ = std::make_unique<clockwork::trace>(rt_.clock(), options.trace);
-  rt_.set_observer(trace_.get());
+  drift_ = std::make_unique<drift_detector>(rt_, options.drift);
+  schedules_ = std::make_unique<schedule_detector>(rt_);
+  fanout_.add(*trace_);
+  fanout_.add(*drift_);
+  fanout_.add(*schedules_);
+  rt_.set_observer(&fanout_);
   logs_->set_level(options.log_level);
   builder_.emplace(rt_);
   builder_->configure(options.host);
-  builder_->use_trace(*trace_);
   builder_->add_log_sink(logs_);
   builder_->set_log_level(options.log_level);
   if (options.trace_logs) {
@@ -69,6 +73,7 @@ void simulation::start() {
 
 void simulation::stop() {
   rt_.block_on(app().stop());
+  schedules_->finish();
 }
 
 host_result simulation::run_until_stopped(std::optional<std::chrono::nanoseconds> limit) {

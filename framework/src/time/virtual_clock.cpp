@@ -25,7 +25,12 @@ virtual_clock::virtual_clock(const virtual_clock_options& options)
       zone_(&find_zone(options.zone)) {}
 
 utc_time virtual_clock::utc_now() const {
-  const auto elapsed = saturating_sub(steady_, anchor_steady_);
+  if (read_hook_ != nullptr) read_hook_(read_context_, false);
+  return utc_at(steady_);
+}
+
+utc_time virtual_clock::utc_at(steady_time t) const {
+  const auto elapsed = saturating_sub(t, anchor_steady_);
   if (drift_ppm_ == 0.0) return saturating_add(anchor_utc_, elapsed);
   // |drift| < 1e6 ppm, so the drift term is smaller than elapsed and fits an int64.
   const auto extra = std::chrono::nanoseconds(std::llround(static_cast<double>(elapsed.count()) * drift_ppm_ / 1e6));
@@ -49,7 +54,7 @@ void virtual_clock::advance_to(steady_time t) {
 }
 
 void virtual_clock::reanchor() {
-  anchor_utc_ = utc_now();
+  anchor_utc_ = utc_at(steady_);
   anchor_steady_ = steady_;
 }
 

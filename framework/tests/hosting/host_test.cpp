@@ -321,7 +321,7 @@ TEST(Host, ExecuteReturningBeforeStopIsAFinding) {
   rt.block_on(app.start());
   rt.run_for(2min);
   ASSERT_EQ(rt.findings().size(), 1u);
-  EXPECT_EQ(rt.findings()[0].kind, clockwork::finding_kind::service_faulted);
+  EXPECT_EQ(rt.findings()[0].kind, clockwork::finding_kind::silent_death);
   EXPECT_THAT(rt.findings()[0].message, HasSubstr("silently"));
   rt.block_on(app.stop());
   EXPECT_TRUE(app.result().ok());
@@ -333,8 +333,8 @@ TEST(Host, ShutdownTimeoutIsEnforcedOnTheInjectedClockAndNamesAbandonedServices)
   virtual_runtime rt;
   journal j;
   clockwork::trace tr{rt.clock()};
+  rt.set_observer(&tr);  // the host's lifecycle events reach the trace through the runtime
   host_builder b{rt};
-  b.use_trace(tr);
   add<polite_service>(b, "polite", j);
   add<deaf_service>(b, "deaf");
   auto app = b.build();
@@ -356,6 +356,7 @@ TEST(Host, ShutdownTimeoutIsEnforcedOnTheInjectedClockAndNamesAbandonedServices)
   const auto overshoot = tr.find("service_ended_after_abandon", "deaf");
   ASSERT_EQ(overshoot.size(), 1u);
   EXPECT_EQ(*overshoot[0].field("overshoot"), "00:58:30.000");  // it ran its full hour
+  rt.set_observer(nullptr);
 }
 
 TEST(Host, StartupTimeoutRunsOnTheInjectedClock) {

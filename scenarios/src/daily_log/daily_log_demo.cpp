@@ -46,7 +46,6 @@ daily_log_demo_report run_demo_on(Runtime& rt, trace& tr, const daily_log_demo_o
   {
     host_builder builder{rt};
     builder.configure(options.host);
-    builder.use_trace(tr);
     builder.add_log_sink(warnings);
     builder.add_log_sink(make_trace_sink(tr));
     add_daily_log(builder, store, options.service);

@@ -31,6 +31,7 @@ enum class finding_kind {
   startup_blocked,       // a service's start did not return promptly
   cancellation_ignored,  // still running at the shutdown deadline
   service_faulted,       // execute() ended with an exception
+  silent_death,          // execute() returned before stop was requested: the service does no more work
   scope_violation,       // captive or root resolution, leaked scope, uncommitted unit of work
   drift,                 // periodic schedule deviates from its phase
   missed_run,            // a scheduled run did not happen

@@ -30,14 +30,43 @@
 #include <string_view>
 
 #include "clockwork/diagnostics/finding.hpp"
+#include "clockwork/diagnostics/trace_fields.hpp"
 #include "clockwork/time/clock.hpp"
 
 namespace clockwork {
+
+// What a suspended coroutine waits for, as far as clockwork can tell.
+enum class wait_kind : std::uint8_t {
+  none,     // running, ready, or suspended on an awaitable clockwork does not know
+  delay,    // runtime::delay / delay_until
+  tick,     // periodic_timer::next_tick
+  signal,   // a clockwork signal or event (names itself in wait_what)
+  offload,  // blocking work running off the loop
+};
 
 // The public face of a spawned coroutine.
 struct task_info {
   std::uint64_t id = 0;
   std::string name;
+  // Whose work this is: the name of the coroutine that started the chain of spawns it belongs
+  // to (a hosted service's execute is spawned under the service's name, so work it spawns — and
+  // what that spawns — names the service). Equal to name for a coroutine spawned from outside.
+  std::string root;
+  // How many times the coroutine read the wall clock (utc_now, local_now) on a virtual_runtime
+  // so far; detectors tell a wait computed from wall time from a phase-relative one by it.
+  // Library reads (log and trace stamps) do not count. Always 0 on real_runtime.
+  std::uint64_t wall_clock_reads = 0;
+  // Likewise for the local zone (local_zone, local_now): a wait computed in local time.
+  std::uint64_t zone_reads = 0;
+};
+
+// What changed about wall time on its own (monotonic time did not move).
+struct wall_clock_change {
+  enum class kind : std::uint8_t { jumped, set, drift, zone };
+  enum kind what = kind::jumped;
+  utc_time before{};  // the wall clock just before and just after (equal for drift and zone)
+  utc_time after{};
+  std::string description;  // "wall clock jumped by -00:05:00.000"
 };
 
 // Receives every observable event of a runtime, on the thread that drives it. The trace is
@@ -55,7 +84,14 @@ class runtime_observer {
   virtual void on_tick(std::string_view /*timer*/, steady_time /*due*/, std::uint64_t /*coalesced*/) {}
   virtual void on_finding(const finding&) {}
   // The wall clock or zone was changed on its own (a virtual-time jump, set, drift or zone).
-  virtual void on_wall_clock_changed(std::string_view /*description*/) {}
+  virtual void on_wall_clock_changed(const wall_clock_change& /*change*/) {}
+  // A coroutine suspended on a wait clockwork knows: kind, deadline (steady_time::max(): none)
+  // and what it waits for (an event's label, a timer's name). Called before the wait is armed.
+  virtual void on_wait(const task_info* /*owner*/, wait_kind /*kind*/, steady_time /*deadline*/,
+                       std::string_view /*what*/) {}
+  // Anything else observable, by kind: the host's lifecycle (service_started, ...), runs a
+  // service reports (run), a scenario's own events. runtime::emit sends them.
+  virtual void on_event(std::string_view /*kind*/, std::string_view /*source*/, const trace_fields& /*fields*/) {}
 };
 
 }  // namespace clockwork

@@ -61,6 +61,7 @@
 
 #include "clockwork/diagnostics/finding.hpp"
 #include "clockwork/diagnostics/runtime_observer.hpp"
+#include "clockwork/diagnostics/trace_fields.hpp"
 #include "clockwork/time/clock.hpp"
 
 namespace clockwork {
@@ -85,14 +86,8 @@ inline constexpr std::string_view finding = "finding";
 inline constexpr std::string_view fault_injected = "fault_injected";
 inline constexpr std::string_view clock_changed = "clock_changed";
 inline constexpr std::string_view stop_requested = "stop_requested";
+inline constexpr std::string_view run = "run";  // a service says it did one unit of its scheduled work
 }  // namespace trace_kind
-
-struct trace_field {
-  std::string key;
-  std::string value;
-  friend bool operator==(const trace_field&, const trace_field&) = default;
-};
-using trace_fields = std::vector<trace_field>;
 
 struct trace_record {
   std::uint64_t seq = 0;
@@ -165,7 +160,8 @@ class trace : public runtime_observer {
   void on_timer_canceled(const task_info* owner, steady_time deadline) override;
   void on_tick(std::string_view timer, steady_time due, std::uint64_t coalesced) override;
   void on_finding(const clockwork::finding& f) override;
-  void on_wall_clock_changed(std::string_view description) override;
+  void on_wall_clock_changed(const wall_clock_change& change) override;
+  void on_event(std::string_view kind, std::string_view source, const trace_fields& fields) override;
 
  private:
   void record_timer(std::string_view kind, const task_info* owner, steady_time deadline);

@@ -83,6 +83,11 @@ class background_service {
   const std::string& name() const noexcept { return name_; }
 
  protected:
+  // Reports one unit of the service's scheduled work done (a `run` event): what a
+  // schedule_detector checks against the schedule the service declared. Costs nothing when
+  // nothing observes the runtime.
+  void note_run() const { rt().emit("run", name_); }
+
   runtime& rt() const {
     if (runtime_ == nullptr) throw std::logic_error("clockwork::background_service: not owned by a host yet");
     return *runtime_;

@@ -59,11 +59,6 @@ class host_builder {
     log_level_ = level;
     return *this;
   }
-  // Service lifecycle records go to this trace (the simulation harness sets it).
-  host_builder& use_trace(trace& t) noexcept {
-    trace_ = &t;
-    return *this;
-  }
 
   using service_factory = std::function<std::shared_ptr<background_service>(service_provider&)>;
   host_builder& add_hosted_service(std::string name, service_factory factory);
@@ -101,7 +96,6 @@ class host_builder {
   host_options options_;
   std::vector<spdlog::sink_ptr> sinks_;
   std::vector<registration> hosted_;
-  trace* trace_ = nullptr;
   spdlog::level::level_enum log_level_ = spdlog::level::info;
   bool built_ = false;
 };

@@ -93,6 +93,9 @@ struct real_runtime_options : runtime_options {
   std::optional<utc_time> start_utc;
   // IANA zone of clock().local_zone(); empty means $TZ, else /etc/localtime, else UTC.
   std::string local_zone;
+  // Real time the machine may take for a trivial step (a wake-up, a few coroutine slices); the
+  // host's budgets get this much extra, scaled: timing_allowance() = this × time_scale.
+  std::chrono::nanoseconds real_timing_allowance = std::chrono::milliseconds(2);
   // Worker threads for offload(); started on first use.
   std::size_t offload_threads = 2;
   // Where findings and loop events (signals) are logged; null keeps the base's silent logger.
@@ -146,6 +149,7 @@ class real_runtime final : public runtime {
   void stop_on_signals(std::stop_source source, std::initializer_list<int> signals = {SIGINT, SIGTERM});
 
   double time_scale() const noexcept;
+  std::chrono::nanoseconds timing_allowance() const noexcept override;
 
   // Since construction or the last reset_stats(). Loop thread, or between runs.
   real_runtime_stats stats() const noexcept;

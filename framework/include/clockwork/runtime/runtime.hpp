@@ -73,15 +73,6 @@ namespace clockwork {
 
 class runtime;
 
-// What a suspended coroutine waits for, as far as clockwork can tell.
-enum class wait_kind : std::uint8_t {
-  none,     // running, ready, or suspended on an awaitable clockwork does not know
-  delay,    // runtime::delay / delay_until
-  tick,     // periodic_timer::next_tick
-  signal,   // a clockwork signal or event (names itself in wait_what)
-  offload,  // blocking work running off the loop
-};
-
 // An exception that escaped detached work, kept so that a test or the host can ask for it.
 struct unobserved_exception {
   std::uint64_t task_id = 0;
@@ -95,6 +86,7 @@ namespace detail {
 
 struct task_record : task_info {
   std::coroutine_handle<> frame;  // the detached wrapper, destroyed on shutdown if still alive
+  bool transparent = false;       // block_on's wrapper: what it spawns is rooted at its own name
   wait_kind waiting = wait_kind::none;
   steady_time wait_deadline{};
   // A copy, not a view: what is awaited (an event, a timer) may be destroyed while the record
@@ -314,15 +306,19 @@ class runtime {
   try_delay_awaitable try_delay_until(steady_time deadline, std::stop_token token = {});
   yield_awaitable yield() noexcept { return yield_awaitable{*this}; }
 
-  // Runs work detached, under name. Throws std::invalid_argument when work is empty. While the
+  // Runs work detached, under name; its root (task_info::root) is the root of the coroutine
+  // spawning it, or name when spawned from outside a coroutine. spawn_as sets the root (the
+  // host spawns a service's work under the service's name). Throws std::invalid_argument when
+  // work is empty. While the
   // runtime is shutting down the work is dropped unrun, with a warning and a dropped_work
   // finding: spawning is often done from destructors, which shutdown runs, and a throw there
   // would end the process.
   void spawn(task<> work, std::string name);
+  void spawn_as(task<> work, std::string name, std::string root);
   // Like spawn, but runs work at once, inside the caller's slice, until its first suspension
   // (how .NET started BackgroundService.ExecuteAsync before version 10). The host offers it to
   // replay the "blocks start-up" mistake faithfully.
-  void spawn_inline(task<> work, std::string name);
+  void spawn_inline(task<> work, std::string name, std::string root = {});
   // Destroys every live spawned coroutine (their destructors run, their timers disarm) and
   // refuses work from then on. Destruction does this too; calling it first lets a test check
   // what shutdown leaves behind. Idempotent.
@@ -332,6 +328,12 @@ class runtime {
 
   // Runs fn on the loop, after what is already ready. Thread-safe.
   virtual void post(std::function<void()> fn) = 0;
+
+  // How much of this runtime's time a trivial step of real work may take: zero on virtual
+  // time; on a scaled real runtime, a couple of real milliseconds times the scale. The host adds
+  // it to its budgets (start-up, shutdown, blocking at start) so that scaling a run up never
+  // turns the machine's own latency into a finding.
+  virtual std::chrono::nanoseconds timing_allowance() const noexcept { return std::chrono::nanoseconds{0}; }
 
   // Modeled blocking work: takes d without yielding. Virtual time moves by d with nothing else
   // running; real time really blocks the loop for d.
@@ -362,8 +364,12 @@ class runtime {
 
   const std::shared_ptr<spdlog::logger>& logger() const noexcept { return logger_; }
   void set_logger(std::shared_ptr<spdlog::logger> logger);
+  // One observer slot; an observer_fanout (diagnostics/observer_fanout.hpp) feeds several.
   void set_observer(runtime_observer* observer) noexcept { observer_ = observer; }
   runtime_observer* observer() const noexcept { return observer_; }
+  // Sends an observable event to the observer (on_event): the host's lifecycle, runs a service
+  // reports, anything a detector or the trace should see. Loop thread.
+  void emit(std::string_view kind, std::string_view source, const trace_fields& fields = {});
 
   // --- used by clockwork's awaitables; not for services ---
   void arm(detail::timer_node& node);
@@ -410,8 +416,9 @@ class runtime {
   void shutdown_tasks() noexcept;
   std::uint64_t steps() const noexcept { return steps_; }
 
-  // Spawns without the name checks; returns the id. Used by block_on.
-  std::uint64_t spawn_named(task<> work, std::string name);
+  // Spawns without the name checks; returns the id. Used by block_on (with an empty root: its
+  // wrapper is transparent, what it spawns is rooted at its own name).
+  std::uint64_t spawn_named(task<> work, std::string name, std::string root, bool transparent = false);
 
   // The half of block_on both runtimes share: spawns t so that its outcome lands in a local,
   // calls drive(done) — the derived runtime's loop, until done is true — and returns t's value
@@ -493,7 +500,7 @@ template <class T, class Drive>
 T runtime::run_to_completion(task<T> t, const char* who, Drive&& drive) {
   if (!t.valid()) throw std::invalid_argument(std::string("clockwork::") + who + "::block_on: the task is empty");
   detail::completion<T> result;
-  const std::uint64_t id = spawn_named(detail::complete_into(std::move(t), &result), "block_on");
+  const std::uint64_t id = spawn_named(detail::complete_into(std::move(t), &result), "block_on", {}, true);
   try {
     drive(result.done);
   } catch (...) {

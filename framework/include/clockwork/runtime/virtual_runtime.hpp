@@ -132,7 +132,8 @@ class virtual_runtime final : public runtime {
   void move_time_to(steady_time t);
   void fire_one();
   [[noreturn]] void throw_deadlock(std::string_view waiting_for);
-  void wall_clock_changed(const std::string& description);
+  void wall_clock_changed(wall_clock_change change);
+  static void count_wall_read(void* self, bool zone) noexcept;
 
   virtual_clock clock_;
   steady_time start_;

@@ -39,6 +39,7 @@ class auto_advancing_clock final : public clock {
 
   steady_time steady_now() const override;
   utc_time utc_now() const override;
+  utc_time stamp_utc() const override { return rt_->clock().stamp_utc(); }  // stamps never move time
   const date::time_zone& local_zone() const override { return rt_->clock().local_zone(); }
 
   std::chrono::nanoseconds amount() const noexcept { return amount_; }

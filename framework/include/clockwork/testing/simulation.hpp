@@ -38,6 +38,9 @@
 #include <string_view>
 #include <vector>
 
+#include "clockwork/detectors/drift_detector.hpp"
+#include "clockwork/detectors/schedule_detector.hpp"
+#include "clockwork/diagnostics/observer_fanout.hpp"
 #include "clockwork/diagnostics/trace.hpp"
 #include "clockwork/hosting/host.hpp"
 #include "clockwork/hosting/host_builder.hpp"
@@ -51,6 +54,7 @@ struct scripted_event;
 struct simulation_options {
   virtual_runtime_options runtime;
   trace_options trace;
+  drift_detector_options drift;
   host_options host;
   // Log records go to the capture (and to the trace as "log" records) from this level up.
   spdlog::level::level_enum log_level = spdlog::level::debug;
@@ -73,6 +77,8 @@ class simulation {
   // --- the host ---
   // Builds the host on first use.
   host& app();
+  // Whether the host was built (a failed build leaves it unbuilt).
+  bool built() const noexcept { return host_.has_value(); }
   // Starts the host (block_on: runs until start completes, auto-advancing time).
   void start();
   // Stops the host; returns when stop has completed (auto-advancing time).
@@ -110,6 +116,16 @@ class simulation {
   void set_drift(double ppm) { rt_.set_drift(ppm); }
   void set_local_zone(std::string_view zone) { rt_.set_local_zone(zone); }
 
+  // --- detectors (installed with the trace; see detectors/) ---
+  // Declares what a service should do, checked in wall time by check_schedules() (and by
+  // stop() / run_until_stopped()): missed_run and duplicate_run findings.
+  void expect_runs(std::string service, run_schedule schedule) { schedules_->expect(std::move(service), std::move(schedule)); }
+  void check_schedules() { schedules_->finish(); }
+  schedule_detector& schedules() noexcept { return *schedules_; }
+  drift_detector& drift() noexcept { return *drift_; }
+  // Adds an observer of your own (a detector) beside the trace and the built-in detectors.
+  void add_observer(runtime_observer& observer) { fanout_.add(observer); }
+
   // --- what happened ---
   virtual_runtime& rt() noexcept { return rt_; }
   clockwork::trace& trace() noexcept { return *trace_; }
@@ -128,7 +144,10 @@ class simulation {
   // from their destructors then), and last the log capture and the trace those logs reach.
   std::unique_ptr<clockwork::trace> trace_;
   std::shared_ptr<log_capture> logs_;
+  observer_fanout fanout_;
   virtual_runtime rt_;
+  std::unique_ptr<drift_detector> drift_;
+  std::unique_ptr<schedule_detector> schedules_;
   std::optional<host_builder> builder_;
   std::optional<host> host_;
   std::vector<std::unique_ptr<scripted_event>> events_;

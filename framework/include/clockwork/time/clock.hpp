@@ -48,6 +48,9 @@ class clock {
   virtual steady_time steady_now() const = 0;
   virtual utc_time utc_now() const = 0;
   virtual const date::time_zone& local_zone() const = 0;
+  // utc_now() as the library reads it to stamp a log or trace record: never counted as a read
+  // by the service (virtual_clock counts those) and never moving an auto-advancing clock.
+  virtual utc_time stamp_utc() const { return utc_now(); }
 
   // utc_now() seen in local_zone().
   local_time local_now() const { return local_time{&local_zone(), utc_now()}; }

@@ -41,8 +41,25 @@ class virtual_clock final : public clock {
   explicit virtual_clock(const virtual_clock_options& options);
 
   steady_time steady_now() const override { return steady_; }
+  // Counts as a read of the wall clock (see set_read_hook); stamp_utc() does not.
   utc_time utc_now() const override;
-  const date::time_zone& local_zone() const override { return *zone_; }
+  utc_time stamp_utc() const override { return utc_at(steady_); }
+  // What the wall clock will read when monotonic time reaches t, as things stand (anchor,
+  // drift); for t in the past, what it read then unless the clock was changed since.
+  utc_time utc_at(steady_time t) const;
+  // Called on every utc_now() (zone = false) and local_zone() (zone = true): virtual_runtime
+  // attributes the read to the running coroutine.
+  using read_hook = void (*)(void* context, bool zone) noexcept;
+  void set_read_hook(read_hook hook, void* context) noexcept {
+    read_hook_ = hook;
+    read_context_ = context;
+  }
+  const date::time_zone& local_zone() const override {
+    if (read_hook_ != nullptr) read_hook_(read_context_, true);
+    return *zone_;
+  }
+  // The zone, as the library reads it (not counted as a read by the service).
+  const date::time_zone& stamp_zone() const noexcept { return *zone_; }
 
   // Moves monotonic (and with it wall) time forward. Throws std::invalid_argument if d < 0.
   void advance(std::chrono::nanoseconds d);
@@ -68,6 +85,8 @@ class virtual_clock final : public clock {
   utc_time anchor_utc_;
   double drift_ppm_ = 0.0;
   const date::time_zone* zone_;
+  read_hook read_hook_ = nullptr;
+  void* read_context_ = nullptr;
 };
 
 }  // namespace clockwork

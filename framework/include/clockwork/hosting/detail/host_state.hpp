@@ -46,7 +46,6 @@ struct host::state {
   host_options options;
   std::optional<service_provider> provider;
   std::shared_ptr<spdlog::logger> logger;
-  trace* tracer = nullptr;
   // Shared with the provider, which hands it to services: it may outlive the host.
   std::shared_ptr<application_lifetime> lifetime = std::make_shared<application_lifetime>();
   std::vector<std::unique_ptr<detail::service_slot>> slots;

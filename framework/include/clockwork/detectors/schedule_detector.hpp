@@ -1,0 +1,83 @@
+// clockwork::schedule_detector — checks the runs a service reports against the schedule it
+// declared, in wall time: a missed_run finding for every scheduled occurrence with no run near
+// it, a duplicate_run finding for every occurrence with more than one.
+//
+// A service reports a run by emitting a `run` event (background_service::note_run(), or
+// runtime::emit("run", name)); the detector stamps it with the wall clock at that moment, so a
+// job that slept on the monotonic clock across an NTP step shows up as having run at 23:55 —
+// and the midnight it meant as missed.
+//
+// Schedules (run_schedule):
+//   daily_at_utc(h, m)     once a UTC day at h:m
+//   daily_at_local(h, m)   once a local day at h:m, in the clock's zone when the day is checked
+//   every(period)          every period of wall time, from the first expected run `first`
+// Each with a tolerance (default one minute): a run within it of an occurrence is that
+// occurrence's run.
+//
+// Example — test (production services report runs the same way; only tests check them):
+//
+//   clockwork::schedule_detector schedules{rt};
+//   schedules.expect("midnight", clockwork::run_schedule::daily_at_utc(0, 0));
+//   fanout.add(schedules);
+//   ... run the scenario ...
+//   schedules.finish();            // reports what is missing or doubled up to now
+//
+// Thread safety: an observer: its runtime's loop thread only. The runtime must outlive it.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "clockwork/diagnostics/runtime_observer.hpp"
+#include "clockwork/runtime/runtime.hpp"
+
+namespace clockwork {
+
+struct run_schedule {
+  enum class kind { daily_utc, daily_local, every };
+  kind what = kind::daily_utc;
+  std::chrono::minutes time_of_day{0};        // daily_*: minutes after midnight
+  std::chrono::nanoseconds period{0};         // every
+  std::optional<utc_time> first;              // every: the first occurrence (default: the first run)
+  std::chrono::nanoseconds tolerance = std::chrono::minutes(1);
+
+  static run_schedule daily_at_utc(int hour, int minute = 0);
+  static run_schedule daily_at_local(int hour, int minute = 0);
+  static run_schedule every(std::chrono::nanoseconds period, std::optional<utc_time> first = std::nullopt);
+  run_schedule with_tolerance(std::chrono::nanoseconds t) const;
+  std::string describe() const;
+};
+
+class schedule_detector final : public runtime_observer {
+ public:
+  explicit schedule_detector(runtime& rt);
+
+  // Declares what `service` should do from now on (the check window starts just after now: an
+  // occurrence at the very instant of the declaration is not expected).
+  void expect(std::string service, run_schedule schedule);
+  // Checks every declared schedule from its start to now, reports missed and duplicate runs
+  // (once each), and moves the window on: a later finish() checks only what came after.
+  // Occurrences closer to now than the tolerance are left for the next call.
+  void finish();
+
+  // Runs reported so far by service, as wall-clock instants.
+  const std::vector<utc_time>& runs_of(const std::string& service) const;
+
+  void on_event(std::string_view kind, std::string_view source, const trace_fields& fields) override;
+
+ private:
+  struct expectation {
+    run_schedule schedule;
+    utc_time from{};  // the window still to check
+  };
+  std::vector<utc_time> occurrences(const run_schedule& s, utc_time from, utc_time to, const std::vector<utc_time>& runs) const;
+
+  runtime* rt_;
+  std::map<std::string, std::vector<expectation>> expected_;
+  std::map<std::string, std::vector<utc_time>> runs_;
+};
+
+}  // namespace clockwork

@@ -1,0 +1,287 @@
+#include "clockwork/testing/scenario.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <stdexcept>
+#include <vector>
+
+#include "clockwork/detectors/drift_detector.hpp"
+#include "clockwork/diagnostics/logging.hpp"
+#include "clockwork/diagnostics/observer_fanout.hpp"
+#include "clockwork/diagnostics/trace_format.hpp"
+#include "clockwork/runtime/callback_timer.hpp"
+#include "clockwork/runtime/cancellation.hpp"
+#include "clockwork/runtime/real_runtime.hpp"
+#include "clockwork/testing/simulation.hpp"
+#include "clockwork/time/duration.hpp"
+#include "clockwork/time/time_format.hpp"
+
+namespace clockwork::testing {
+
+// ---- scenario_world ------------------------------------------------------------------------------
+
+void scenario_world::request_stop_at(std::chrono::nanoseconds offset) {
+  at(offset, "request stop", [this] {
+    rt().emit(trace_kind::stop_requested, "scenario");
+    app().lifetime().stop_application();
+  });
+}
+
+std::int64_t scenario_world::count_records(std::string_view kind, std::string_view source) {
+  return static_cast<std::int64_t>(trace().count(kind, source));
+}
+
+std::int64_t scenario_world::count_records(std::string_view kind) {
+  return static_cast<std::int64_t>(trace().count(kind));
+}
+
+std::int64_t scenario_world::count_logs(std::string_view text) {
+  std::int64_t n = 0;
+  for (const auto& record : logs().records()) {
+    if (record.message.find(text) != std::string::npos) ++n;
+  }
+  return n;
+}
+
+namespace {
+
+// ---- virtual time -------------------------------------------------------------------------------
+
+class virtual_world final : public scenario_world {
+ public:
+  explicit virtual_world(simulation& sim) : sim_(&sim) {}
+  host_builder& builder() override { return sim_->builder(); }
+  runtime& rt() override { return sim_->rt(); }
+  host& app() override { return sim_->app(); }
+  clockwork::trace& trace() override { return sim_->trace(); }
+  log_capture& logs() override { return sim_->logs(); }
+  bool real() const noexcept override { return false; }
+  void at(std::chrono::nanoseconds offset, std::string name, std::function<void()> fn) override {
+    sim_->at(saturating_add(sim_->start_time(), offset), std::move(name), std::move(fn));
+  }
+  void jump_wall_clock_at(std::chrono::nanoseconds offset, std::chrono::nanoseconds by) override {
+    sim_->jump_wall_clock_at(saturating_add(sim_->start_time(), offset), by);
+  }
+  void set_utc_at(std::chrono::nanoseconds offset, utc_time utc) override {
+    sim_->set_utc_at(saturating_add(sim_->start_time(), offset), utc);
+  }
+  void set_drift_at(std::chrono::nanoseconds offset, double ppm) override {
+    sim_->set_drift_at(saturating_add(sim_->start_time(), offset), ppm);
+  }
+  void set_local_zone_at(std::chrono::nanoseconds offset, std::string zone) override {
+    sim_->set_local_zone_at(saturating_add(sim_->start_time(), offset), std::move(zone));
+  }
+  void expect_runs(std::string service, run_schedule schedule) override {
+    sim_->expect_runs(std::move(service), std::move(schedule));
+  }
+
+ private:
+  simulation* sim_;
+};
+
+std::string describe(const std::exception_ptr& error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "an exception of unknown type";
+  }
+}
+
+scenario_run run_virtual(const scenario& s, const run_options& options) {
+  simulation_options o;
+  o.runtime.seed = options.seed;
+  o.runtime.shuffle_same_instant = options.seed != 0;
+  o.runtime.step_budget = s.step_budget;
+  o.runtime.blocking_budget = s.blocking_budget;
+  o.runtime.clock.start_utc = s.start_utc;
+  o.runtime.clock.zone = s.zone;
+  o.host = s.host;
+  simulation sim{o};
+  virtual_world world{sim};
+  scenario_run run;
+  run.name = s.name;
+  run.expected = s.expected;
+  try {
+    if (s.setup) s.setup(world);
+    (void)sim.run_until_stopped(s.span);
+  } catch (...) {
+    // A deadlock or livelock is already a finding; anything else is reported as the run's
+    // error. Stop what is left so that the result is complete.
+    run.error = describe(std::current_exception());
+    if (sim.built()) {
+      try {
+        sim.app().lifetime().stop_application();
+        sim.stop();
+      } catch (...) {
+        // Stopping a host whose runtime deadlocked may deadlock again: the findings say why.
+      }
+    }
+  }
+  sim.check_schedules();
+  host_result result;
+  if (sim.built()) {
+    result = sim.result();
+  } else {  // the host could not even be built (a captive dependency, a factory that threw)
+    result.exit_code = 1;
+    result.failures.push_back({"host", failure_kind::start_failed, run.error, sim.now(), nullptr});
+  }
+  run.actual = verdict_of(sim.findings(), result);
+  if (s.count) s.count(world, run.actual);
+  run.trace_text = sim.trace_text();
+  return run;
+}
+
+// ---- the real host ------------------------------------------------------------------------------
+
+class real_world final : public scenario_world {
+ public:
+  real_world(const scenario& s, double scale)
+      : rt_(make_options(s, scale)),
+        trace_(rt_.clock()),
+        logs_(std::make_shared<log_capture>()),
+        drift_(rt_),
+        schedules_(rt_),
+        builder_(rt_) {
+    fanout_.add(trace_);
+    fanout_.add(drift_);
+    fanout_.add(schedules_);
+    rt_.set_observer(&fanout_);
+    logs_->set_level(spdlog::level::debug);
+    builder_.configure(s.host);
+    builder_.add_log_sink(logs_);
+    builder_.add_log_sink(make_trace_sink(trace_));
+    builder_.set_log_level(spdlog::level::debug);
+    start_ = rt_.now();
+  }
+  ~real_world() override {
+    events_.clear();
+    host_.reset();
+    rt_.shutdown();
+    rt_.set_observer(nullptr);
+    rt_.set_logger(make_null_logger());
+  }
+
+  host_builder& builder() override { return builder_; }
+  runtime& rt() override { return rt_; }
+  real_runtime& real_rt() { return rt_; }
+  host& app() override {
+    if (!host_) host_.emplace(builder_.build());
+    return *host_;
+  }
+  bool built() const noexcept { return host_.has_value(); }
+  clockwork::trace& trace() override { return trace_; }
+  log_capture& logs() override { return *logs_; }
+  bool real() const noexcept override { return true; }
+  void at(std::chrono::nanoseconds offset, std::string name, std::function<void()> fn) override {
+    const auto due = saturating_sub(saturating_add(start_, offset), rt_.now());
+    events_.push_back(std::make_unique<callback_timer>(rt_, std::move(fn), std::max(due, std::chrono::nanoseconds{0}),
+                                                       std::chrono::nanoseconds{0}, std::move(name)));
+  }
+  [[noreturn]] static void virtual_only(const char* what) {
+    throw std::logic_error(std::string("clockwork::testing::scenario_world::") + what +
+                           ": wall-clock changes are scripted in virtual time only; declare the scenario virtual-only");
+  }
+  void jump_wall_clock_at(std::chrono::nanoseconds, std::chrono::nanoseconds) override { virtual_only("jump_wall_clock_at"); }
+  void set_utc_at(std::chrono::nanoseconds, utc_time) override { virtual_only("set_utc_at"); }
+  void set_drift_at(std::chrono::nanoseconds, double) override { virtual_only("set_drift_at"); }
+  void set_local_zone_at(std::chrono::nanoseconds, std::string) override { virtual_only("set_local_zone_at"); }
+  void expect_runs(std::string service, run_schedule schedule) override {
+    schedules_.expect(std::move(service), std::move(schedule));
+  }
+  void check_schedules() { schedules_.finish(); }
+  steady_time start() const noexcept { return start_; }
+
+ private:
+  static real_runtime_options make_options(const scenario& s, double scale) {
+    real_runtime_options o;
+    o.time_scale = scale;
+    o.start_utc = s.start_utc;
+    o.local_zone = s.zone;
+    o.blocking_budget = s.blocking_budget;
+    return o;
+  }
+
+  real_runtime rt_;
+  clockwork::trace trace_;
+  std::shared_ptr<log_capture> logs_;
+  observer_fanout fanout_;
+  drift_detector drift_;
+  schedule_detector schedules_;
+  host_builder builder_;
+  std::optional<host> host_;
+  std::vector<std::unique_ptr<callback_timer>> events_;
+  steady_time start_{};
+};
+
+task<> run_host_for(host& app, runtime& rt, std::chrono::nanoseconds span) {
+  std::stop_source end_of_span;
+  const cancel_after guard{rt, end_of_span, span};
+  auto running = app.run(end_of_span.get_token());
+  (void)co_await running;
+}
+
+scenario_run run_real(const scenario& s, const run_options& options) {
+  scenario_run run;
+  run.name = s.name;
+  run.expected = s.expected;
+  run.real = true;
+  run.time_scale = options.time_scale ? *options.time_scale : time_scale_for(s, options);
+  real_world world{s, run.time_scale};
+  try {
+    if (s.setup) s.setup(world);
+    world.real_rt().block_on(run_host_for(world.app(), world.rt(), s.span));
+  } catch (...) {
+    run.error = describe(std::current_exception());
+  }
+  world.check_schedules();
+  host_result result;
+  if (world.built()) {
+    result = world.app().result();
+  } else {
+    result.exit_code = 1;
+    result.failures.push_back({"host", failure_kind::start_failed, run.error, world.rt().now(), nullptr});
+  }
+  run.actual = verdict_of(world.rt().findings(), result);
+  if (s.count) s.count(world, run.actual);
+  run.trace_text = to_text(world.trace(), world.start());
+  run.distortion = world.real_rt().stats().distortion();
+  const auto resolution = s.resolution.value_or(std::chrono::nanoseconds{0});
+  run.inconclusive = run.distortion > resolution / 2;
+  return run;
+}
+
+}  // namespace
+
+double time_scale_for(const scenario& s, const run_options& options) {
+  if (!s.resolution) return 1.0;
+  const double scale = static_cast<double>(s.resolution->count()) / static_cast<double>(options.real_resolution.count());
+  return std::clamp(scale, 1.0, real_runtime_options::max_time_scale);
+}
+
+scenario_run run_scenario(const scenario& s, const run_options& options) {
+  if (options.real) {
+    if (!s.resolution) {
+      throw std::invalid_argument("clockwork::testing::run_scenario: '" + s.name +
+                                  "' runs in virtual time only: " + s.virtual_only_reason);
+    }
+    return run_real(s, options);
+  }
+  return run_virtual(s, options);
+}
+
+std::string scenario_run::report() const {
+  std::string out = name + (real ? " (real host, time scale " + std::to_string(time_scale) + ")" : " (virtual time)") + ": ";
+  if (inconclusive) {
+    out += "inconclusive: the machine distorted the run by " + format_duration(distortion) + "\n";
+  } else {
+    out += matched() ? "as expected\n" : "MISMATCH\n";
+  }
+  if (!error.empty()) out += "  ended early: " + error + "\n";
+  if (!matched()) out += side_by_side(expected, actual);
+  return out;
+}
+
+}  // namespace clockwork::testing
