@@ -9,8 +9,21 @@ std::string describe_exception(const std::exception_ptr& error) {
     std::rethrow_exception(error);
   } catch (const std::exception& e) {
     return e.what();
+  } catch (const blocking_cut& cut) {
+    return cut.what();
   } catch (...) {
     return "an exception not derived from std::exception";
+  }
+}
+
+bool is_blocking_cut(const std::exception_ptr& error) {
+  if (!error) return false;
+  try {
+    std::rethrow_exception(error);
+  } catch (const blocking_cut&) {
+    return true;
+  } catch (...) {
+    return false;
   }
 }
 

@@ -50,9 +50,21 @@ class livelock_error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Thrown by virtual_runtime::work() when one slice of modeled blocking work passes the
+// runtime's slice cap: the simulated equivalent of a thread blocked for good (the seed's
+// "while (!stop) Thread.Sleep(5000)"). It does not derive from std::exception, so that a
+// service's catch-all-and-continue block does not turn it into an endless loop; the host treats
+// a service it escapes as blocked forever (abandoned at the shutdown deadline).
+class blocking_cut {
+ public:
+  const char* what() const noexcept { return "clockwork: a blocking slice was cut at the virtual runtime's slice cap"; }
+};
+
 // what() of the exception error holds, or a fixed text for one not derived from std::exception.
 std::string describe_exception(const std::exception_ptr& error);
 // Whether error holds an operation_canceled.
 bool is_cancellation(const std::exception_ptr& error);
+// Whether error holds a blocking_cut.
+bool is_blocking_cut(const std::exception_ptr& error);
 
 }  // namespace clockwork

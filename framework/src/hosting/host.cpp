@@ -70,6 +70,15 @@ task<> run_service(state_ptr st, service_slot* slot) {
     } catch (...) {
       error = std::current_exception();
     }
+    if (error && is_blocking_cut(error)) {
+      // The simulation cut a slice that would have blocked the thread for good: the service is
+      // blocked, not ended. It stays "running" — deaf to its token — until the runtime goes, so
+      // that stop() abandons it at the deadline, as a real host would have to.
+      st->logger->error("background service '{}' blocks its thread for good; it ignores stop from now on", slot->name);
+      async_event blocked{*st->rt, "nothing: blocked for good (its slice was cut at the slice cap)"};
+      auto forever = blocked.wait();
+      co_await forever;
+    }
     const bool stop_requested = slot->stopping.stop_requested();
     if (!error) {
       if (!stop_requested) st->ended_early(*slot);

@@ -95,9 +95,63 @@ void timed_wait::cancel_on_loop() {
 
 }  // namespace detail
 
+// ---- wall-clock waits --------------------------------------------------------------------------
+
+wall_delay_awaitable::wall_delay_awaitable(runtime& rt, utc_time target, std::stop_token token) noexcept
+    : timed_wait(rt, rt.steady_for_utc(target), std::move(token), &wall_delay_awaitable::fire_wall), target_(target) {}
+
+wall_delay_awaitable::wall_delay_awaitable(wall_delay_awaitable&& other) noexcept
+    : timed_wait(*other.rt_, other.deadline, std::move(other.token_), &wall_delay_awaitable::fire_wall),
+      wall_link(),
+      target_(other.target_) {}
+
+wall_delay_awaitable::~wall_delay_awaitable() {
+  unlink();
+}
+
+void wall_delay_awaitable::link_into(detail::wall_link& head) noexcept {
+  prev = head.prev;
+  next = &head;
+  head.prev->next = this;
+  head.prev = this;
+  linked_ = true;
+}
+
+void wall_delay_awaitable::unlink() noexcept {
+  if (!linked_) return;
+  prev->next = next;
+  next->prev = prev;
+  prev = next = nullptr;
+  linked_ = false;
+}
+
+void wall_delay_awaitable::await_suspend(std::coroutine_handle<> h) {
+  deadline = rt_->steady_for_utc(target_);  // the clock may have changed since construction
+  link_into(rt_->wall_waits_);
+  suspend(h, wait_kind::wall, format_utc(target_));
+}
+
+void wall_delay_awaitable::fire_wall(timer_node& node) {
+  auto& self = static_cast<wall_delay_awaitable&>(node);
+  // The monotonic timer fired; the wall clock may still be short of the target (it drifted
+  // slow since the deadline was computed): wait on for the rest.
+  if (self.rt_->clock().stamp_utc() < self.target_) {
+    const steady_time again = self.rt_->steady_for_utc(self.target_);
+    if (again > self.rt_->now()) {
+      self.deadline = again;
+      self.rt_->arm(self);
+      return;
+    }
+  }
+  self.unlink();
+  timed_wait::fire_wait(node);
+}
+
 // ---- runtime ---------------------------------------------------------------------------------
 
-runtime::runtime(const runtime_options& options) : options_(options), logger_(make_null_logger()) {}
+runtime::runtime(const runtime_options& options) : options_(options), logger_(make_null_logger()) {
+  wall_waits_.prev = wall_waits_.next = &wall_waits_;
+}
 
 runtime::~runtime() {
   shutdown_tasks();
@@ -111,6 +165,27 @@ steady_time runtime::deadline_after(std::chrono::nanoseconds d) const {
 
 delay_awaitable runtime::delay(std::chrono::nanoseconds d, std::stop_token token) {
   return delay_awaitable{*this, deadline_after(d), std::move(token)};
+}
+
+wall_delay_awaitable runtime::delay_until_utc(utc_time t, std::stop_token token) {
+  return wall_delay_awaitable{*this, t, std::move(token)};
+}
+
+steady_time runtime::steady_for_utc(utc_time t) const {
+  const steady_time current = now();
+  const auto left = saturating_sub(t, clock().stamp_utc());
+  return left.count() <= 0 ? current : saturating_add(current, left);
+}
+
+void runtime::wall_clock_moved() {
+  for (detail::wall_link* link = wall_waits_.next; link != &wall_waits_; link = link->next) {
+    auto& wait = static_cast<wall_delay_awaitable&>(*link);
+    if (!wait.in_heap()) continue;  // completed, or about to be resumed
+    disarm(wait);
+    wait.deadline = steady_for_utc(wait.target_);
+    if (wait.owner != nullptr) wait.owner->wait_deadline = wait.deadline;
+    arm(wait);  // a deadline now in the past fires at once, at this instant
+  }
 }
 
 delay_awaitable runtime::delay_until(steady_time deadline, std::stop_token token) {
@@ -327,14 +402,16 @@ void runtime::resume_slice(std::coroutine_handle<> h, detail::task_record* owner
     const auto took = (measure_slices_ ? real_clock::monotonic_now() : real_clock::coarse_steady_now()) - started;
     if (took > longest_slice_) longest_slice_ = took;
     if (watched && took > options_.watchdog_budget) {
-      report(finding_kind::blocking_call, owner ? owner->name : "<unnamed coroutine>",
-             "a resume slice blocked the loop for " + format_duration(took) + " of real time (budget " +
+      report(finding_kind::blocking_call, owner ? owner->root : "<unnamed coroutine>",
+             "a resume slice of '" + (owner ? owner->name : std::string("<unnamed coroutine>")) +
+                 "' blocked the loop for " + format_duration(took) + " of real time (budget " +
                  format_duration(options_.watchdog_budget) + ")");
     }
   }
   if (slice_work_ > options_.blocking_budget) {
-    report(finding_kind::blocking_call, owner ? owner->name : "<unnamed coroutine>",
-           "blocking work held the loop for " + format_duration(slice_work_) + " (budget " +
+    report(finding_kind::blocking_call, owner ? owner->root : "<unnamed coroutine>",
+           "blocking work in '" + (owner ? owner->name : std::string("<unnamed coroutine>")) + "' held the loop for " +
+               format_duration(slice_work_) + " (budget " +
                format_duration(options_.blocking_budget) + ")");
   }
   if (finished_ != nullptr) {
@@ -384,6 +461,7 @@ std::string runtime::describe_pending() const {
           out += "waiting for " + (record.wait_what.empty() ? std::string("a signal") : record.wait_what);
           break;
         case wait_kind::offload: out += "waiting for offloaded work"; break;
+        case wait_kind::wall: out += "waiting for the wall clock to read " + record.wait_what; break;
         case wait_kind::none:
           out += "suspended on an awaitable clockwork does not track (nothing in the runtime will resume it)";
           break;

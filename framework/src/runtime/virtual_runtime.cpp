@@ -1,5 +1,6 @@
 #include "clockwork/runtime/virtual_runtime.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <stdexcept>
 
@@ -9,7 +10,12 @@
 namespace clockwork {
 
 virtual_runtime::virtual_runtime(const virtual_runtime_options& options)
-    : runtime(options), clock_(options.clock), start_(options.clock.start_steady), step_budget_(options.step_budget) {
+    : runtime(options),
+      clock_(options.clock),
+      start_(options.clock.start_steady),
+      step_budget_(options.step_budget),
+      slice_cap_(options.slice_cap) {
+  if (options.slice_cap.count() <= 0) throw std::invalid_argument("clockwork::virtual_runtime: slice_cap must be positive");
   if (options.step_budget == 0) throw std::invalid_argument("clockwork::virtual_runtime: step_budget must be positive");
   clock_.set_read_hook(&virtual_runtime::count_wall_read, this);
   if (options.shuffle_same_instant) enable_shuffle(options.seed);
@@ -27,6 +33,19 @@ void virtual_runtime::post(std::function<void()> fn) {
 void virtual_runtime::work(std::chrono::nanoseconds d) {
   if (d.count() < 0) {
     throw std::invalid_argument("clockwork::virtual_runtime::work: negative duration " + format_duration(d));
+  }
+  if (saturating_add(slice_work(), d) > slice_cap_) {
+    // Block up to the cap, then cut the slice: nothing else could ever run otherwise.
+    const auto allowed = std::max(saturating_sub(steady_time{} + slice_cap_, steady_time{} + slice_work()),
+                                  std::chrono::nanoseconds{0});
+    move_time_to(saturating_add(clock_.steady_now(), allowed));
+    add_slice_work(allowed);
+    const task_info* task = current_task();
+    report(finding_kind::blocking_call, task != nullptr ? task->root : "<unnamed coroutine>",
+           "blocking work without end: " + format_duration(slice_work()) +
+               " in one slice reached the slice cap and was cut there (nothing else can run while a slice blocks, "
+               "not even a stop request)");
+    throw blocking_cut{};
   }
   move_time_to(saturating_add(clock_.steady_now(), d));
   add_slice_work(d);
@@ -213,8 +232,13 @@ void virtual_runtime::count_wall_read(void* self, bool zone) noexcept {
   ++(zone ? record->zone_reads : record->wall_clock_reads);
 }
 
+steady_time virtual_runtime::steady_for_utc(utc_time t) const {
+  return std::max(clock_.steady_at(t), clock_.steady_now());
+}
+
 void virtual_runtime::wall_clock_changed(wall_clock_change change) {
   change.after = clock_.stamp_utc();
+  wall_clock_moved();
   if (auto* obs = observer()) obs->on_wall_clock_changed(change);
 }
 

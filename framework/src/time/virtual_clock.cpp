@@ -37,6 +37,18 @@ utc_time virtual_clock::utc_at(steady_time t) const {
   return saturating_add(anchor_utc_, saturating_add(elapsed, extra));
 }
 
+steady_time virtual_clock::steady_at(utc_time u) const {
+  const auto wall = saturating_sub(u, anchor_utc_);
+  if (drift_ppm_ == 0.0) return saturating_add(anchor_steady_, wall);
+  // wall = elapsed * (1 + ppm / 1e6)  =>  elapsed = wall / (1 + ppm / 1e6), rounded up.
+  const double elapsed = std::ceil(static_cast<double>(wall.count()) / (1.0 + drift_ppm_ / 1e6));
+  if (!(elapsed < 9.2e18)) return steady_time::max();
+  if (!(elapsed > -9.2e18)) return steady_time::min();
+  steady_time at = saturating_add(anchor_steady_, std::chrono::nanoseconds{static_cast<std::int64_t>(elapsed)});
+  while (utc_at(at) < u && at != steady_time::max()) at = saturating_add(at, std::chrono::nanoseconds{1});
+  return at;
+}
+
 void virtual_clock::advance(std::chrono::nanoseconds d) {
   if (d.count() < 0) {
     throw std::invalid_argument("clockwork::virtual_clock: cannot advance by a negative duration (" +

@@ -219,7 +219,9 @@ task<> works_forever(virtual_runtime& rt) {
 }
 
 TEST(WaitSafety, ModeledWorkOfTheLargestDurationSaturatesInsteadOfWrapping) {
-  virtual_runtime rt;
+  clockwork::virtual_runtime_options options;
+  options.slice_cap = clockwork::infinite;  // no cap: the work itself must saturate
+  virtual_runtime rt{options};
   rt.advance_by(1s);
   rt.spawn(works_forever(rt), "spinner");
   rt.run_until_idle();
@@ -227,6 +229,23 @@ TEST(WaitSafety, ModeledWorkOfTheLargestDurationSaturatesInsteadOfWrapping) {
   ASSERT_EQ(rt.findings().size(), 1u);
   EXPECT_EQ(rt.findings()[0].kind, clockwork::finding_kind::blocking_call);
   EXPECT_THAT(rt.findings()[0].message, HasSubstr("held the loop for infinite"));
+}
+
+task<> blocks_until_stopped(virtual_runtime& rt, std::stop_token stop) {
+  while (!stop.stop_requested()) rt.work(5s);  // Thread.Sleep(5000) in a loop
+  co_return;
+}
+
+TEST(WaitSafety, AnUnboundedBlockingLoopIsCutAtTheSliceCapInsteadOfHangingTheSimulation) {
+  virtual_runtime rt;  // slice cap: one hour of modeled work
+  std::stop_source never;
+  rt.spawn(blocks_until_stopped(rt, never.get_token()), "sleeper");
+  rt.run_until_idle();  // returns: the slice was cut
+  EXPECT_EQ(rt.elapsed(), 1h);
+  bool cut = false;
+  for (const auto& f : rt.findings()) cut |= f.kind == clockwork::finding_kind::blocking_call && f.source == "sleeper" &&
+                                             f.message.find("slice cap") != std::string::npos;
+  EXPECT_TRUE(cut);
 }
 
 TEST(WaitSafety, DriftThatIsNotDriftIsRefusedAndReadableDriftAccepted) {

@@ -42,6 +42,7 @@ enum class wait_kind : std::uint8_t {
   tick,     // periodic_timer::next_tick
   signal,   // a clockwork signal or event (names itself in wait_what)
   offload,  // blocking work running off the loop
+  wall,     // runtime::delay_until_utc: a wall-clock instant (re-evaluated when the clock changes)
 };
 
 // The public face of a spawned coroutine.

@@ -123,6 +123,15 @@ class timed_wait : public timer_node {
   timed_wait& operator=(timed_wait&&) = delete;
   ~timed_wait();
 
+ protected:
+  // For waits that decide for themselves what a timer firing means (wall-clock waits).
+  timed_wait(runtime& rt, steady_time due, std::stop_token token, fire_fn on_fire) noexcept
+      : timer_node(on_fire), rt_(&rt), token_(std::move(token)) {
+    deadline = due;
+  }
+
+ public:
+
   // Completes the wait as fired (loop thread), unless a cancellation already won.
   static void fire_wait(timer_node& node);
   // Completes the wait as cancelled. Called by the stop callback, possibly from another
@@ -162,6 +171,13 @@ class timed_wait : public timer_node {
   std::optional<std::stop_callback<on_stop>> stop_callback_;
 };
 
+// Pending wall-clock waits, linked so that the runtime can re-evaluate them when the wall
+// clock changes.
+struct wall_link {
+  wall_link* prev = nullptr;
+  wall_link* next = nullptr;
+};
+
 // The self-destroying coroutine that owns a spawned task (defined in runtime.cpp).
 struct detached_task {
   struct promise_type;
@@ -198,6 +214,37 @@ class [[nodiscard]] delay_awaitable : public detail::timed_wait {
     if (result() == outcome::fired) return;
     if (result() == outcome::canceled || stop_requested()) throw operation_canceled{};
   }
+};
+
+// co_await rt.delay_until_utc(t, token): waits until the *wall clock* reads t — not for the
+// duration t - utc_now(), which a clock step (NTP), a set, drift or a zone change during the
+// wait would turn into a wake-up at the wrong wall time (the seed's Pattern 4 bug). The wait is
+// re-evaluated whenever the wall clock changes, and when its monotonic timer fires early (the
+// clock drifted) it waits on for the rest. A t already reached completes through the ready
+// queue. Throws operation_canceled when token is stopped first.
+//   virtual_runtime: re-evaluated on jump_wall_clock, set_utc, set_drift, set_local_zone.
+//   real_runtime:    re-evaluated when the kernel reports a step of CLOCK_REALTIME (a timerfd
+//                    with TFD_TIMER_CANCEL_ON_SET), and whenever its timer fires.
+class [[nodiscard]] wall_delay_awaitable : public detail::timed_wait, private detail::wall_link {
+ public:
+  wall_delay_awaitable(runtime& rt, utc_time target, std::stop_token token) noexcept;
+  wall_delay_awaitable(wall_delay_awaitable&& other) noexcept;
+  ~wall_delay_awaitable();
+  bool await_ready() const noexcept { return stop_requested(); }
+  void await_suspend(std::coroutine_handle<> h);
+  void await_resume() const {
+    if (result() == outcome::fired) return;
+    if (result() == outcome::canceled || stop_requested()) throw operation_canceled{};
+  }
+  utc_time target() const noexcept { return target_; }
+
+ private:
+  friend class runtime;
+  static void fire_wall(timer_node& node);
+  void link_into(detail::wall_link& head) noexcept;
+  void unlink() noexcept;
+  utc_time target_;
+  bool linked_ = false;
 };
 
 // co_await rt.try_delay(d, token) -> bool: like delay, but reports a stop by returning false
@@ -284,6 +331,7 @@ struct runtime_options {
 
 class runtime {
  public:
+  friend class wall_delay_awaitable;
   runtime(const runtime&) = delete;
   runtime& operator=(const runtime&) = delete;
   virtual ~runtime();
@@ -299,6 +347,15 @@ class runtime {
   // (Timeouts, which are budgets, refuse negative values: see cancellation.hpp.)
   delay_awaitable delay(std::chrono::nanoseconds d, std::stop_token token = {});
   delay_awaitable delay_until(steady_time deadline, std::stop_token token = {});
+  // Waits until the wall clock reads t (see wall_delay_awaitable): for "at midnight", never a
+  // duration computed from the wall clock.
+  wall_delay_awaitable delay_until_utc(utc_time t, std::stop_token token = {});
+  // The monotonic instant at which the wall clock should read t, as things stand now (drift
+  // included on virtual time); now() when t has passed.
+  virtual steady_time steady_for_utc(utc_time t) const;
+  // Re-evaluates every pending wall-clock wait: the wall clock was stepped, set, drifted or the
+  // zone changed. The runtimes call it; loop thread.
+  void wall_clock_moved();
   // now() + d, saturating (steady_time::max(): no deadline); now() for d <= 0.
   steady_time deadline_after(std::chrono::nanoseconds d) const;
   // The same waits, answering false on stop instead of throwing operation_canceled.
@@ -406,6 +463,7 @@ class runtime {
   }
   // Modeled work done by the running slice; reported when the slice ends.
   void add_slice_work(std::chrono::nanoseconds d) noexcept { slice_work_ = saturating_add(slice_work_, d); }
+  std::chrono::nanoseconds slice_work() const noexcept { return slice_work_; }
   // Times every resume slice on the precise monotonic clock and keeps the longest (real time).
   // real_runtime turns it on: how long its loop was busy is part of how distorted a run was.
   void measure_slices() noexcept { measure_slices_ = true; }
@@ -442,6 +500,7 @@ class runtime {
   runtime_options options_;
   detail::timer_heap timers_;
   std::deque<ready_item> ready_;
+  detail::wall_link wall_waits_;  // circular list head of pending wall-clock waits
   std::deque<std::function<void()>> posted_;
   std::map<std::uint64_t, detail::task_record> tasks_;  // ordered: reports list in spawn order
   std::uint64_t next_task_id_ = 1;

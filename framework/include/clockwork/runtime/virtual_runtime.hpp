@@ -71,6 +71,10 @@ struct virtual_runtime_options : runtime_options {
   std::uint64_t seed = 0;
   // Resumptions allowed at one virtual instant before it counts as a livelock.
   std::uint64_t step_budget = 1'000'000;
+  // Modeled blocking work (work()) one slice may do before it is cut: past it, work() reports a
+  // blocking_call finding and throws blocking_cut, so an unbounded blocking loop cannot hang the
+  // simulation (nothing else can run while a slice blocks — not even the stop request).
+  std::chrono::nanoseconds slice_cap = std::chrono::hours(1);
 };
 
 class virtual_runtime final : public runtime {
@@ -83,6 +87,7 @@ class virtual_runtime final : public runtime {
   void post(std::function<void()> fn) override;
   void work(std::chrono::nanoseconds d) override;
   void submit_offload(detail::offload_job& job) override;
+  steady_time steady_for_utc(utc_time t) const override;
 
   // Stepping from inside the stepping. A coroutine or a timer callback may call advance_by,
   // advance_to or run_for: the call returns at once (0) and extends the advance in progress to
@@ -138,6 +143,7 @@ class virtual_runtime final : public runtime {
   virtual_clock clock_;
   steady_time start_;
   std::uint64_t step_budget_;
+  std::chrono::nanoseconds slice_cap_;
   std::uint64_t steps_at_instant_ = 0;
   int stepping_ = 0;
   std::optional<steady_time> extend_to_;  // asked for by a nested advance

@@ -47,6 +47,9 @@ class virtual_clock final : public clock {
   // What the wall clock will read when monotonic time reaches t, as things stand (anchor,
   // drift); for t in the past, what it read then unless the clock was changed since.
   utc_time utc_at(steady_time t) const;
+  // The inverse: the monotonic instant at which the wall clock reads u, as things stand
+  // (rounded up, so that utc_at(steady_at(u)) >= u).
+  steady_time steady_at(utc_time u) const;
   // Called on every utc_now() (zone = false) and local_zone() (zone = true): virtual_runtime
   // attributes the read to the running coroutine.
   using read_hook = void (*)(void* context, bool zone) noexcept;
