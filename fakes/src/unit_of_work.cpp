@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <exception>
 #include <stdexcept>
+#include <string>
 #include <utility>
 
 namespace clockwork::fakes {
@@ -14,11 +15,18 @@ unit_of_work::unit_of_work(unit_of_work_options options) : options_(std::move(op
 unit_of_work::~unit_of_work() {
   const std::size_t dropped = staged();
   for (transactional_resource* r : resources_) r->discard(*this);
-  if (dropped == 0 || !options_.on_uncommitted) return;
+  if (dropped == 0) return;
   // Unwinding tells a rollback after a failure (expected) from a forgotten commit (a mistake).
   const uncommitted_writes report{options_.name, dropped, std::uncaught_exceptions() > 0};
   try {
-    options_.on_uncommitted(report);
+    if (options_.on_uncommitted) options_.on_uncommitted(report);
+    // Not while the runtime tears frames down: its observers may already be gone.
+    if (options_.report_to != nullptr && !report.unwinding && !options_.report_to->shutting_down()) {
+      const task_info* task = options_.report_to->current_task();
+      options_.report_to->report(finding_kind::scope_violation, task != nullptr ? task->root : options_.name,
+                                 "unit of work '" + options_.name + "' ended with " + std::to_string(dropped) +
+                                     " staged write(s) that were never committed (unit of work not committed)");
+    }
   } catch (...) {
     // A destructor must not throw; the report is best effort.
   }

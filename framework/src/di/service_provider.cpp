@@ -152,8 +152,8 @@ registry make_registry(const service_collection& collection) {
 
 }  // namespace
 
-scope_state::scope_state(root_state& owner_root, bool root_scope)
-    : root_(owner_root), is_root_(root_scope), scoped_slots_(owner_root.catalog.scoped_count) {}
+scope_state::scope_state(root_state& owner_root, bool root_scope, std::string owner)
+    : root_(owner_root), is_root_(root_scope), owner_(std::move(owner)), scoped_slots_(owner_root.catalog.scoped_count) {}
 
 void scope_state::track(const registration& reg, const created_service& created) {
   {
@@ -198,7 +198,13 @@ std::vector<dispose_failure> scope_state::dispose() {
     }
     it->created.instance.reset();  // the last owner's release destroys it, in this order
   }
-  if (!is_root_) root_.live_scopes.fetch_sub(1, std::memory_order_acq_rel);
+  if (!is_root_) {
+    {
+      const std::lock_guard lock(root_.owners_mutex);
+      if (auto it = root_.open_owners.find(owner_); it != root_.open_owners.end()) root_.open_owners.erase(it);
+    }
+    root_.live_scopes.fetch_sub(1, std::memory_order_acq_rel);
+  }
   return failures;
 }
 
@@ -209,7 +215,10 @@ root_state::root_state(const service_collection& collection, service_provider_op
       root_scope(*this, /*root_scope=*/true) {}
 
 void report_violation(const root_state& root, const std::string& message) {
-  if (root.options.on_violation) root.options.on_violation(message);
+  if (root.options.on_violation) {
+    const std::string owner = root.options.owner_of_call ? root.options.owner_of_call() : std::string();
+    root.options.on_violation(message, owner);
+  }
   throw std::logic_error(message);
 }
 
@@ -260,8 +269,20 @@ void service_provider::end_root(bool may_throw) {
   if (root.disposed.exchange(true, std::memory_order_acq_rel)) return;  // ended once
   if (const auto live = root.live_scopes.load(std::memory_order_acquire); live > 0 && root.options.on_violation) {
     try {
+      std::string owners;
+      std::string first;
+      {
+        const std::lock_guard lock(root.owners_mutex);
+        for (const auto& owner : root.open_owners) {
+          if (owner.empty()) continue;
+          if (first.empty()) first = owner;
+          if (owners.find("'" + owner + "'") == std::string::npos) owners += (owners.empty() ? "" : ", ") + ("'" + owner + "'");
+        }
+      }
       root.options.on_violation("clockwork::service_provider: the root service provider was disposed while " +
-                                std::to_string(live) + " service scope(s) were still alive (leaked scope)");
+                                    std::to_string(live) + " service scope(s) were still alive (leaked scope)" +
+                                    (owners.empty() ? std::string() : ", opened by " + owners),
+                                first);
     } catch (...) {
       // The observer has seen the message; disposal goes on.
     }

@@ -8,14 +8,19 @@
 namespace clockwork {
 namespace detail {
 
-scope_body::scope_body(std::shared_ptr<root_state> shared_root)
-    : root(std::move(shared_root)), state(*root, /*root_scope=*/false), provider(root, state) {}
+scope_body::scope_body(std::shared_ptr<root_state> shared_root, std::string owner)
+    : root(std::move(shared_root)), state(*root, /*root_scope=*/false, std::move(owner)), provider(root, state) {}
 
 std::unique_ptr<scope_body> open_scope(std::shared_ptr<root_state> root) {
   if (root->disposed.load(std::memory_order_acquire)) {
     report_violation(*root, "clockwork::scope_factory: cannot create a scope: the root service provider was disposed");
   }
-  auto body = std::make_unique<scope_body>(std::move(root));
+  std::string owner = root->options.owner_of_call ? root->options.owner_of_call() : std::string();
+  {
+    const std::lock_guard lock(root->owners_mutex);
+    root->open_owners.insert(owner);
+  }
+  auto body = std::make_unique<scope_body>(std::move(root), std::move(owner));
   body->root->live_scopes.fetch_add(1, std::memory_order_acq_rel);
   return body;
 }

@@ -16,6 +16,7 @@
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <typeindex>
 #include <unordered_map>
@@ -54,12 +55,13 @@ struct root_state;
 
 class scope_state {
  public:
-  scope_state(root_state& owner_root, bool root_scope);
+  scope_state(root_state& owner_root, bool root_scope, std::string owner = {});
   scope_state(const scope_state&) = delete;
   scope_state& operator=(const scope_state&) = delete;
 
   root_state& root() const noexcept { return root_; }
   bool is_root() const noexcept { return is_root_; }
+  const std::string& owner() const noexcept { return owner_; }
   bool disposed() const noexcept { return disposed_.load(std::memory_order_acquire); }
   instance_slot& scoped_slot(std::size_t index) noexcept { return scoped_slots_[index]; }
 
@@ -79,6 +81,7 @@ class scope_state {
 
   root_state& root_;
   const bool is_root_;
+  std::string owner_;  // who opened the scope (owner_of_call at create_scope)
   std::vector<instance_slot> scoped_slots_;
   std::mutex mutex_;
   std::vector<tracked> created_;
@@ -99,13 +102,16 @@ struct root_state {
   std::vector<instance_slot> singletons;
   service_provider* provider = nullptr;  // the root object; singleton factories receive it
   std::atomic<std::size_t> live_scopes{0};
+  // Owners of the scopes still open, for leak reports.
+  std::mutex owners_mutex;
+  std::multiset<std::string> open_owners;
   std::atomic<bool> disposed{false};
   scope_state root_scope;  // owns singletons, root transients and root-scoped services
 };
 
 // A scope's heap-allocated parts: its provider's address stays put when service_scope moves.
 struct scope_body {
-  explicit scope_body(std::shared_ptr<root_state> shared_root);
+  scope_body(std::shared_ptr<root_state> shared_root, std::string owner);
 
   std::shared_ptr<root_state> root;  // first: outlives the members below
   scope_state state;

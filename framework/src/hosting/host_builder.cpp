@@ -66,20 +66,22 @@ host host_builder::build() {
   service_provider_options provider_options;
   provider_options.validate_scopes = options_.validate_scopes;
   std::weak_ptr<host::state> weak = st;
-  // While a hosted service is being built, a violation is that service's: the finding names it.
+  // Who calls the container: the hosted service being built, or the service whose work is
+  // running. Violations and leaked scopes name it.
   auto building = std::make_shared<std::string>();
-  provider_options.on_violation = [weak, building](std::string_view message) {
+  runtime* loop = rt_;
+  provider_options.owner_of_call = [building, loop]() -> std::string {
+    if (!building->empty()) return *building;
+    const task_info* task = loop->current_task();
+    return task != nullptr ? task->root : std::string();
+  };
+  provider_options.on_violation = [weak, building](std::string_view message, std::string_view owner) {
     auto s = weak.lock();
     if (!s) return;
-    if (building->empty()) {
-      // At run time: the coroutine resolving is a service's (or its work's): name the service.
-      const task_info* task = s->rt->current_task();
-      s->rt->report(finding_kind::scope_violation, task != nullptr ? task->root : "service_provider",
-                    std::string(message));
-    } else {
-      s->rt->report(finding_kind::scope_violation, *building,
-                    "hosted service '" + *building + "': " + std::string(message));
-    }
+    const std::string source = owner.empty() ? std::string("service_provider") : std::string(owner);
+    const std::string text = !building->empty() ? "hosted service '" + *building + "': " + std::string(message)
+                                                : std::string(message);
+    s->rt->report(finding_kind::scope_violation, source, text);
   };
   // Raw pointer, not the weak one: the provider ends inside the state's destructor, when no
   // weak_ptr can be locked any more, and its disposal errors must still be logged.

@@ -106,7 +106,9 @@ scenario_run run_virtual(const scenario& s, const run_options& options) {
   run.expected = s.expected;
   try {
     if (s.setup) s.setup(world);
-    (void)sim.run_until_stopped(s.span);
+    world.request_stop_at(s.span);  // the end of the span, unless something stops the host first
+    (void)sim.run_until_stopped();
+    if (s.drain_after_stop.count() > 0) sim.run_for(s.drain_after_stop);
   } catch (...) {
     // A deadlock or livelock is already a finding; anything else is reported as the run's
     // error. Stop what is left so that the result is complete.
@@ -223,6 +225,10 @@ task<> run_host_for(host& app, runtime& rt, std::chrono::nanoseconds span) {
   (void)co_await running;
 }
 
+task<> drain(runtime& rt, std::chrono::nanoseconds d) {
+  co_await rt.delay(d);
+}
+
 scenario_run run_real(const scenario& s, const run_options& options) {
   scenario_run run;
   run.name = s.name;
@@ -233,6 +239,7 @@ scenario_run run_real(const scenario& s, const run_options& options) {
   try {
     if (s.setup) s.setup(world);
     world.real_rt().block_on(run_host_for(world.app(), world.rt(), s.span));
+    if (s.drain_after_stop.count() > 0) world.real_rt().block_on(drain(world.rt(), s.drain_after_stop));
   } catch (...) {
     run.error = describe(std::current_exception());
   }

@@ -14,17 +14,10 @@ fakes::unit_of_work_options unit_options(daily_log_store& store, runtime& rt) {
   options.faults = &store.faults();
   // The store outlives the unit (in_memory_unit_of_work holds it in an earlier base), and the
   // runtime outlives every scope of its host.
-  options.on_uncommitted = [store = &store, rt = &rt](const fakes::uncommitted_writes& writes) {
-    store->note_uncommitted(writes);
-    // Dropped while an exception propagates is the rollback of a failed run; otherwise the
-    // code ended a scope without committing: the mistake a detector must report. Not while the
-    // runtime is tearing down frames: its observers may already be gone.
-    if (!writes.unwinding && !rt->shutting_down()) {
-      rt->report(finding_kind::scope_violation, writes.unit,
-                 "unit of work '" + writes.unit + "' ended with " + std::to_string(writes.staged) +
-                     " staged write(s) that were never committed (unit of work not committed)");
-    }
-  };
+  options.on_uncommitted = [store = &store](const fakes::uncommitted_writes& writes) { store->note_uncommitted(writes); };
+  // A forgotten commit (not a rollback while an exception propagates) is a scope_violation
+  // finding naming the service.
+  options.report_to = &rt;
   return options;
 }
 

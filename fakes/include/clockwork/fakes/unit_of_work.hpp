@@ -66,6 +66,10 @@ struct unit_of_work_options {
   // outlive the unit.
   fault_plan* faults = nullptr;
   std::function<void(const uncommitted_writes&)> on_uncommitted{};
+  // When set, a forgotten commit (dropped writes while no exception propagates) is also a
+  // scope_violation finding on this runtime, naming the service whose work ended the unit
+  // (task_info::root). Must outlive the unit.
+  runtime* report_to = nullptr;
 };
 
 class unit_of_work {

@@ -96,9 +96,15 @@ struct scope_body;
 struct service_provider_options {
   // Refuse scoped services from the root and from singletons. On in every environment.
   bool validate_scopes = true;
-  // Observes scope violations, use after end and leaked scopes (the message that is thrown or
-  // reported). For detectors and logs; the container still throws after calling it.
-  std::function<void(std::string_view message)> on_violation;
+  // Observes scope violations, use after end and leaked scopes: the message that is thrown or
+  // reported, and who is responsible — owner_of_call() at the violation, or for leaked scopes
+  // the owner that opened them (empty when unknown). For detectors and logs; the container
+  // still throws after calling it.
+  std::function<void(std::string_view message, std::string_view owner)> on_violation;
+  // Who is calling the container right now (a host answers with the running service's name):
+  // named in violations and remembered for every scope opened, so a leaked scope names who
+  // leaked it.
+  std::function<std::string()> owner_of_call;
   // Receives each exception thrown by a service's dispose(), with the service's name.
   std::function<void(std::string_view service, std::exception_ptr error)> on_dispose_error;
 };

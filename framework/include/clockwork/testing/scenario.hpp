@@ -87,6 +87,9 @@ struct scenario {
   std::string summary;  // one line
   // The simulated time the run lasts; the host is stopped at its end if nothing stopped it.
   std::chrono::nanoseconds span = std::chrono::hours(1);
+  // After the host stopped, how long the runtime goes on, so that what the stop abandoned can
+  // end and say by how much it overshot (service_ended_after_abandon).
+  std::chrono::nanoseconds drain_after_stop{0};
   // The host's options (shutdown timeout, policies, ...), and when to start it.
   host_options host;
   // The runtime's: the step budget, the modeled-work budgets.

@@ -1,0 +1,27 @@
+// Internal: one function per scenario of the catalogue, each defined in a file of its own.
+#pragma once
+
+#include <chrono>
+#include <stop_token>
+
+#include "clockwork/hosting/background_service.hpp"
+#include "clockwork/runtime/async_event.hpp"
+#include "clockwork/runtime/periodic_timer.hpp"
+#include "clockwork/task.hpp"
+#include "clockwork/testing/scenario.hpp"
+#include "clockwork/time/time_format.hpp"
+
+namespace clockwork::scenarios::entries {
+
+using testing::scenario;
+
+// §1 Basic implementation
+scenario simple_loop();
+// Pattern 3: PeriodicTimer
+scenario while_delay_drifts();
+scenario periodic_timer_keeps_phase();
+// Mistake 2: not respecting the cancellation token
+scenario delay_without_token();
+scenario delay_with_token();
+
+}  // namespace clockwork::scenarios::entries

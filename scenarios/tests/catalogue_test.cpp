@@ -1,0 +1,63 @@
+// Every scenario of the catalogue in virtual time: the declared verdict, the golden trace
+// (scenarios/golden/<name>.txt; CLOCKWORK_UPDATE_GOLDEN=1 rewrites it), and the same trace twice.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <ostream>
+#include <filesystem>
+#include <set>
+#include <string>
+
+#include "clockwork/scenarios/catalogue.hpp"
+#include "clockwork/testing/golden_assertions.hpp"
+
+namespace {
+
+}  // namespace
+
+namespace clockwork::testing {
+// How GoogleTest names a scenario in its messages.
+void PrintTo(const scenario& s, std::ostream* out) {
+  *out << s.name;
+}
+}  // namespace clockwork::testing
+
+namespace {
+
+const std::filesystem::path golden_dir = std::filesystem::path(CLOCKWORK_SCENARIOS_GOLDEN_DIR);
+
+std::string test_name(std::string name) {
+  std::replace(name.begin(), name.end(), '.', '_');
+  return name;
+}
+
+class Catalogue : public ::testing::TestWithParam<clockwork::testing::scenario> {};
+
+TEST_P(Catalogue, ComesToItsVerdictWithTheGoldenTraceEveryTime) {
+  const auto& s = GetParam();
+  const auto first = clockwork::testing::run_scenario(s);
+  EXPECT_TRUE(first.matched()) << first.report();
+  EXPECT_TRUE(clockwork::testing::matches_golden(first.trace_text, golden_dir / (s.name + ".txt")));
+  const auto second = clockwork::testing::run_scenario(s);
+  EXPECT_EQ(first.trace_text, second.trace_text) << "the same scenario gave two different traces";
+}
+
+std::string param_name(const ::testing::TestParamInfo<clockwork::testing::scenario>& param) {
+  return test_name(param.param.name);
+}
+
+INSTANTIATE_TEST_SUITE_P(Scenarios, Catalogue, ::testing::ValuesIn(clockwork::scenarios::catalogue()), param_name);
+
+TEST(CatalogueShape, NamesAreUniqueAndEveryScenarioSaysWhatItReplays) {
+  std::set<std::string> names;
+  for (const auto& s : clockwork::scenarios::catalogue()) {
+    EXPECT_TRUE(names.insert(s.name).second) << "duplicate name " << s.name;
+    EXPECT_FALSE(s.section.empty()) << s.name;
+    EXPECT_FALSE(s.summary.empty()) << s.name;
+    EXPECT_TRUE(s.variant.empty() || s.variant == "wrong" || s.variant == "right") << s.name;
+    EXPECT_TRUE(s.resolution.has_value() || !s.virtual_only_reason.empty())
+        << s.name << ": a virtual-only scenario says why";
+  }
+}
+
+}  // namespace
