@@ -57,8 +57,11 @@ void drift_detector::on_wait(const task_info* owner, wait_kind kind, steady_time
   }
 
   // 1. A loop of equal delays: is its schedule sliding?
+  // One length, within a thousandth: on the real host, `now` is read a little after the deadline
+  // was computed.
   loop& l = loops_[id];
-  if (l.period != length) {
+  const auto difference = length > l.period ? length - l.period : l.period - length;
+  if (l.period.count() == 0 || difference > l.period / 1000) {
     l = loop{};
     l.period = length;
     l.first_wake = deadline;
@@ -71,6 +74,7 @@ void drift_detector::on_wait(const task_info* owner, wait_kind kind, steady_time
   l.deviation = deviation;
   if (l.reported || l.runs < options_.min_runs || l.growing + 1 < options_.min_runs) return;
   if (static_cast<double>(deviation.count()) < options_.min_fraction * static_cast<double>(l.period.count())) return;
+  if (deviation < options_.min_deviation) return;
   l.reported = true;
   const auto per_run = deviation / static_cast<std::int64_t>(l.runs);
   rt_->report(finding_kind::drift, owner->root,

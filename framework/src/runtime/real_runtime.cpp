@@ -442,6 +442,7 @@ void real_runtime::work(std::chrono::nanoseconds d) {
     const timespec target = to_timespec(end);
     while (::clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &target, nullptr) == EINTR) {
     }
+    add_slice_blocked_real(real);  // on purpose: not the machine's distortion
   }
   add_slice_work(d);
 }

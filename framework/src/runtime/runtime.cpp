@@ -393,6 +393,7 @@ void runtime::resume_slice(std::coroutine_handle<> h, detail::task_record* owner
   if (owner) owner->waiting = wait_kind::none;
   ++steps_;
   slice_work_ = std::chrono::nanoseconds{0};
+  slice_blocked_real_ = std::chrono::nanoseconds{0};
   const bool watched = options_.watchdog_budget.count() > 0;
   const bool timed = watched || measure_slices_;
   const steady_time started =
@@ -400,7 +401,7 @@ void runtime::resume_slice(std::coroutine_handle<> h, detail::task_record* owner
   h.resume();
   if (timed) {
     const auto took = (measure_slices_ ? real_clock::monotonic_now() : real_clock::coarse_steady_now()) - started;
-    if (took > longest_slice_) longest_slice_ = took;
+    if (took - slice_blocked_real_ > longest_slice_) longest_slice_ = took - slice_blocked_real_;
     if (watched && took > options_.watchdog_budget) {
       report(finding_kind::blocking_call, owner ? owner->root : "<unnamed coroutine>",
              "a resume slice of '" + (owner ? owner->name : std::string("<unnamed coroutine>")) +

@@ -10,6 +10,7 @@
 #include "clockwork/diagnostics/logging.hpp"
 #include "clockwork/diagnostics/observer_fanout.hpp"
 #include "clockwork/diagnostics/trace_format.hpp"
+#include "clockwork/runtime/async_event.hpp"
 #include "clockwork/runtime/callback_timer.hpp"
 #include "clockwork/runtime/cancellation.hpp"
 #include "clockwork/runtime/real_runtime.hpp"
@@ -138,13 +139,19 @@ scenario_run run_virtual(const scenario& s, const run_options& options) {
 
 // ---- the real host ------------------------------------------------------------------------------
 
+drift_detector_options real_drift_options(const scenario& s) {
+  drift_detector_options o;
+  o.min_deviation = s.resolution.value_or(std::chrono::nanoseconds{0});
+  return o;
+}
+
 class real_world final : public scenario_world {
  public:
   real_world(const scenario& s, double scale)
       : rt_(make_options(s, scale)),
         trace_(rt_.clock()),
         logs_(std::make_shared<log_capture>()),
-        drift_(rt_),
+        drift_(rt_, real_drift_options(s)),
         schedules_(rt_),
         builder_(rt_) {
     fanout_.add(trace_);
@@ -218,11 +225,32 @@ class real_world final : public scenario_world {
   steady_time start_{};
 };
 
-task<> run_host_for(host& app, runtime& rt, std::chrono::nanoseconds span) {
+// Runs the host for the span on the real loop. The loop's statistics start after the host has
+// started: building and starting it (first allocations, the first log lines) takes a few real
+// milliseconds that say nothing about how faithfully the run kept its schedule.
+task<> run_host_for(host& app, real_runtime& rt, std::chrono::nanoseconds span) {
   std::stop_source end_of_span;
   const cancel_after guard{rt, end_of_span, span};
-  auto running = app.run(end_of_span.get_token());
-  (void)co_await running;
+  struct forward {
+    application_lifetime* lifetime;
+    void operator()() const noexcept { lifetime->stop_application(); }
+  };
+  const std::stop_callback<forward> on_end{end_of_span.get_token(), forward{&app.lifetime()}};
+  try {
+    co_await app.start();
+  } catch (...) {
+    // The failure is in the host's result.
+  }
+  rt.reset_stats();
+  if (!app.lifetime().stop_requested()) {
+    async_event never{rt, "the end of the span"};
+    try {
+      auto wait = never.wait(app.lifetime().stopping());
+      co_await wait;
+    } catch (const operation_canceled&) {
+    }
+  }
+  co_await app.stop();
 }
 
 task<> drain(runtime& rt, std::chrono::nanoseconds d) {
@@ -238,7 +266,7 @@ scenario_run run_real(const scenario& s, const run_options& options) {
   real_world world{s, run.time_scale};
   try {
     if (s.setup) s.setup(world);
-    world.real_rt().block_on(run_host_for(world.app(), world.rt(), s.span));
+    world.real_rt().block_on(run_host_for(world.app(), world.real_rt(), s.span));
     if (s.drain_after_stop.count() > 0) world.real_rt().block_on(drain(world.rt(), s.drain_after_stop));
   } catch (...) {
     run.error = describe(std::current_exception());

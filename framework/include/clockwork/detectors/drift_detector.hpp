@@ -42,8 +42,11 @@ namespace clockwork {
 struct drift_detector_options {
   // Consecutive waits of one length before a loop counts as periodic and its drift is judged.
   std::uint64_t min_runs = 3;
-  // The deviation from the loop's schedule that is worth a finding, as a fraction of its period.
+  // The deviation from the loop's schedule that is worth a finding, as a fraction of its period,
+  // and at least this much: on a scaled real host, the machine's own latency is multiplied by
+  // the scale, so a cross-check sets the scenario's resolution here.
   double min_fraction = 0.01;
+  std::chrono::nanoseconds min_deviation{0};
 };
 
 class drift_detector final : public runtime_observer {

@@ -467,6 +467,9 @@ class runtime {
   // Times every resume slice on the precise monotonic clock and keeps the longest (real time).
   // real_runtime turns it on: how long its loop was busy is part of how distorted a run was.
   void measure_slices() noexcept { measure_slices_ = true; }
+  // Real time the running slice spent in modeled work on purpose (real_runtime::work): not
+  // counted in longest_slice(), which is about the machine, not the model.
+  void add_slice_blocked_real(std::chrono::nanoseconds d) noexcept { slice_blocked_real_ += d; }
   std::chrono::nanoseconds longest_slice() const noexcept { return longest_slice_; }
   void reset_longest_slice() noexcept { longest_slice_ = std::chrono::nanoseconds{0}; }
   // Destroys every live spawned coroutine and drops queued work. Derived destructors call it
@@ -510,6 +513,7 @@ class runtime {
   detail::task_record* finished_ = nullptr;  // finished during the running slice
   std::chrono::nanoseconds slice_work_{0};
   std::chrono::nanoseconds longest_slice_{0};
+  std::chrono::nanoseconds slice_blocked_real_{0};
   bool measure_slices_ = false;
   bool shutting_down_ = false;
   bool shuffle_ = false;

@@ -86,6 +86,8 @@ struct scenario {
   std::string variant;  // "wrong", "right", or empty when the section shows one way
   std::string summary;  // one line
   // The simulated time the run lasts; the host is stopped at its end if nothing stopped it.
+  // End it between the services' events, at least a resolution away from any: on the real host,
+  // which of two events a few milliseconds apart comes first is up to the machine.
   std::chrono::nanoseconds span = std::chrono::hours(1);
   // After the host stopped, how long the runtime goes on, so that what the stop abandoned can
   // end and say by how much it overshot (service_ended_after_abandon).
@@ -116,7 +118,7 @@ struct run_options {
   std::optional<double> time_scale;
   // Real host: the real time the resolution maps to (the chosen scale makes one resolution
   // last this long on the real clock).
-  std::chrono::nanoseconds real_resolution = std::chrono::milliseconds(5);
+  std::chrono::nanoseconds real_resolution = std::chrono::milliseconds(10);
 };
 
 struct scenario_run {

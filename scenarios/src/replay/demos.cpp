@@ -1,4 +1,5 @@
-// clockwork-replay: runs clockwork's scenarios and prints what happened.
+// clockwork-replay's demos: the DailyLog service over a month (or longer, bigger, on the real
+// host), and the month demo (a heartbeat and a midnight job). See replay.hpp.
 //
 //   clockwork-replay                                   the DailyLog demo: 30 days, 100 users,
 //                                                      scripted faults, virtual time
@@ -21,6 +22,8 @@
 #include <string>
 #include <type_traits>
 
+#include "replay.hpp"
+
 #include "clockwork/diagnostics/trace.hpp"
 #include "clockwork/diagnostics/trace_format.hpp"
 #include "clockwork/runtime/real_runtime.hpp"
@@ -32,18 +35,19 @@
 #include "clockwork/time/time_format.hpp"
 #include "clockwork/time/virtual_clock.hpp"
 
+namespace clockwork::replay {
 namespace {
 
 namespace sc = clockwork::scenarios;
 
 // What the DailyLog verdict can tolerate of a real run's distortion: its runs are hours apart.
 constexpr std::chrono::nanoseconds real_resolution = std::chrono::hours(1);
-// The exit code of a run whose verdict is inconclusive; ctest counts it as skipped, not passed.
-constexpr int inconclusive_exit_code = 77;
 
 double milliseconds(std::chrono::nanoseconds d) {
   return std::chrono::duration<double, std::milli>(d).count();
 }
+
+}  // namespace
 
 int run_month(int days) {
   // The program (not the library) measures its own real run time, through the real clock.
@@ -73,57 +77,11 @@ int run_month(int days) {
   return ok ? 0 : 1;
 }
 
-struct daily_log_args {
-  int days = 30;
-  std::uint32_t users = 100;
-  std::uint32_t inactive_every = 10;
-  bool no_faults = false;
-  bool real = false;
-  double time_scale = 3'600'000.0;  // 1 simulated hour per real millisecond
-  std::string trace_path;
-};
-
 std::filesystem::path default_trace_path() {
   return std::filesystem::temp_directory_path() / "clockwork-replay-daily_log.trace.txt";
 }
 
-// Refuses a trace path that cannot be written before anything runs: its folder must exist (none
-// is created — a typo must not make folders at the root) and be writable.
-void check_writable(const std::filesystem::path& file) {
-  const std::filesystem::path folder = file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
-  std::error_code ec;
-  if (!std::filesystem::is_directory(folder, ec)) {
-    throw std::invalid_argument("--trace " + file.string() + ": the folder " + folder.string() +
-                                " does not exist (clockwork-replay creates no folders)");
-  }
-  if (std::filesystem::is_directory(file, ec)) {
-    throw std::invalid_argument("--trace " + file.string() + ": is a folder; give a file name");
-  }
-  std::FILE* probe = std::fopen(file.string().c_str(), "a");
-  if (probe == nullptr) throw std::invalid_argument("--trace " + file.string() + ": cannot be written");
-  std::fclose(probe);
-}
-
-// A whole number in [lo, hi], saying "not a number" for what is not one.
-CLI::Validator whole_number_in(long long lo, long long hi) {
-  return CLI::Validator(
-      [lo, hi](std::string& value) -> std::string {
-        char* end = nullptr;
-        errno = 0;
-        const long long v = std::strtoll(value.c_str(), &end, 10);
-        if (value.empty() || end == nullptr || *end != '\0' || errno == ERANGE) return value + " is not a number";
-        if (v < lo || v > hi) return value + " is not in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
-        return {};
-      },
-      "in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
-}
-
-// "%g": short whatever the value (never DBL_MAX's 300 digits).
-std::string short_number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
+namespace {
 
 // The JSON lines file sits beside the text file: same name, extension .jsonl.
 std::filesystem::path json_path_for(const std::filesystem::path& text) {
@@ -206,8 +164,8 @@ int replay_daily_log(Runtime& rt, const daily_log_args& args, const sc::daily_lo
                                 ": give the text file's path; the JSON lines file is written beside it as .jsonl");
   }
   const std::filesystem::path json_path = json_path_for(text_path);
-  check_writable(text_path);
-  check_writable(json_path);
+  check_writable(text_path, "--trace");
+  check_writable(json_path, "--trace");
 
   clockwork::trace tr{rt.clock()};
   const sc::daily_log_demo_report report = sc::run_daily_log_demo(rt, tr, options);
@@ -232,6 +190,8 @@ int replay_daily_log(Runtime& rt, const daily_log_args& args, const sc::daily_lo
   std::printf("\n%s\n", report.ok() ? "result: ok" : "result: FAILED");
   return report.ok() ? 0 : 1;
 }
+
+}  // namespace
 
 int run_daily_log(const daily_log_args& args) {
   sc::daily_log_demo_options options;
@@ -269,58 +229,4 @@ int run_daily_log(const daily_log_args& args) {
   return replay_daily_log(rt, args, options, "virtual time", started);
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  CLI::App app{"clockwork-replay: replays clockwork's scenarios (default: the DailyLog service) and prints a summary"};
-  std::string scenario = "daily_log";
-  daily_log_args args;
-  app.add_option("--scenario", scenario, "daily_log (the seed's DailyLog service) or month (heartbeat + midnight job)")
-      ->check(CLI::IsMember({"daily_log", "month"}))
-      ->capture_default_str();
-  app.add_option("--days", args.days, "simulated days to run")->check(whole_number_in(1, 3650))->capture_default_str();
-  app.add_option("--users", args.users, "daily_log: number of users")
-      ->check(whole_number_in(1, 1'000'000))
-      ->capture_default_str();
-  app.add_option("--inactive-every", args.inactive_every, "daily_log: every n-th user is inactive (0: none)")
-      ->check(whole_number_in(0, 1'000'000))
-      ->capture_default_str();
-  app.add_flag("--no-faults", args.no_faults, "daily_log: inject no faults");
-  app.add_option("--trace", args.trace_path,
-                 "daily_log: where to write the trace as text (JSON lines go beside it, as .jsonl); default " +
-                     default_trace_path().string());
-  app.add_flag("--real", args.real, "daily_log: run on real_runtime instead of virtual time");
-  auto* time_scale = app.add_option("--time-scale", args.time_scale, "with --real: simulated seconds per real second")
-                         ->check(CLI::Validator(
-                             [](std::string& value) -> std::string {
-                               const double v = std::strtod(value.c_str(), nullptr);
-                               const double lo = clockwork::real_runtime_options::min_time_scale;
-                               const double hi = clockwork::real_runtime_options::max_time_scale;
-                               if (v >= lo && v <= hi) return {};
-                               return "must be a number in [" + short_number(lo) + ", " + short_number(hi) +
-                                      "], got " + value;
-                             },
-                             "in [1e-06, 1e+07]"))
-                         ->capture_default_str();
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    const int printed = app.exit(e);  // prints help (0) or the error (non-zero)
-    return printed == 0 ? 0 : 2;
-  }
-  try {
-    if (time_scale->count() > 0 && !args.real) throw std::invalid_argument("--time-scale applies only with --real");
-    if (scenario == "month") {
-      for (const char* flag : {"--real", "--users", "--inactive-every", "--no-faults", "--trace"}) {
-        if (app.count(flag) > 0) {
-          throw std::invalid_argument(std::string(flag) + " applies to the daily_log scenario only");
-        }
-      }
-      return run_month(args.days);
-    }
-    return run_daily_log(args);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "clockwork-replay: %s\n", e.what());
-    return 2;
-  }
-}
+}  // namespace clockwork::replay

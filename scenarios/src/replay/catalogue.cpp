@@ -1,0 +1,149 @@
+// clockwork-replay: the catalogue — list it, run scenarios in virtual time and on the real
+// host, print a line each, write the reports.
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <stdexcept>
+
+#include "clockwork/scenarios/catalogue.hpp"
+#include "clockwork/time/clock.hpp"
+#include "clockwork/time/time_format.hpp"
+#include "replay.hpp"
+
+namespace clockwork::replay {
+namespace {
+
+// The real time a cross-check of s takes at its default scale.
+std::chrono::nanoseconds real_duration(const testing::scenario& s) {
+  const double scale = testing::time_scale_for(s);
+  return std::chrono::nanoseconds(
+      static_cast<std::int64_t>(static_cast<double>((s.span + s.drain_after_stop).count()) / scale));
+}
+
+// The default run's real-host subset: the scenarios that cross-check fastest, a handful.
+constexpr std::size_t default_real_checks = 6;
+constexpr std::chrono::nanoseconds default_real_budget = std::chrono::milliseconds(600);
+
+std::string variant_of(const testing::scenario& s) {
+  return s.variant.empty() ? std::string() : " (" + s.variant + ")";
+}
+
+std::string pad(std::string text, std::size_t width) {
+  // Display width: count UTF-8 code points, not bytes.
+  std::size_t shown = 0;
+  for (unsigned char c : text) shown += (c & 0xC0) != 0x80 ? 1 : 0;
+  if (shown < width) text.append(width - shown, ' ');
+  return text;
+}
+
+std::string real_column(const scenario_outcome& o) {
+  if (!o.real_run) return o.real_skipped.empty() ? "" : "real –";
+  const auto& r = *o.real_run;
+  char scale[32];
+  std::snprintf(scale, sizeof scale, "%g", r.time_scale);
+  if (r.inconclusive) return "real ? inconclusive (distortion " + format_duration(r.distortion) + ")";
+  return std::string(r.matched() ? "real ✓" : "real ✗") + " (scale " + scale + ")";
+}
+
+}  // namespace
+
+int list_catalogue() {
+  for (const auto& s : scenarios::catalogue()) {
+    std::printf("%s  %s  %s\n", pad(s.name, 44).c_str(), pad(s.section + variant_of(s), 52).c_str(), s.summary.c_str());
+  }
+  return 0;
+}
+
+int run_catalogue(const catalogue_args& args) {
+  // Bad input first, before anything runs.
+  const auto all = scenarios::catalogue();
+  std::vector<testing::scenario> chosen;
+  if (args.names.empty()) {
+    chosen = all;
+  } else {
+    for (const auto& name : args.names) {
+      const auto it = std::find_if(all.begin(), all.end(), [&](const testing::scenario& s) { return s.name == name; });
+      if (it == all.end()) {
+        std::string known;
+        for (const auto& s : all) known += "\n  " + s.name;
+        throw std::invalid_argument("no scenario named '" + name + "'; the catalogue has:" + known);
+      }
+      chosen.push_back(*it);
+    }
+  }
+  if (!args.junit_path.empty()) check_writable(args.junit_path, "--junit");
+  if (!args.json_path.empty()) check_writable(args.json_path, "--json");
+  if (!args.trace_dir.empty()) check_writable_folder(args.trace_dir, "--trace");
+
+  // Which scenarios also run on the real host: all that can with --real; otherwise, in the
+  // default run, the handful that cross-check fastest.
+  std::vector<bool> cross_check(chosen.size(), false);
+  if (args.real) {
+    for (std::size_t i = 0; i < chosen.size(); ++i) cross_check[i] = chosen[i].resolution.has_value();
+  } else if (args.names.empty() && !args.all) {
+    std::vector<std::size_t> order;
+    for (std::size_t i = 0; i < chosen.size(); ++i) {
+      if (chosen[i].resolution && real_duration(chosen[i]) <= default_real_budget) order.push_back(i);
+    }
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return real_duration(chosen[a]) < real_duration(chosen[b]); });
+    for (std::size_t k = 0; k < order.size() && k < default_real_checks; ++k) cross_check[order[k]] = true;
+  }
+
+  const bool terminal = ::isatty(STDERR_FILENO) != 0;
+  const real_clock wall;  // the program measures its own real time
+  const auto started = wall.steady_now();
+  std::vector<scenario_outcome> outcomes;
+  std::size_t mismatched = 0;
+  std::size_t inconclusive = 0;
+  std::size_t real_checked = 0;
+  std::printf("clockwork-replay: %zu scenario(s) in virtual time%s\n\n", chosen.size(),
+              std::count(cross_check.begin(), cross_check.end(), true) > 0
+                  ? (", " + std::to_string(std::count(cross_check.begin(), cross_check.end(), true)) +
+                     " cross-checked on the real host")
+                        .c_str()
+                  : "");
+  for (std::size_t i = 0; i < chosen.size(); ++i) {
+    const auto& s = chosen[i];
+    if (terminal) {
+      std::fprintf(stderr, "\r\033[K[%zu/%zu] %s%s", i + 1, chosen.size(), s.name.c_str(),
+                   cross_check[i] ? " (and on the real host)" : "");
+      std::fflush(stderr);
+    }
+    testing::run_options options;
+    options.seed = args.seed;
+    scenario_outcome o{s, testing::run_scenario(s, options), std::nullopt, {}};
+    if (cross_check[i]) {
+      options.real = true;
+      o.real_run = testing::run_scenario(s, options);
+      ++real_checked;
+    } else if (args.real) {
+      o.real_skipped = "virtual time only: " + s.virtual_only_reason;
+    }
+    const bool ok = o.virtual_run.matched() && (!o.real_run || o.real_run->matched() || o.real_run->inconclusive);
+    if (!ok) ++mismatched;
+    if (o.real_run && o.real_run->inconclusive) ++inconclusive;
+    if (terminal) std::fprintf(stderr, "\r\033[K");
+    std::printf("%s %s %s %s %s\n", ok ? "✓" : "✗", pad(s.name, 44).c_str(), pad(o.virtual_run.actual.headline(), 48).c_str(),
+                o.virtual_run.matched() ? "virtual ✓" : "virtual ✗", real_column(o).c_str());
+    if (!o.virtual_run.matched()) std::printf("%s", o.virtual_run.report().c_str());
+    if (o.real_run && !o.real_run->matched() && !o.real_run->inconclusive) std::printf("%s", o.real_run->report().c_str());
+    if (!args.trace_dir.empty()) {
+      std::ofstream out(std::filesystem::path(args.trace_dir) / (s.name + ".txt"));
+      out << o.virtual_run.trace_text;
+    }
+    outcomes.push_back(std::move(o));
+  }
+  const auto took = wall.steady_now() - started;
+  std::printf("\n%zu scenario(s), %zu matched, %zu mismatched", chosen.size(), chosen.size() - mismatched, mismatched);
+  if (real_checked > 0) std::printf("; %zu cross-checked on the real host, %zu inconclusive", real_checked, inconclusive);
+  std::printf("; %.2f s of real time\n", std::chrono::duration<double>(took).count());
+  if (!args.junit_path.empty()) write_junit(outcomes, args.junit_path);
+  if (!args.json_path.empty()) write_json(outcomes, args.json_path);
+  if (mismatched > 0) return 1;
+  return inconclusive > 0 ? inconclusive_exit_code : 0;
+}
+
+}  // namespace clockwork::replay
