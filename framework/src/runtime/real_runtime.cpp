@@ -110,6 +110,8 @@ class loop_clock final : public clock {
   const date::time_zone& local_zone() const override { return real_.local_zone(); }
 
   double scale() const noexcept { return scale_; }
+  // Whether utc_now() is the system's CLOCK_REALTIME (which an administrator or NTP may step).
+  bool follows_system_clock() const noexcept { return !own_utc_; }
 
   // The CLOCK_MONOTONIC instant at which steady_now() reaches t. Rounded up, plus 1 ns, so
   // that the loop never wakes before the deadline is due in the scaled time (it would only
@@ -152,6 +154,17 @@ void block_async_signals_on_this_thread() noexcept {
 constexpr std::uint32_t wake_tag = 1;
 constexpr std::uint32_t timer_tag = 2;
 constexpr std::uint32_t signal_tag = 3;
+constexpr std::uint32_t realtime_tag = 4;
+
+// A CLOCK_REALTIME timer far in the future whose only purpose is TFD_TIMER_CANCEL_ON_SET: the
+// kernel cancels it — read() fails with ECANCELED — whenever the system clock is set or stepped.
+void arm_realtime_watch(int fd) {
+  itimerspec spec{};
+  spec.it_value.tv_sec = std::numeric_limits<time_t>::max() / 2;
+  if (::timerfd_settime(fd, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, &spec, nullptr) != 0) {
+    throw_errno("timerfd_settime (CLOCK_REALTIME watch)");
+  }
+}
 
 // While ready work keeps the loop busy, it still looks at its file descriptors (inbox, signals)
 // once every this many batches, so that a busy loop cannot starve other threads or a SIGTERM.
@@ -178,6 +191,7 @@ struct real_runtime::state {
   unique_fd wake_fd;
   unique_fd timer_fd;
   unique_fd signal_fd;
+  unique_fd realtime_fd;  // notices steps of the system clock (only when utc_now() follows it)
 
   nanoseconds allowance{0};  // real_timing_allowance, scaled
 
@@ -252,6 +266,16 @@ real_runtime::real_runtime(const real_runtime_options& options) : runtime(option
     ev.events = EPOLLIN;
     ev.data.u32 = tag;
     if (::epoll_ctl(s.epoll_fd.get(), EPOLL_CTL_ADD, fd, &ev) != 0) throw_errno("epoll_ctl");
+  }
+  if (s.clock.follows_system_clock()) {
+    // Wall-clock waits (delay_until_utc) are re-evaluated when the system clock is stepped.
+    s.realtime_fd = unique_fd{::timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK | TFD_CLOEXEC)};
+    if (!s.realtime_fd) throw_errno("timerfd_create (CLOCK_REALTIME)");
+    arm_realtime_watch(s.realtime_fd.get());
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.u32 = realtime_tag;
+    if (::epoll_ctl(s.epoll_fd.get(), EPOLL_CTL_ADD, s.realtime_fd.get(), &ev) != 0) throw_errno("epoll_ctl");
   }
 }
 
@@ -644,7 +668,23 @@ void real_runtime::poll(bool may_block) {
         break;
       }
       case signal_tag: read_signals(/*request=*/true); break;
+      case realtime_tag: system_clock_stepped(); break;
       default: break;
+    }
+  }
+}
+
+void real_runtime::system_clock_stepped() {
+  state& s = *state_;
+  std::uint64_t expirations = 0;
+  const auto got = ::read(s.realtime_fd.get(), &expirations, sizeof expirations);
+  if (got < 0 && errno == ECANCELED) {
+    arm_realtime_watch(s.realtime_fd.get());  // the cancellation disarmed it
+    logger()->info("the system clock was set or stepped: re-evaluating wall-clock waits");
+    wall_clock_moved();
+    if (auto* obs = observer()) {
+      const utc_time now_utc = clock().stamp_utc();
+      obs->on_wall_clock_changed({wall_clock_change::kind::set, now_utc, now_utc, "the system clock was set or stepped"});
     }
   }
 }

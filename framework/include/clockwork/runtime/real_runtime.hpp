@@ -172,6 +172,8 @@ class real_runtime final : public runtime {
   bool run_ready_batch(const bool* done);
   void poll(bool may_block);
   void drain_inbox();
+  // The kernel said CLOCK_REALTIME was set: re-evaluate wall-clock waits, tell the observer.
+  void system_clock_stepped();
   // Reads every signal that arrived; request: ask the stop source (false while destroying).
   void read_signals(bool request);
   bool on_loop_thread() const noexcept;
