@@ -21,6 +21,7 @@
 #include <deque>
 #include <limits>
 #include <mutex>
+#include <random>
 #include <string>
 #include <system_error>
 #include <thread>
@@ -251,6 +252,7 @@ real_runtime::real_runtime(const real_runtime_options& options) : runtime(option
   state_ = std::make_unique<state>(options);
   if (options.logger) set_logger(options.logger);
   measure_slices();
+  random_.seed((static_cast<std::uint64_t>(std::random_device{}()) << 32) ^ std::random_device{}());
   const double allowance = static_cast<double>(options.real_timing_allowance.count()) * options.time_scale;
   state_->allowance = allowance < 9.2e18 ? nanoseconds{static_cast<std::int64_t>(allowance)} : nanoseconds::max();
 

@@ -157,6 +157,18 @@ runtime::~runtime() {
   shutdown_tasks();
 }
 
+std::chrono::nanoseconds runtime::random_duration(std::chrono::nanoseconds max) noexcept {
+  if (max.count() <= 0) return std::chrono::nanoseconds{0};
+  const auto span = static_cast<std::uint64_t>(max.count());
+  if (span == std::numeric_limits<std::uint64_t>::max()) return std::chrono::nanoseconds{static_cast<std::int64_t>(random_())};
+  // Rejection sampling: uniform without the modulo bias.
+  const std::uint64_t range = span + 1;
+  const std::uint64_t limit = std::numeric_limits<std::uint64_t>::max() - std::numeric_limits<std::uint64_t>::max() % range;
+  std::uint64_t draw = random_();
+  while (draw >= limit) draw = random_();
+  return std::chrono::nanoseconds{static_cast<std::int64_t>(draw % range)};
+}
+
 steady_time runtime::deadline_after(std::chrono::nanoseconds d) const {
   const steady_time current = now();
   if (d.count() <= 0) return current;  // due now: the wait goes through the ready queue

@@ -18,6 +18,7 @@ virtual_runtime::virtual_runtime(const virtual_runtime_options& options)
   if (options.slice_cap.count() <= 0) throw std::invalid_argument("clockwork::virtual_runtime: slice_cap must be positive");
   if (options.step_budget == 0) throw std::invalid_argument("clockwork::virtual_runtime: step_budget must be positive");
   clock_.set_read_hook(&virtual_runtime::count_wall_read, this);
+  random_.seed(options.seed);
   if (options.shuffle_same_instant) enable_shuffle(options.seed);
 }
 

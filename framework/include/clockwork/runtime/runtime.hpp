@@ -403,6 +403,13 @@ class runtime {
     return offload_awaitable<F>{*this, std::move(fn)};
   }
 
+  // Randomness for services (jittered retries, say): from a generator seeded with
+  // virtual_runtime_options::seed on virtual time — the same seed gives the same draws, run
+  // after run — and from the operating system on real_runtime. Loop thread.
+  std::uint64_t random() noexcept { return random_(); }
+  // Uniform in [0, max] (0 for max <= 0).
+  std::chrono::nanoseconds random_duration(std::chrono::nanoseconds max) noexcept;
+
   // --- observation (driving thread; on real_runtime, after run() returned or from the loop) ---
   std::size_t live_tasks() const noexcept { return tasks_.size(); }
   std::vector<task_info> tasks() const;
@@ -518,6 +525,11 @@ class runtime {
   bool shutting_down_ = false;
   bool shuffle_ = false;
   std::mt19937_64 rng_;
+
+ protected:
+  std::mt19937_64 random_;  // services' draws (random()); seeded by the derived runtime
+
+ private:
   std::vector<unobserved_exception> unobserved_;
   std::vector<finding> findings_;
   std::shared_ptr<spdlog::logger> logger_;
