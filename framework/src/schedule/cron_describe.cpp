@@ -81,7 +81,7 @@ std::string time_phrase(std::uint64_t bits, unsigned hi, std::string_view unit) 
     }
     return out;
   }
-  return u + " " + list_of(v, [](unsigned x) { return std::to_string(x); });
+  return u + "s " + list_of(v, [](unsigned x) { return std::to_string(x); });
 }
 
 std::string clock_text(unsigned h, unsigned m, std::optional<unsigned> s) {
@@ -106,7 +106,9 @@ std::string time_part(const expression& e) {
       return "at " + clock_text(first(t.hours), first(t.minutes),
                                 has_seconds ? std::optional<unsigned>(first(t.seconds)) : std::nullopt);
     }
-    return time_phrase(t.seconds, 59, "second") + " of " + clock_text(first(t.hours), first(t.minutes), std::nullopt);
+    const std::string seconds = time_phrase(t.seconds, 59, "second");
+    return (seconds.rfind("every", 0) == 0 ? "" : "at ") + seconds + " of " +
+           clock_text(first(t.hours), first(t.minutes), std::nullopt);
   }
   std::vector<std::string> parts;
   const std::string sp = t.seconds == 1 ? std::string() : time_phrase(t.seconds, 59, "second");
@@ -114,7 +116,8 @@ std::string time_part(const expression& e) {
   const std::string hp = time_phrase(t.hours, 23, "hour");
   if (!sp.empty()) parts.push_back(sp);
   if (!(sp == "every second" && mp == "every minute")) parts.push_back(mp);
-  if (hp != "every hour" || parts.empty()) parts.push_back(hp);
+  // "every hour" goes without saying after "every 5th minute", not after "minute 0".
+  if (hp != "every hour" || parts.empty() || parts.back().rfind("every", 0) != 0) parts.push_back(hp);
   std::string out;
   for (std::size_t i = 0; i < parts.size(); ++i) out += (i == 0 ? "" : " past ") + parts[i];
   return out.rfind("every", 0) == 0 ? out : "at " + out;

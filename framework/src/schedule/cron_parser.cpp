@@ -133,9 +133,10 @@ class field_parser {
 
   // The item that started at `start` must be the whole field (L, W, # forms; '*' in Cronos).
   void require_whole_field(std::size_t start, std::string_view what) const {
-    if (start != 0 || items_ != 0) fail(start, std::string(what) + " stands alone in its field, not in a list");
-    if (!at_end())
-      fail(pos_, std::string(what) + " stands alone in its field, not in a list (unexpected " + show(peek()) + ")");
+    if (start != 0 || items_ != 0 || peek() == ',') {
+      fail(start, std::string(what) + " stands alone in its field, not in a list");
+    }
+    if (!at_end()) fail(pos_, "unexpected " + show(peek()) + " after " + std::string(what));
   }
 
   std::string expected_value() const {
@@ -167,7 +168,10 @@ class field_parser {
       std::string word;
       while (!at_end() && is_letter(peek()) && word.size() < 3) word += upper(text_[pos_++]);
       int found = -1;
-      if (word.size() == 3) {
+      // A name is three letters; only 'L' (FRIL: the last Friday) may follow one directly.
+      const bool word_goes_on =
+          !at_end() && is_letter(peek()) && !(field_ == field::day_of_week && upper(peek()) == 'L');
+      if (word.size() == 3 && !word_goes_on) {
         if (limits_.names_are_months) {
           for (std::size_t i = 0; i < month_names.size(); ++i)
             if (month_names[i] == word) found = static_cast<int>(i) + 1;
@@ -405,16 +409,27 @@ std::uint64_t low_bits(const value_set& v) {
   return v.bits[0];
 }
 
-cron_tables parse_fields(const std::vector<token>& tokens, dialect d) {
-  cron_tables t;
-  const auto layout = fields_of(d);
+struct parsed_fields {
   std::array<field_value, 7> values{};
   std::array<bool, 7> present{};
-  for (std::size_t i = 0; i < tokens.size(); ++i) {
+};
+
+// Parses the first max_fields(d) tokens, each as the field at its position.
+parsed_fields parse_tokens(const std::vector<token>& tokens, dialect d) {
+  parsed_fields p;
+  const auto layout = fields_of(d);
+  for (std::size_t i = 0; i < tokens.size() && i < layout.size(); ++i) {
     const field f = layout[i];
-    values[static_cast<std::size_t>(f)] = field_parser{d, f, i + 1, tokens[i].text, tokens[i].column}.parse();
-    present[static_cast<std::size_t>(f)] = true;
+    p.values[static_cast<std::size_t>(f)] = field_parser{d, f, i + 1, tokens[i].text, tokens[i].column}.parse();
+    p.present[static_cast<std::size_t>(f)] = true;
   }
+  return p;
+}
+
+cron_tables assemble(const parsed_fields& parsed, const std::vector<token>& tokens, dialect d) {
+  cron_tables t;
+  const auto& values = parsed.values;
+  const auto& present = parsed.present;
   auto mask_of = [&](field f, std::uint64_t all) {
     const field_value& v = values[static_cast<std::size_t>(f)];
     return v.any ? all : low_bits(v.values);
@@ -519,7 +534,8 @@ cron_tables parse_cron(std::string_view text, dialect d) {
             field::none, 0, tokens[1].column,
             "unexpected " + std::string(tokens[1].text) + " after the macro " + std::string(tokens[0].text));
       }
-      return parse_fields(split(m.expansion), dialect::cronos6);
+      const auto expansion = split(m.expansion);
+      return assemble(parse_tokens(expansion, dialect::cronos6), expansion, dialect::cronos6);
     }
     throw parse_error(field::none, 0, tokens[0].column,
                       "unknown macro '" + std::string(tokens[0].text) +
@@ -528,6 +544,8 @@ cron_tables parse_cron(std::string_view text, dialect d) {
   }
   const std::size_t lo = min_fields(d);
   const std::size_t hi = max_fields(d);
+  // Fields first: a mistake inside a field is more specific than a wrong count.
+  const parsed_fields parsed = parse_tokens(tokens, d);
   if (tokens.size() < lo) {
     const token& last = tokens.back();
     const field missing = fields_of(d)[tokens.size()];
@@ -541,7 +559,7 @@ cron_tables parse_cron(std::string_view text, dialect d) {
                           (lo == hi ? "" : " or " + std::to_string(hi)) + " fields (" + field_list(d) + ") but found " +
                           std::to_string(tokens.size()));
   }
-  return parse_fields(tokens, d);
+  return assemble(parsed, tokens, d);
 }
 
 }  // namespace clockwork::cron::detail

@@ -180,8 +180,8 @@ struct walker {
     return w;
   }
 
-  // The earliest occurrence at or after lo; a gap_end occurrence (which sorts just before its
-  // transition instant) only when its transition is after gap_after.
+  // The earliest occurrence at or after lo; a gap_end occurrence only when its transition is
+  // after gap_after (lo - 1, except for next(from, inclusive): Cronos' rule).
   std::optional<occurrence> forward(std::int64_t lo, std::int64_t gap_after) const {
     if (!expr.has_occurrence() || lo > max_instant) return std::nullopt;
     forward_search next_wall{expr};
@@ -222,22 +222,11 @@ struct walker {
     }
   }
 
-  // The latest occurrence at or before hi; a gap_end occurrence counts when its transition is
-  // at or before gap_through (it sorts just before its transition instant).
-  std::optional<occurrence> backward(std::int64_t hi, std::int64_t gap_through) const {
+  // The latest occurrence at or before hi.
+  std::optional<occurrence> backward(std::int64_t hi) const {
     if (!expr.has_occurrence() || hi < min_instant) return std::nullopt;
     backward_search prev_wall{expr};
     forward_search next_wall{expr};
-    if (policy == dst_policy::cronos && gap_through > hi && gap_through <= max_instant) {
-      // `from` is exactly a transition: a gap_end occurrence there sorts after everything at or
-      // before hi.
-      const period p = at(gap_through);
-      if (p.begin == gap_through) {
-        if (const auto before = offset_before(p); before && *before < p.offset) {
-          if (auto w = gap_end_wall(p, *before, next_wall)) return finish({p.begin, *w, dst_effect::gap_end});
-        }
-      }
-    }
     std::int64_t cur = std::min(hi, max_instant);
     for (;;) {
       const period p = at(cur);
@@ -275,35 +264,36 @@ struct walker {
   }
 };
 
-// `from` as whole seconds. An occurrence at a whole second counts when it is after `from` (at
-// it, inclusive); a sub-second `from` is floored and treated as exclusive.
-struct search_bounds {
-  std::int64_t floor;  // `from` floored to the second
-  std::int64_t first;  // next: the first second that counts; prev: the last one
-};
-search_bounds forward_bounds(utc_time from, boundary b) {
-  const auto s = std::chrono::floor<seconds>(from);
-  const std::int64_t x = s.time_since_epoch().count();
-  return {x, x + (s == from && b == boundary::inclusive ? 0 : 1)};
-}
-search_bounds backward_bounds(utc_time from, boundary b) {
-  const auto s = std::chrono::floor<seconds>(from);
-  const std::int64_t x = s.time_since_epoch().count();
-  return {x, x - (s == from && b == boundary::exclusive ? 1 : 0)};
+std::int64_t floor_seconds(utc_time t) {
+  return std::chrono::floor<seconds>(t).time_since_epoch().count();
 }
 
 }  // namespace
 
+// An occurrence counts when it is after `from` (at it, inclusive); a sub-second `from` is
+// floored and treated as exclusive. One exception, Cronos' rule: next(from, inclusive) with
+// `from` exactly at a transition does not count the gap_end occurrence there (it stands for a
+// wall time before from's own).
 std::optional<occurrence> schedule::next_occurrence(utc_time from, boundary b) const {
   const walker w{expr_, *zone_, policy_, fixed_offset_, offset_.count()};
-  const search_bounds s = forward_bounds(from, b);
-  return w.forward(s.first, s.floor);
+  const std::int64_t x = floor_seconds(from);
+  const bool whole = utc_time{std::chrono::duration_cast<utc_time::duration>(seconds{x})} == from;
+  return w.forward(whole && b == boundary::inclusive ? x : x + 1, x);
 }
 
 std::optional<occurrence> schedule::prev_occurrence(utc_time from, boundary b) const {
   const walker w{expr_, *zone_, policy_, fixed_offset_, offset_.count()};
-  const search_bounds s = backward_bounds(from, b);
-  return w.backward(s.first, s.floor);
+  const std::int64_t x = floor_seconds(from);
+  const bool whole = utc_time{std::chrono::duration_cast<utc_time::duration>(seconds{x})} == from;
+  return w.backward(whole && b == boundary::exclusive ? x - 1 : x);
+}
+
+std::optional<occurrence> schedule::first_occurrence(utc_time from, boundary b) const {
+  const walker w{expr_, *zone_, policy_, fixed_offset_, offset_.count()};
+  const std::int64_t x = floor_seconds(from);
+  const bool whole = utc_time{std::chrono::duration_cast<utc_time::duration>(seconds{x})} == from;
+  const std::int64_t lo = whole && b == boundary::inclusive ? x : x + 1;
+  return w.forward(lo, lo - 1);
 }
 
 std::optional<utc_time> schedule::next(utc_time from, boundary b) const {
@@ -325,7 +315,7 @@ occurrence_range::occurrence_range(const schedule& s, utc_time from, utc_time to
     : schedule_(&s), from_(from), to_(to), from_boundary_(from_boundary), to_boundary_(to_boundary) {}
 
 occurrence_iterator occurrence_range::begin() const {
-  return occurrence_iterator{schedule_, schedule_->next_occurrence(from_, from_boundary_), to_, to_boundary_};
+  return occurrence_iterator{schedule_, schedule_->first_occurrence(from_, from_boundary_), to_, to_boundary_};
 }
 
 occurrence_iterator::occurrence_iterator(const schedule* s, std::optional<occurrence> current, utc_time to,

@@ -21,10 +21,14 @@
 //   "30 2 * * *" cronos:                 ^ 03:00 EDT
 //   "30 2 * * *" quartz_delta_shift:            ^ 03:30 EDT
 //
-// next() and prev() are pure functions of (expression, zone, policy, from): they describe one
-// set of instants, so next(prev(t), boundary::inclusive) == prev(t) and walking with next()
-// visits exactly what occurrences() yields. `from` with a sub-second part is floored to the
-// second and treated as exclusive (an occurrence is always on a whole second).
+// next(), prev() and occurrences() are pure functions of (expression, zone, policy, from) and
+// describe one set of instants: walking with next() or back with prev() visits what
+// occurrences() yields, and a range split at any instant gives the same occurrences as the
+// whole. `from` with a sub-second part is floored to the second and treated as exclusive (an
+// occurrence is always on a whole second). One exception, kept for Cronos compatibility:
+// next(from, boundary::inclusive) with `from` exactly at the end of a gap does not return the
+// gap_end occurrence there — it stands for a wall time (02:30) before from's own (03:00) —
+// while occurrences(from, to) does.
 //
 // Example:
 //   const cron::schedule nightly{cron::expression{"30 2 * * *", cron::dialect::cronos5},
@@ -113,6 +117,10 @@ class schedule {
                                boundary to_boundary = boundary::exclusive) const;
 
  private:
+  friend class occurrence_range;
+  // next_occurrence() without Cronos' exception: the first occurrence at or after `from`.
+  std::optional<occurrence> first_occurrence(utc_time from, boundary b) const;
+
   cron::expression expr_;
   const date::time_zone* zone_;
   dst_policy policy_;
