@@ -16,6 +16,7 @@ namespace clockwork::cli {
 namespace {
 
 constexpr int usage_error = 2;
+constexpr int max_count = 100'000;  // a listing, not a stream: more is a mistake
 
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -91,8 +92,8 @@ int run(const options& o, bool forward, std::ostream& out, std::ostream& err, ut
     }
     policy = *p;
   }
-  if (o.count < 1) {
-    err << "clockwork-cron: -n must be at least 1 (got " << o.count << ")\n";
+  if (o.count < 1 || o.count > max_count) {
+    err << "clockwork-cron: -n must be between 1 and " << max_count << " (got " << o.count << ")\n";
     return usage_error;
   }
   const date::time_zone* zone = nullptr;

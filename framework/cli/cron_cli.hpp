@@ -16,7 +16,7 @@
 //
 // Exit status: 0 when the occurrences were printed (a line "none" when fewer than N exist), 2
 // for any mistake in the command line: an invalid expression (with the field, the column and a
-// caret under it), an unknown zone or dialect, a malformed --from, -n below 1.
+// caret under it), an unknown zone or dialect, a malformed --from, -n outside 1..100000.
 //
 // Thread safety: reentrant; `out` and `err` belong to the caller.
 #pragma once

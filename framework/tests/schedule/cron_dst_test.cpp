@@ -172,6 +172,19 @@ TEST(CronDst, NextInclusiveAtATransitionSkipsItsGapEndOccurrence) {
   EXPECT_EQ(s.occurrences(t, b).begin()->effect, dst_effect::gap_end);
 }
 
+TEST(CronDst, MidnightGapSantiago) {
+  // 2019-09-08 00:00 -04 -> 01:00 -03: the day starts at 01:00. Found by the fuzzer: prev()
+  // from exactly the transition must not return the gap_end occurrence there (it is not before).
+  const auto s = make("0 0 0 * * ?", cron::dialect::quartz, "America/Santiago");
+  const utc_time t = at("2019-09-08T01:00:00-03:00");
+  EXPECT_EQ(shown(s, s.prev(t)), "2019-09-07T00:00:00-04:00");
+  const auto o = s.prev_occurrence(t, boundary::inclusive);
+  EXPECT_EQ(cron::format_instant(o->at, s.zone()), "2019-09-08T01:00:00-03:00");
+  EXPECT_EQ(o->effect, dst_effect::gap_end);
+  EXPECT_EQ(shown(s, s.next(t - std::chrono::seconds{1})), "2019-09-08T01:00:00-03:00");
+  EXPECT_EQ(shown(s, s.next(t)), "2019-09-09T00:00:00-03:00");
+}
+
 TEST(CronDst, NewYorkOverlapBothPolicies) {
   for (const auto policy : {dst_policy::cronos, dst_policy::quartz_delta_shift}) {
     const auto fixed = make("0 30 1 * * *", cron::dialect::cronos6, "America/New_York", policy);

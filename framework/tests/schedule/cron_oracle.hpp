@@ -6,9 +6,9 @@
 //   - an instant u whose wall time w = u + offset(u) matches runs, unless w happens twice (an
 //     overlap) and u is its second pass and the expression is not an interval;
 //   - cronos policy: the first instant T after a gap runs when some wall time in the gap
-//     matches and T's own wall time does not (it would run then anyway); this gap_end
-//     occurrence sorts just before T: next(from) sees it only when from < T, prev(from) when
-//     from >= T;
+//     matches and T's own wall time does not (it would run then anyway); it is an instant like
+//     any other, except that next(from, inclusive) with from == T does not count it (Cronos'
+//     rule: it stands for a wall time before from's own);
 //   - quartz_delta_shift: an instant u in [T, T + gap length) also runs when u + (offset before
 //     the gap) matches.
 #pragma once
@@ -79,7 +79,7 @@ class cron_oracle {
     for (std::int64_t u = from_floor; u >= from_floor - window; --u) {
       const hit h = at(u);
       if (!h.runs) continue;
-      const bool counts = h.gap_end ? u <= from_floor : (u < from_floor || (u == from_floor && inclusive_or_fraction));
+      const bool counts = u < from_floor || (u == from_floor && inclusive_or_fraction);
       if (counts) return u;
     }
     return std::nullopt;
