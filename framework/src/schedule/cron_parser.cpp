@@ -162,6 +162,10 @@ class field_parser {
         if (field_ == field::day_of_week && quartz() && v == 0) why += " (Quartz counts Sunday as 1)";
         fail(start, why);
       }
+      // Cronos reads at most two digits; "005" is a typo there, not a 5.
+      if (cronos() && pos_ - start > 2) {
+        fail(start, "'" + std::string(text_.substr(start, pos_ - start)) + "' has more than 2 digits");
+      }
       return static_cast<int>(v);
     }
     if (is_letter(peek()) && (limits_.names_are_months || limits_.names_are_days)) {

@@ -244,6 +244,7 @@ TEST(CronParse, ErrorMessages) {
        "unexpected *: expected 6 fields (second minute hour day-of-month month day-of-week) but found 7 (column 13)"},
       {"", "empty expression: expected 5 fields (minute hour day-of-month month day-of-week) (column 1)"},
       {"* * * * L", "field 5 (day of week): 'L' follows a day of week: 5L is the last Friday of the month (column 9)"},
+      {"005 * * * *", "field 1 (minute): '005' has more than 2 digits (column 1)"},
       {"* * L-31 * *", "field 3 (day of month): the offset from the last day 31 is out of range 0\u201330 (column 7)"},
   };
   for (const auto& [text, message] : cases) {
@@ -266,7 +267,8 @@ TEST(CronParse, QuartzErrors) {
               HasSubstr("'L' (Saturday) cannot be combined with other days of the week"));
   EXPECT_THAT(error_of("0 15 10 ? * 8#1", dialect::quartz).what(), HasSubstr("8 is out of range 1\u20137"));
   EXPECT_THAT(error_of("0 0 15 ? * FRI*", dialect::quartz).what(), HasSubstr("unexpected '*'"));
-  EXPECT_NO_THROW(cron::expression("0 0 0 ? * /2", dialect::quartz));  // "/2" is "*/2"
+  EXPECT_NO_THROW(cron::expression("0 0 0 ? * /2", dialect::quartz));   // "/2" is "*/2"
+  EXPECT_NO_THROW(cron::expression("000 0 0 ? * *", dialect::quartz));  // Quartz reads any number of digits
 }
 
 TEST(CronParse, UnprintableBytesAreShownAsHex) {
