@@ -189,6 +189,40 @@ TEST(CronVectors, NextOccurrenceRowsMatchInTheirOwnDialect) {
   EXPECT_EQ(total, static_cast<int>(rows.size())) << "every row is counted once";
 }
 
+// The policies differ only in gaps: swapping them changes no overlap row and no row away from
+// a transition, only gap rows (and not all of those: a gap whose first matching wall time is
+// its start lands on the transition instant under both). The counts are printed; the vectors'
+// README quotes 21 and 3 from its own evaluator (see docs/schedules.md).
+TEST(CronVectors, SwappingTheDstPoliciesChangesOnlyGapRows) {
+  const auto rows = clockwork::test::read_csv_file(vectors_dir() + "/next_occurrence.csv");
+  int cronos_dst_rows = 0, cronos_changed = 0, quartz_rows = 0, quartz_changed = 0;
+  for (const row& r : rows) {
+    if (find_exclusion(r) != nullptr) continue;
+    const bool gap = r.at("features").find("dst-gap") != std::string::npos;
+    const bool dst = r.at("features").find("dst-") != std::string::npos;
+    const auto dialect = *dialect_of(r.at("dialect"));
+    const bool quartz = dialect == cron::dialect::quartz;
+    if (!quartz && !dst) continue;
+    const auto swapped = quartz ? cron::dst_policy::cronos : cron::dst_policy::quartz_delta_shift;
+    const cron::schedule s{cron::expression{r.at("expression"), dialect}, clockwork::find_zone(r.at("zone")), swapped};
+    const auto b = r.at("inclusive") == "true" ? cron::boundary::inclusive : cron::boundary::exclusive;
+    const auto actual = s.next(cron::parse_instant(r.at("from")), b);
+    const std::optional<utc_time> expected =
+        r.at("expected").empty() ? std::nullopt : std::optional<utc_time>(cron::parse_instant(r.at("expected")));
+    (quartz ? quartz_rows : cronos_dst_rows)++;
+    if (actual == expected) continue;
+    (quartz ? quartz_changed : cronos_changed)++;
+    EXPECT_TRUE(gap) << r.at("expression") << " in " << r.at("zone") << " from " << r.at("from");
+    std::printf("  %s row under %s: '%s' %s from %s: %s instead of %s\n", r.at("dialect").c_str(),
+                std::string(cron::to_string(swapped)).c_str(), r.at("expression").c_str(), r.at("zone").c_str(),
+                r.at("from").c_str(), show(actual, r.at("zone")).c_str(), r.at("expected").c_str());
+  }
+  std::printf("cronos DST rows under quartz_delta_shift: %d of %d change\n", cronos_changed, cronos_dst_rows);
+  std::printf("quartz rows under cronos: %d of %d change\n", quartz_changed, quartz_rows);
+  EXPECT_GT(cronos_changed, 0);
+  EXPECT_GT(quartz_changed, 0);
+}
+
 // Cronos' test names the field its CronFormatException is about; clockwork must blame the same.
 std::optional<cron::field> field_named_in(const std::string& why) {
   static const std::pair<const char*, cron::field> names[] = {
