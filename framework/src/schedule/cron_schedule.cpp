@@ -25,6 +25,10 @@ namespace {
 using std::chrono::seconds;
 
 constexpr std::int64_t near_boundary = 48 * 3600;
+// No UTC offset in the tz database reaches 16 hours (the largest are local mean times near
+// +-15:56), so two offsets differ by less than 32.
+constexpr std::int64_t max_offset = 16 * 3600;
+constexpr std::int64_t offset_spread = 32 * 3600;
 // utc_time's range, in whole seconds.
 constexpr std::int64_t min_instant = std::chrono::ceil<seconds>(utc_time::min()).time_since_epoch().count();
 constexpr std::int64_t max_instant = std::chrono::floor<seconds>(utc_time::max()).time_since_epoch().count();
@@ -209,16 +213,29 @@ struct walker {
       std::int64_t a_start = cur + p.offset;
       if (before && *before > p.offset && !expr.is_interval()) a_start = std::max(a_start, p.begin + *before);
       const std::int64_t a_end = p.end + p.offset;
+      std::optional<std::int64_t> w;
       if (a_start < a_end) {
-        if (auto w = next_wall(a_start); w && *w < a_end) {
+        w = next_wall(a_start);
+        if (w && *w < a_end) {
           const std::int64_t u = *w - p.offset;
           if (!best || u <= best->at) best = candidate{u, *w, classify(p, before, *w)};
         }
       }
       if (best) return finish(*best);
       if (p.end > max_instant) return std::nullopt;
+      const std::int64_t searched_from = cur;
       carried_before = p.offset;
       cur = p.end;
+      if (p.end - searched_from >= offset_spread && a_start < a_end) {
+        // p covered the next offset_spread seconds and nothing ran there. Anything later comes
+        // from a wall time at or after w, so it is at or after w - max_offset: skip the periods
+        // in between instead of visiting each (a rare expression in a zone with DST).
+        if (!w) return std::nullopt;
+        if (*w - max_offset > cur) {
+          cur = *w - max_offset;
+          carried_before.reset();
+        }
+      }
     }
   }
 
@@ -259,7 +276,13 @@ struct walker {
       }
       if (best) return finish(*best);
       if (p.begin <= min_instant) return std::nullopt;
+      const std::int64_t searched_from = cur;
       cur = p.begin - 1;
+      if (searched_from - p.begin >= offset_spread) {
+        // As forward: anything earlier comes from a wall time at or before w.
+        if (!w) return std::nullopt;
+        if (*w + max_offset < cur) cur = *w + max_offset;
+      }
     }
   }
 };

@@ -250,6 +250,24 @@ TEST(CronDst, ApiaSkippedDayQuartz) {
   EXPECT_EQ(o->effect, dst_effect::gap_shifted);
 }
 
+TEST(CronDst, RareExpressionsSkipWholeRunsOfDstPeriods) {
+  // Centuries of transitions between `from` and the answer: the walk skips periods that cannot
+  // hold an occurrence instead of visiting each. The answers are plain wall times.
+  const auto y2199 = make("0 0 0 1 1 ? 2199", cron::dialect::quartz, "America/New_York");
+  EXPECT_EQ(shown(y2199, y2199.next(at("1677-10-01T00:00:00Z"))), "2199-01-01T00:00:00-05:00");
+  const auto y1970 = make("0 0 0 1 1 ? 1970", cron::dialect::quartz, "America/New_York");
+  EXPECT_EQ(shown(y1970, y1970.prev(at("2262-01-01T00:00:00Z"))), "1970-01-01T00:00:00-05:00");
+  EXPECT_EQ(shown(y1970, y1970.next(at("1970-01-01T05:00:00Z"))), "none");
+  const auto feb29 = make("0 0 0 29 2 MON", cron::dialect::cronos6, "Europe/Berlin");
+  EXPECT_EQ(shown(feb29, feb29.prev(at("2262-01-01T00:00:00Z"))), "2236-02-29T00:00:00+01:00");
+  EXPECT_EQ(shown(feb29, feb29.prev(at("2044-02-29T00:00:00+01:00"))), "2016-02-29T00:00:00+01:00");
+  // ... and a gap-end occurrence beyond such a run is still found: 31 March 2019 02:30 in
+  // Berlin does not exist.
+  const auto gap = make("0 30 2 31 3 ? 2019", cron::dialect::quartz, "Europe/Berlin");
+  EXPECT_EQ(shown(gap, gap.next(at("1900-01-01T00:00:00Z"))), "2019-03-31T03:00:00+02:00");
+  EXPECT_EQ(shown(gap, gap.prev(at("2200-01-01T00:00:00Z"))), "2019-03-31T03:00:00+02:00");
+}
+
 // --- consistency -------------------------------------------------------------------------
 
 TEST(CronDst, SubSecondFromIsFlooredAndExclusive) {
