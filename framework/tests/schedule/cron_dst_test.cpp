@@ -268,6 +268,35 @@ TEST(CronDst, RareExpressionsSkipWholeRunsOfDstPeriods) {
   EXPECT_EQ(shown(gap, gap.prev(at("2200-01-01T00:00:00Z"))), "2019-03-31T03:00:00+02:00");
 }
 
+TEST(CronDst, AlaskaPurchaseRepeatsAWholeDay) {
+  // 1867-10-19 00:31:13 UTC, America/Adak goes from +12:13:22 to -11:46:38 local mean time: the
+  // largest move a clock ever made in the tz database. A day of wall time happens twice: a
+  // fixed time runs once in it, an interval in both passes. Every run over six days, against
+  // the oracle.
+  const char* texts[] = {"0 0 12 * * *", "0 0 */6 * * *", "0 30 0 19 10 *", "0 0 * * * *"};
+  const utc_time t = at("1867-10-19T00:31:13Z");
+  for (const char* text : texts) {
+    const auto s = make(text, cron::dialect::cronos6, "America/Adak");
+    const clockwork::test::cron_oracle oracle{s};
+    SCOPED_TRACE(text);
+    std::int64_t from = std::chrono::floor<std::chrono::seconds>(t).time_since_epoch().count() - 3 * 86400;
+    std::vector<std::int64_t> want, got;
+    for (auto u = oracle.next(from, false, 6 * 86400); u; u = oracle.next(*u, false, from + 6 * 86400 - *u)) {
+      want.push_back(*u);
+    }
+    for (const auto& o : s.occurrences(utc_time{std::chrono::seconds{from + 1}},
+                                       utc_time{std::chrono::seconds{from + 6 * 86400 + 1}})) {
+      got.push_back(std::chrono::floor<std::chrono::seconds>(o.at).time_since_epoch().count());
+    }
+    EXPECT_EQ(got, want);
+    EXPECT_FALSE(got.empty());
+  }
+  const auto noon = make("0 0 12 * * *", cron::dialect::cronos6, "America/Adak");
+  EXPECT_THAT(
+      walk(noon, "1867-10-17T00:00:00Z", 3),
+      ElementsAre("1867-10-18T12:00:00+12:13:22", "1867-10-19T12:00:00+12:13:22", "1867-10-20T12:00:00-11:46:38"));
+}
+
 // --- consistency -------------------------------------------------------------------------
 
 TEST(CronDst, SubSecondFromIsFlooredAndExclusive) {
