@@ -16,10 +16,10 @@
 //     minute or hour written with '*', '?', '-' or '/', see expression::is_interval()) runs
 //     in both passes.
 //
-//   time ->     00:30   01:00    01:30  |03:00  03:30         (New York, 2016-03-13, a gap)
-//   wall clock  00:30   01:00    01:30  |03:00  03:30
+//   UTC          05:30   06:00   06:30  |07:00   07:30       (New York, 2016-03-13: a gap)
+//   wall clock   00:30   01:00   01:30  |03:00   03:30
 //   "30 2 * * *" cronos:                 ^ 03:00 EDT
-//   "30 2 * * *" quartz_delta_shift:            ^ 03:30 EDT
+//   "30 2 * * *" quartz_delta_shift:             ^ 03:30 EDT
 //
 // next(), prev() and occurrences() are pure functions of (expression, zone, policy, from) and
 // describe one set of instants: walking with next() or back with prev() visits what
@@ -33,8 +33,9 @@
 // Example:
 //   const cron::schedule nightly{cron::expression{"30 2 * * *", cron::dialect::cronos5},
 //                                clockwork::find_zone("America/New_York")};
-//   auto t = nightly.next(utc_from("2016-03-13T01:59:00-05:00"));     // 2016-03-13T03:00:00-04:00
-//   auto o = nightly.next_occurrence(...);  // o->effect == dst_effect::gap_end, o->wall == 02:30
+//   const auto from = cron::parse_instant("2016-03-13T01:59:00-05:00");   // iso8601.hpp
+//   auto t = nightly.next(from);             // 2016-03-13T03:00:00-04:00
+//   auto o = nightly.next_occurrence(from);  // o->effect == dst_effect::gap_end, o->wall 02:30
 //   for (const cron::occurrence& run : nightly.occurrences(from, to)) { ... }
 //   if (!nightly.has_occurrence_after(now)) refuse_the_job();
 //
