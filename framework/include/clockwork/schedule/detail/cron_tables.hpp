@@ -7,6 +7,8 @@
 // year — 14 kinds of year. Computing the 14 x 12 day masks once at parse time turns every
 // L, W, # and day-of-week rule into one table lookup during a search, and tells at parse time
 // whether the expression can match at all ("0 0 30 2 *" cannot).
+//
+// Thread safety: plain data, filled once by the parser and read-only afterwards.
 #pragma once
 
 #include <array>
