@@ -149,18 +149,18 @@ TEST(CronParse, BlanksAndTabsSeparateFields) {
 }
 
 TEST(CronParse, DayOfMonthSpecials) {
-  const auto& r1 = cron::expression{"0 0 L * *", dialect::cronos5}.tables().days;
+  const auto r1 = cron::expression{"0 0 L * *", dialect::cronos5}.tables().days;
   EXPECT_EQ(r1.dom_last_offsets, 1u);
-  const auto& r2 = cron::expression{"0 0 L-3 * *", dialect::cronos5}.tables().days;
+  const auto r2 = cron::expression{"0 0 L-3 * *", dialect::cronos5}.tables().days;
   EXPECT_EQ(r2.dom_last_offsets, 1u << 3);
-  const auto& r3 = cron::expression{"0 0 lw * *", dialect::cronos5}.tables().days;
+  const auto r3 = cron::expression{"0 0 lw * *", dialect::cronos5}.tables().days;
   EXPECT_EQ(r3.dom_last_nearest_weekday, 1u);
-  const auto& r4 = cron::expression{"0 0 L-2W * *", dialect::cronos5}.tables().days;
+  const auto r4 = cron::expression{"0 0 L-2W * *", dialect::cronos5}.tables().days;
   EXPECT_EQ(r4.dom_last_nearest_weekday, 1u << 2);
-  const auto& r5 = cron::expression{"0 0 15w * *", dialect::cronos5}.tables().days;
+  const auto r5 = cron::expression{"0 0 15w * *", dialect::cronos5}.tables().days;
   EXPECT_EQ(r5.dom_nearest_weekday, 1u << 15);
   // Quartz.NET: several in one list, and LW-n.
-  const auto& q = cron::expression{"0 0 0 1,L,L-1,LW-2,16W,L-3W * ?", dialect::quartz}.tables().days;
+  const auto q = cron::expression{"0 0 0 1,L,L-1,LW-2,16W,L-3W * ?", dialect::quartz}.tables().days;
   EXPECT_EQ(q.dom_days, 1u << 1);
   EXPECT_EQ(q.dom_last_offsets, 0b11u);
   EXPECT_EQ(q.dom_last_weekday_offsets, 1u << 2);
@@ -170,15 +170,15 @@ TEST(CronParse, DayOfMonthSpecials) {
 }
 
 TEST(CronParse, DayOfWeekSpecials) {
-  const auto& last = cron::expression{"0 0 * * 5L", dialect::cronos5}.tables().days;
+  const auto last = cron::expression{"0 0 * * 5L", dialect::cronos5}.tables().days;
   EXPECT_EQ(last.dow_last, 1u << 5);
-  const auto& nth = cron::expression{"0 0 * * FRI#3", dialect::cronos5}.tables().days;
+  const auto nth = cron::expression{"0 0 * * FRI#3", dialect::cronos5}.tables().days;
   EXPECT_EQ(nth.dow_nth[2], 1u << 5);
-  const auto& q = cron::expression{"0 0 0 ? * 6L", dialect::quartz}.tables().days;
+  const auto q = cron::expression{"0 0 0 ? * 6L", dialect::quartz}.tables().days;
   EXPECT_EQ(q.dow_last, 1u << 5);  // Quartz 6 = Friday
-  const auto& saturday = cron::expression{"0 0 0 ? * L", dialect::quartz}.tables().days;
+  const auto saturday = cron::expression{"0 0 0 ? * L", dialect::quartz}.tables().days;
   EXPECT_EQ(saturday.dow_days, 1u << 6);
-  const auto& name_last = cron::expression{"0 0 0 ? * FRIL", dialect::quartz}.tables().days;
+  const auto name_last = cron::expression{"0 0 0 ? * FRIL", dialect::quartz}.tables().days;
   EXPECT_EQ(name_last.dow_last, 1u << 5);
 }
 
