@@ -40,10 +40,16 @@ std::uint64_t read_u64(const std::uint8_t* p) {
   return v;
 }
 
+constexpr std::int64_t last_second =
+    std::chrono::floor<std::chrono::seconds>(utc_time::max()).time_since_epoch().count();
+constexpr std::int64_t first_second =
+    std::chrono::ceil<std::chrono::seconds>(utc_time::min()).time_since_epoch().count();
+
 void exercise(const cron::schedule& s, utc_time from, cron::boundary b) {
   const clockwork::test::cron_oracle oracle{s};
   const std::int64_t x = seconds_of(from);
-  const bool whole = utc_time{std::chrono::seconds{x}} == from;
+  // Whole second or not, from the tick count (a utc_time for floor(utc_time::min()) overflows).
+  const bool whole = from.time_since_epoch().count() % utc_time::period::den == 0;
   const bool inclusive = b == cron::boundary::inclusive;
   const auto next = s.next_occurrence(from, b);
   const auto prev = s.prev_occurrence(from, b);
@@ -51,6 +57,9 @@ void exercise(const cron::schedule& s, utc_time from, cron::boundary b) {
     CHECK(!next && !prev);
     return;
   }
+  // An occurrence the scan finds in range must be found by the schedule too.
+  if (const auto scanned = oracle.next(x, inclusive && whole, 90); scanned && *scanned <= last_second) CHECK(next);
+  if (const auto scanned = oracle.prev(x, inclusive || !whole, 90); scanned && *scanned >= first_second) CHECK(prev);
   if (next) {
     const std::int64_t n = seconds_of(next->at);
     CHECK(utc_time{std::chrono::seconds{n}} == next->at);  // whole seconds
@@ -85,7 +94,8 @@ void exercise(const cron::schedule& s, utc_time from, cron::boundary b) {
   // A few occurrences of a day: strictly increasing, each one by the definition.
   std::optional<utc_time> last;
   int n = 0;
-  for (const auto& o : s.occurrences(from, from + std::chrono::hours{24})) {
+  const utc_time to = from < utc_time::max() - std::chrono::hours{24} ? from + std::chrono::hours{24} : utc_time::max();
+  for (const auto& o : s.occurrences(from, to)) {
     if (last) CHECK(o.at > *last);
     last = o.at;
     if (++n == 4) break;
@@ -106,18 +116,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const char* zone = clockwork::fuzz::fuzz_zones[flags >> 4];
 
   const std::uint64_t raw = read_u64(data + 2);
-  std::int64_t from_s = 0;
-  if ((range & 1) != 0) {
-    const std::int64_t lo = std::chrono::ceil<std::chrono::seconds>(utc_time::min()).time_since_epoch().count() + 1;
-    const std::int64_t hi = std::chrono::floor<std::chrono::seconds>(utc_time::max()).time_since_epoch().count() - 1;
-    from_s = lo + static_cast<std::int64_t>(raw % static_cast<std::uint64_t>(hi - lo));
-  } else {
-    from_s = static_cast<std::int64_t>(raw % 2208988800u);  // 1970..2040
-  }
   std::uint32_t frac = 0;
   std::memcpy(&frac, data + 10, 4);
-  utc_time from{std::chrono::seconds{from_s}};
-  if ((range & 2) != 0) from += std::chrono::nanoseconds{frac % 1'000'000'000u};
+  utc_time from;
+  if ((range & 1) != 0) {
+    // Any tick of utc_time, its first and last included.
+    from = utc_time{utc_time::duration{static_cast<utc_time::rep>(raw)}};
+  } else {
+    from = utc_time{std::chrono::seconds{static_cast<std::int64_t>(raw % 2208988800u)}};  // 1970..2040
+    if ((range & 2) != 0) from += std::chrono::nanoseconds{frac % 1'000'000'000u};
+  }
 
   const std::string text(reinterpret_cast<const char*>(data + clockwork::fuzz::fuzz_header),
                          size - clockwork::fuzz::fuzz_header);

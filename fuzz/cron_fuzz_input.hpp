@@ -2,10 +2,11 @@
 //
 //   byte 0      bits 0-1 dialect (0 cronos5, 1 cronos6, 2 quartz, 3 cronos5), bit 2 policy
 //               (quartz_delta_shift), bit 3 inclusive, bits 4-7 zone (index into fuzz_zones)
-//   byte 1      bit 0: `from` anywhere in utc_time's range (else 1970..2040, where zones
-//               have their transitions), bit 1: `from` has a sub-second part
-//   bytes 2-9   `from`, little-endian, reduced into the chosen range
-//   bytes 10-13 the sub-second part (nanoseconds, reduced below 10^9)
+//   byte 1      bit 0: bytes 2-9 are `from` as a utc_time tick count (any instant, the ends
+//               of the range included); else they are seconds reduced into 1970..2040, where
+//               zones have their transitions, and bit 1 adds the sub-second part of bytes 10-13
+//   bytes 2-9   little-endian
+//   bytes 10-13 nanoseconds, reduced below 10^9
 //   the rest    the expression text
 #pragma once
 

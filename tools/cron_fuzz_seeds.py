@@ -46,8 +46,8 @@ def expression_input(dialect, zone, inclusive, policy_quartz, seconds, frac, exp
     zone_index = ZONES.index(zone) if zone in ZONES else 0
     flags = DIALECTS[dialect] | (4 if policy_quartz else 0) | (8 if inclusive else 0) | (zone_index << 4)
     in_range = 0 <= seconds < SPAN_1970_2040
-    range_flags = (0 if in_range else 1) | (2 if frac else 0)
-    raw = seconds if in_range else seconds + 9223372035  # the target adds its lower bound back
+    range_flags = (2 if frac else 0) if in_range else 1
+    raw = seconds if in_range else seconds * 1000000000 + frac  # a utc_time tick count
     return bytes([flags, range_flags]) + struct.pack("<Q", raw & 0xFFFFFFFFFFFFFFFF) + struct.pack("<I", frac) + \
         expression.encode("utf-8")
 

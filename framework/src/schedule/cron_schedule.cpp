@@ -287,8 +287,24 @@ struct walker {
   }
 };
 
-std::int64_t floor_seconds(utc_time t) {
-  return std::chrono::floor<seconds>(t).time_since_epoch().count();
+// `from` in whole seconds (floored) and whether it had a sub-second part. Computed on the tick
+// count: converting the floor back to a utc_time overflows at utc_time::min().
+struct split_instant {
+  std::int64_t floor;
+  bool whole;
+};
+split_instant split(utc_time t) {
+  using tick = utc_time::period;
+  static_assert(tick::num == 1, "utc_time ticks divide a second");
+  constexpr std::int64_t per_second = tick::den;
+  const std::int64_t ticks = t.time_since_epoch().count();
+  std::int64_t q = ticks / per_second;
+  std::int64_t r = ticks % per_second;
+  if (r < 0) {
+    --q;
+    r += per_second;
+  }
+  return {q, r == 0};
 }
 
 }  // namespace
@@ -299,22 +315,19 @@ std::int64_t floor_seconds(utc_time t) {
 // wall time before from's own).
 std::optional<occurrence> schedule::next_occurrence(utc_time from, boundary b) const {
   const walker w{expr_, *zone_, policy_, fixed_offset_, offset_.count()};
-  const std::int64_t x = floor_seconds(from);
-  const bool whole = utc_time{std::chrono::duration_cast<utc_time::duration>(seconds{x})} == from;
+  const auto [x, whole] = split(from);
   return w.forward(whole && b == boundary::inclusive ? x : x + 1, x);
 }
 
 std::optional<occurrence> schedule::prev_occurrence(utc_time from, boundary b) const {
   const walker w{expr_, *zone_, policy_, fixed_offset_, offset_.count()};
-  const std::int64_t x = floor_seconds(from);
-  const bool whole = utc_time{std::chrono::duration_cast<utc_time::duration>(seconds{x})} == from;
+  const auto [x, whole] = split(from);
   return w.backward(whole && b == boundary::exclusive ? x - 1 : x);
 }
 
 std::optional<occurrence> schedule::first_occurrence(utc_time from, boundary b) const {
   const walker w{expr_, *zone_, policy_, fixed_offset_, offset_.count()};
-  const std::int64_t x = floor_seconds(from);
-  const bool whole = utc_time{std::chrono::duration_cast<utc_time::duration>(seconds{x})} == from;
+  const auto [x, whole] = split(from);
   const std::int64_t lo = whole && b == boundary::inclusive ? x : x + 1;
   return w.forward(lo, lo - 1);
 }

@@ -103,17 +103,31 @@ utc_time parse_instant(std::string_view text) {
   static_assert(ratio::num == 1 && 1'000'000'000 % ratio::den == 0, "utc_time ticks divide a second");
   constexpr std::int64_t ticks_per_second = ratio::den;
   const std::int64_t frac_ticks = nanos / (1'000'000'000 / ticks_per_second);
+  // Before the epoch a fraction is counted down from the next whole second, so that the first
+  // representable instant (1677-09-21T00:12:43.145224192Z) does not overflow on the way.
+  const bool borrow = utc_seconds < 0 && frac_ticks > 0;
   rep ticks = 0;
-  if (__builtin_mul_overflow(utc_seconds, ticks_per_second, &ticks) ||
-      __builtin_add_overflow(ticks, frac_ticks, &ticks)) {
+  if (__builtin_mul_overflow(utc_seconds + (borrow ? 1 : 0), ticks_per_second, &ticks) ||
+      __builtin_add_overflow(ticks, borrow ? frac_ticks - ticks_per_second : frac_ticks, &ticks)) {
     throw std::out_of_range("'" + std::string(text) + "' is outside the range of clockwork::utc_time (1677 to 2262)");
   }
   return utc_time{utc_time::duration{ticks}};
 }
 
 std::string format_instant(utc_time t, const date::time_zone& zone) {
-  const auto whole = std::chrono::floor<std::chrono::seconds>(t);
-  const auto sub = std::chrono::duration_cast<std::chrono::nanoseconds>(t - whole).count();
+  // Whole seconds and the rest from the tick count (t - floor(t) would overflow near the ends of
+  // utc_time's range).
+  using period = utc_time::period;
+  static_assert(period::num == 1 && 1'000'000'000 % period::den == 0, "utc_time ticks divide a second");
+  const std::int64_t ticks = t.time_since_epoch().count();
+  std::int64_t secs = ticks / period::den;
+  std::int64_t rest = ticks % period::den;
+  if (rest < 0) {
+    --secs;
+    rest += period::den;
+  }
+  const date::sys_seconds whole{std::chrono::seconds{secs}};
+  const std::int64_t sub = rest * (1'000'000'000 / period::den);
   const date::sys_info info = zone.get_info(whole);
   const std::int64_t local = whole.time_since_epoch().count() + info.offset.count();
   const std::int64_t days = detail::floor_div(local, 86400);

@@ -62,6 +62,13 @@ TEST(Iso8601, FormatsInTheZonesOffset) {
             "1900-01-01T00:19:32+00:19:32");
 }
 
+TEST(Iso8601, FormatsTheEndsOfUtcTime) {
+  const auto& utc = clockwork::find_zone("UTC");
+  EXPECT_EQ(cron::format_instant(utc_time::min(), utc), "1677-09-21T00:12:43.145224192+00:00");
+  EXPECT_EQ(cron::format_instant(utc_time::max(), utc), "2262-04-11T23:47:16.854775807+00:00");
+  EXPECT_EQ(cron::parse_instant(cron::format_instant(utc_time::min(), utc)), utc_time::min());
+}
+
 TEST(Iso8601, RoundTrips) {
   const auto& z = clockwork::find_zone("Pacific/Apia");
   for (const utc_time t :
