@@ -26,6 +26,7 @@ cmake --preset fuzz
 cmake --build --preset fuzz
 
 build="$root/build/fuzz"
+rm -rf "$build/seeds"  # regenerated each run; the learned corpus ($build/corpus) is kept
 python3 tools/cron_fuzz_seeds.py framework/tests/schedule/cron_vectors "$build/seeds"
 
 sum=0
