@@ -19,6 +19,8 @@ if ! [[ "$total" =~ ^[0-9]+$ ]] || [ "$total" -lt 2 ]; then
   exit 2
 fi
 
+tools/deps.sh python3  # Clang and libFuzzer (libclang-rt-14-dev) are in the base list
+
 targets=(cron_expression cron_cli)
 per_target=$((total / ${#targets[@]}))
 
