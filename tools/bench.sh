@@ -7,9 +7,9 @@
 #
 # Steps: Debian packages (tools/deps.sh, plus python3 for the report); a Release build of the
 # clockwork-bench-* targets with the `bench` preset; each program with JSON output and
-# repetitions (the report quotes medians and min–max); the @sinonjs/fake-timers peer under
-# Node.js when it is installed (pinned in bench/package-lock.json, installed into
-# bench/node_modules); then tools/bench_report.py. Run it on an otherwise idle machine: the
+# repetitions (the report quotes medians and min–max); the npm peers under Node.js when it is
+# installed (@sinonjs/fake-timers, cron-parser, croner: pinned in bench/package-lock.json,
+# installed into bench/node_modules); then tools/bench_report.py. Run it on an otherwise idle machine: the
 # real-time figures measure the scheduler too, and the report prints the load average seen at
 # the start and the end.
 set -euo pipefail
@@ -29,7 +29,7 @@ done
 tools/deps.sh python3
 
 build="$root/build/bench"
-programs=(virtual-throughput daily-log real-lateness drift overhead memory)
+programs=(virtual-throughput daily-log real-lateness drift overhead memory cron)
 # The `bench` preset (Release, tests off), building only the benchmark programs and what they
 # link: the rest of the tree is not needed here.
 cmake --preset bench
@@ -44,10 +44,10 @@ export CLOCKWORK_BENCH_DUMP_DIR="$results/samples"
 # fewer; the figures quoted are medians with the min–max of the repetitions.
 if [ "$quick" -eq 1 ]; then
   smoke=(--smoke)
-  reps_virtual=2 reps_daily=2 reps_lateness=2 reps_drift=2 reps_overhead=2 reps_memory=2 reps_peer=1
+  reps_virtual=2 reps_daily=2 reps_lateness=2 reps_drift=2 reps_overhead=2 reps_memory=2 reps_peer=1 reps_cron=2
 else
   smoke=()
-  reps_virtual=5 reps_daily=5 reps_lateness=10 reps_drift=3 reps_overhead=5 reps_memory=3 reps_peer=3
+  reps_virtual=5 reps_daily=5 reps_lateness=10 reps_drift=3 reps_overhead=5 reps_memory=3 reps_peer=3 reps_cron=7
 fi
 
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
@@ -79,14 +79,26 @@ run_bench virtual-throughput "$reps_virtual"
 
 # The peer: @sinonjs/fake-timers on the same virtual-time workload, under Node.js, right after
 # the C++ contenders so that it runs under the same conditions.
+have_node=0
 if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
-  echo "clockwork bench: installing the pinned @sinonjs/fake-timers into bench/node_modules"
+  have_node=1
+  echo "clockwork bench: installing the pinned npm peers into bench/node_modules"
   npm ci --prefix "$root/bench" --no-audit --no-fund --loglevel=error
   note_load fake-timers
   echo "clockwork bench: running the fake-timers peer ($reps_peer repetitions)"
   node "$root/bench/fake_timers_peer.js" "${smoke[@]}" --repetitions "$reps_peer" --out "$results/fake-timers.json"
 else
   echo "clockwork bench: Node.js/npm not found: skipping the @sinonjs/fake-timers peer (the report says so)" >&2
+fi
+
+# cron next() per call, then the npm cron libraries on the same expressions and start instants.
+run_bench cron "$reps_cron"
+if [ "$have_node" -eq 1 ]; then
+  note_load cron-peers
+  echo "clockwork bench: running the cron-parser and croner peers ($reps_cron repetitions)"
+  node "$root/bench/cron_peer.js" "${smoke[@]}" --repetitions "$reps_cron" --out "$results/cron-peers.json"
+else
+  echo "clockwork bench: Node.js/npm not found: skipping the cron-parser and croner peers (the report says so)" >&2
 fi
 
 # The DailyLog service for a simulated year on virtual time, against the same repository work
@@ -109,7 +121,7 @@ cat >"$results/run.json" <<EOF
  "quick": $([ "$quick" -eq 1 ] && echo true || echo false),
  "loads": {$(IFS=,; echo "${loads[*]}")},
  "repetitions": {"virtual-throughput": $reps_virtual, "daily-log": $reps_daily, "real-lateness": $reps_lateness, "drift": $reps_drift,
-                 "overhead": $reps_overhead, "memory": $reps_memory, "fake-timers": $reps_peer}}
+                 "overhead": $reps_overhead, "memory": $reps_memory, "fake-timers": $reps_peer, "cron": $reps_cron}}
 EOF
 
 if [ "$quick" -eq 1 ]; then

@@ -5,6 +5,7 @@ Input (a results directory written by tools/bench.sh):
   <name>.json        Google Benchmark JSON of clockwork-bench-<name>, aggregates only, with the
                      custom min/max statistics next to the median
   fake-timers.json   the @sinonjs/fake-timers peer (absent when Node.js was not found)
+  cron-peers.json    the cron-parser and croner peers of clockwork-bench-cron (likewise)
   samples/           raw lateness samples and drift series for the charts
   run.json           what the runner recorded: times, load averages, repetitions
 
@@ -443,6 +444,7 @@ class Report:
         self.lines = []
         self.targets = []  # (target, measured, ok, note)
         self.defects = []
+        self.cron_peer = None
 
     def add(self, *lines):
         self.lines.extend(lines)
@@ -872,6 +874,93 @@ class Report:
             self.target("10k waiters: stop → all exited < 10 ms", f"{fmt(lat * 1e6, TIME_UNITS)} (asio: {fmt(None if asio_lat is None else asio_lat * 1e6, TIME_UNITS)})",
                         lat < 10)
 
+    # -- 6. cron ------------------------------------------------------------------------------
+    CRON_CASES = [
+        ("every_5_minutes", "*/5 * * * *", "cronos5", "UTC", True),
+        ("daily_midnight", "0 0 * * *", "cronos5", "UTC", True),
+        ("daily_0230_berlin", "0 30 2 * * *", "cronos6", "Europe/Berlin", True),
+        ("quartz_last_day", "0 0 0 L * ?", "quartz", "UTC", True),
+        ("feb29_monday", "0 0 0 29 2 MON", "cronos6", "UTC", False),
+        ("impossible_feb30", "0 0 0 30 2 *", "cronos6", "UTC", False),
+    ]
+
+    def cron(self, cron_peer):
+        r = self.res
+        self.cron_peer = cron_peer
+        cases = [c for c in self.CRON_CASES if r.has(f"cron/clockwork/{c[0]}")]
+        if not cases:
+            return
+        peers = {}
+        for item in (cron_peer or {}).get("results", []):
+            _, lib, case = item["name"].split("/")
+            if "ns_per_next" in item:
+                ns = sorted(item["ns_per_next"])
+                item["_triple"] = (statistics.median(ns), ns[0], ns[-1])
+            peers[(lib, case)] = item
+        reps = self.run.get("repetitions", {}).get("cron", "?")
+        self.add(
+            "## 6. Cron: one `next()` from an arbitrary instant",
+            "",
+            "Time per `cron::schedule::next()` call, each from the next of 1,024 start instants spread over 2020–2029 "
+            "(the same xorshift32 sequence in every contender, `bench/cron_workload.hpp`); expression parsed once. "
+            "The *naive scan* tries every second after the start through the zone (`bench/cron_bench.cpp`): the floor "
+            "a field-by-field search must beat, run only where it ends within weeks. The npm peers (`bench/cron_peer.js`) "
+            "parse once and are asked the same questions: cron-parser (`reset(from)` then `next()`) and croner "
+            f"(`nextRun(from)`, with `domAndDow`). {reps} repetitions each. *Same answers*: the contender's checksum of its "
+            "1,024 answers equals clockwork's.",
+            "",
+        )
+        header = ["expression", "dialect", "zone", "clockwork", "naive scan", "scan ÷ clockwork", "cron-parser", "croner",
+                  "fastest peer ÷ clockwork", "same answers as clockwork"]
+        rows = []
+        worst = None
+        typical_ratios = []
+        for name, text, dialect, zone, typical in cases:
+            cw = scale3(r.spread(f"cron/clockwork/{name}", "seconds_per_next"), 1e9)
+            scan = scale3(r.spread(f"cron/naive_scan/{name}", "seconds_per_next"), 1e9)
+            cw_sum = r.value(f"cron/clockwork/{name}", "checksum")
+            cells, same, fastest, fastest_lib = [], [], None, None
+            for lib in ("cron-parser", "croner"):
+                item = peers.get((lib, name))
+                if item is None:
+                    cells.append("not run")
+                elif "refused" in item:
+                    cells.append(f"refused: {item['refused']}")
+                else:
+                    cells.append(fmt_spread(item["_triple"], TIME_UNITS))
+                    if fastest is None or item["_triple"][0] < fastest:
+                        fastest, fastest_lib = item["_triple"][0], lib
+                    if cw_sum is not None and int(round(cw_sum)) == int(item["checksum"]):
+                        same.append(lib)
+            if scan is not None:
+                scan_sum = r.value(f"cron/naive_scan/{name}", "checksum")
+                if cw_sum is not None and scan_sum is not None and int(round(cw_sum)) == int(round(scan_sum)):
+                    same.append("naive scan")
+            rt = ratio(fastest, med(cw))
+            if typical and rt is not None:
+                typical_ratios.append((name, rt))
+            if med(cw) is not None and (worst is None or med(cw) > worst[1]):
+                worst = (name, med(cw))
+            rows.append([f"`{text}`", dialect, zone, fmt_spread(cw, TIME_UNITS), fmt_spread(scan, TIME_UNITS) if scan else "—",
+                         fmt_ratio(ratio(med(scan), med(cw))), cells[0], cells[1],
+                         f"{fmt_ratio(rt)} ({fastest_lib})" if rt is not None else "—", ", ".join(same) or "—"])
+        self.add(table(header, rows), "")
+        self.add("Different answers are different policies, not errors: in Europe/Berlin cron-parser moves a 02:30 "
+                 "that falls in the spring gap to 03:30 (Quartz's delta shift) where clockwork's default policy and "
+                 "croner run it at 03:00; the naive scan skips it. For `0 0 0 29 2 MON` cron-parser ORs the day fields "
+                 "(any Monday in February, or the 29th) and answers an easier question. It refuses `0 0 0 30 2 *` when "
+                 "parsing; croner searches until it gives up.", "")
+        self.load_line("cron", "cron-peers")
+        if worst is not None:
+            self.target("Cron: no expression slower than 10 µs per `next()`", f"slowest: {worst[0]} {fmt(worst[1], TIME_UNITS)}",
+                        worst[1] <= 10e3)
+        if typical_ratios:
+            low = min(x for _, x in typical_ratios)
+            self.target("Cron: ≥ 10× the fastest JS peer on typical expressions",
+                        ", ".join(f"{n}: {fmt_ratio(x)}" for n, x in typical_ratios), low >= 10.0)
+        elif cron_peer is None:
+            self.target("Cron: ≥ 10× the fastest JS peer on typical expressions", "peers not run (no Node.js)", None)
+
     # -- assembly -----------------------------------------------------------------------------
     def render(self, notes):
         f = self.facts
@@ -897,6 +986,11 @@ class Report:
             head.append(f"- Peer: @sinonjs/fake-timers {pc.get('fake_timers')} on Node.js {pc.get('node')}")
         else:
             head.append("- Peer: @sinonjs/fake-timers **not run** (Node.js/npm not found)")
+        if self.cron_peer:
+            cc = self.cron_peer.get("context", {})
+            head.append(f"- Cron peers: cron-parser {cc.get('cron_parser')} and croner {cc.get('croner')} on Node.js {cc.get('node')}")
+        elif self.res.has("cron/clockwork/every_5_minutes"):
+            head.append("- Cron peers: cron-parser and croner **not run** (Node.js/npm not found)")
         if self.run.get("quick"):
             head.append("- **Quick run (smoke sizes): not representative.**")
         try:
@@ -1012,7 +1106,7 @@ def main():
     args = ap.parse_args()
 
     res = Results()
-    for key in ("virtual-throughput", "daily-log", "real-lateness", "drift", "overhead", "memory"):
+    for key in ("virtual-throughput", "daily-log", "real-lateness", "drift", "overhead", "memory", "cron"):
         path = os.path.join(args.results, f"{key}.json")
         if os.path.exists(path):
             res.load(key, path)
@@ -1023,6 +1117,11 @@ def main():
     if os.path.exists(peer_path):
         with open(peer_path, encoding="utf-8") as f:
             peer = json.load(f)
+    cron_peer = None
+    cron_peer_path = os.path.join(args.results, "cron-peers.json")
+    if os.path.exists(cron_peer_path):
+        with open(cron_peer_path, encoding="utf-8") as f:
+            cron_peer = json.load(f)
     run = {}
     run_path = os.path.join(args.results, "run.json")
     if os.path.exists(run_path):
@@ -1038,6 +1137,7 @@ def main():
     rep.lateness(samples, args.svg_dir)
     rep.drift(samples, args.svg_dir)
     rep.overhead()
+    rep.cron(cron_peer)
     text = rep.render(notes_for(rep))
     with open(args.out, "w", encoding="utf-8") as f:
         f.write(text)

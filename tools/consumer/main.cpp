@@ -1,13 +1,16 @@
 // A downstream program: a hosted service run for a simulated hour in the simulation harness,
-// and a bare coroutine on a virtual_runtime. Proves that every module's public headers compile
-// from the installed or build-tree package, link, and work.
+// a bare coroutine on a virtual_runtime, and a cron schedule across a DST gap. Proves that every
+// module's public headers compile from the installed or build-tree package, link, and work.
 #include <clockwork/hosting/background_service.hpp>
 #include <clockwork/runtime/periodic_timer.hpp>
 #include <clockwork/runtime/virtual_runtime.hpp>
+#include <clockwork/schedule/cron_schedule.hpp>
+#include <clockwork/schedule/iso8601.hpp>
 #include <clockwork/testing/simulation.hpp>
 
 #include <chrono>
 #include <cstdio>
+#include <string>
 
 namespace {
 clockwork::task<int> count_ticks(clockwork::runtime& rt) {
@@ -41,5 +44,12 @@ int main() {
   const auto beats = sim.trace().count(clockwork::trace_kind::tick, "heartbeat");
   sim.stop();
   std::printf("%zu heartbeats in a simulated hour\n", beats);
-  return ticks == 60 && rt.elapsed() == std::chrono::hours(1) && beats == 12 ? 0 : 1;
+
+  const clockwork::cron::schedule nightly{clockwork::cron::expression{"30 2 * * *", clockwork::cron::dialect::cronos5},
+                                          clockwork::find_zone("America/New_York")};
+  const auto next = nightly.next(clockwork::cron::parse_instant("2016-03-13T00:00:00-05:00"));
+  const std::string when = next ? clockwork::cron::format_instant(*next, nightly.zone()) : "none";
+  std::printf("02:30 nightly, on the spring-forward day: %s\n", when.c_str());
+  return ticks == 60 && rt.elapsed() == std::chrono::hours(1) && beats == 12 && when == "2016-03-13T03:00:00-04:00" ? 0
+                                                                                                                    : 1;
 }

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with the `fuzz` preset (Clang, ASan + UBSan) and runs each for
+# its share of the time given (default 60 s in total), starting from a seed corpus generated
+# from the public cron vectors. Prints libFuzzer's execution count per target and the total.
+#
+#   tools/fuzz.sh            60 s in total
+#   tools/fuzz.sh 600        ten minutes in total
+#
+# A crash, a leak, a sanitizer report or a timeout stops the run with a non-zero status; the
+# failing input is left in build/fuzz/artifacts/<target>/. Add it to fuzz/regressions/<target>/
+# (ctest replays that folder on every build) once the bug is fixed.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+total="${1:-60}"
+if ! [[ "$total" =~ ^[0-9]+$ ]] || [ "$total" -lt 2 ]; then
+  echo "tools/fuzz.sh: the time must be a number of seconds, at least 2 (got '$total')" >&2
+  exit 2
+fi
+
+tools/deps.sh python3  # Clang and libFuzzer (libclang-rt-14-dev) are in the base list
+
+targets=(cron_expression cron_cli)
+per_target=$((total / ${#targets[@]}))
+
+cmake --preset fuzz
+cmake --build --preset fuzz
+
+build="$root/build/fuzz"
+rm -rf "$build/seeds"  # regenerated each run; the learned corpus ($build/corpus) is kept
+python3 tools/cron_fuzz_seeds.py framework/tests/schedule/cron_vectors "$build/seeds"
+
+sum=0
+for target in "${targets[@]}"; do
+  program="$build/fuzz/clockwork-fuzz-${target//_/-}"
+  corpus="$build/corpus/$target"
+  artifacts="$build/artifacts/$target"
+  mkdir -p "$corpus" "$artifacts"
+  log="$build/$target.log"
+  echo "tools/fuzz.sh: $target for ${per_target} s"
+  # The corpus folder comes first: what libFuzzer learns is kept there between runs; the seeds
+  # and the regression inputs are read too.
+  if ! "$program" "$corpus" "$build/seeds/$target" "fuzz/regressions/$target" \
+      -max_total_time="$per_target" -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
+      -artifact_prefix="$artifacts/" >"$log" 2>&1; then
+    tail -n 60 "$log" >&2
+    echo "tools/fuzz.sh: $target FAILED; the input is in $artifacts/" >&2
+    exit 1
+  fi
+  runs="$(sed -n 's/^#\([0-9]*\)[[:space:]]*DONE.*/\1/p' "$log" | tail -n 1)"
+  grep -E "^#[0-9]+[[:space:]]+DONE" "$log" | tail -n 1
+  sum=$((sum + ${runs:-0}))
+done
+echo "tools/fuzz.sh: ${sum} executions in total"
