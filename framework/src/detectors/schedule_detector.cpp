@@ -58,6 +58,15 @@ run_schedule run_schedule::every(std::chrono::nanoseconds period, std::optional<
   return s;
 }
 
+run_schedule run_schedule::custom(std::function<std::optional<utc_time>(utc_time)> next_after, std::string description) {
+  if (!next_after) throw std::invalid_argument("clockwork::run_schedule::custom: no next_after function");
+  run_schedule s;
+  s.what = kind::custom;
+  s.next_after = std::move(next_after);
+  s.description = std::move(description);
+  return s;
+}
+
 run_schedule run_schedule::with_tolerance(std::chrono::nanoseconds t) const {
   if (t.count() < 0) throw std::invalid_argument("clockwork::run_schedule: the tolerance must not be negative");
   run_schedule s = *this;
@@ -71,6 +80,7 @@ std::string run_schedule::describe() const {
     case kind::daily_utc: return "once a UTC day at " + two(minutes / 60) + ":" + two(minutes % 60);
     case kind::daily_local: return "once a local day at " + two(minutes / 60) + ":" + two(minutes % 60);
     case kind::every: return "every " + format_duration(period);
+    case kind::custom: return description;
   }
   return "?";
 }
@@ -86,6 +96,11 @@ const std::vector<utc_time>& schedule_detector::runs_of(const std::string& servi
   static const std::vector<utc_time> none;
   const auto it = runs_.find(service);
   return it == runs_.end() ? none : it->second;
+}
+
+void schedule_detector::on_schedule_declared(const schedule_declaration& declaration) {
+  expect(declaration.service,
+         run_schedule::custom(declaration.next_after, declaration.description).with_tolerance(declaration.tolerance));
 }
 
 void schedule_detector::on_event(std::string_view kind, std::string_view source, const trace_fields&) {
@@ -124,6 +139,10 @@ std::vector<utc_time> schedule_detector::occurrences(const run_schedule& s, utc_
       }
       break;
     }
+    case run_schedule::kind::custom: {
+      for (std::optional<utc_time> at = s.next_after(from); at && *at <= to; at = s.next_after(*at)) out.push_back(*at);
+      break;
+    }
     case run_schedule::kind::every: {
       std::optional<utc_time> first = s.first;
       if (!first && !runs.empty()) first = runs.front();
@@ -147,8 +166,12 @@ void schedule_detector::finish() {
       const utc_time to = saturating_add(now, -e.schedule.tolerance);
       const auto due = occurrences(e.schedule, e.from, to, runs);
       // Each run belongs to the occurrence it is nearest to, within half a period.
-      const std::chrono::nanoseconds half =
-          e.schedule.what == run_schedule::kind::every ? e.schedule.period / 2 : std::chrono::hours(12);
+      std::chrono::nanoseconds half = std::chrono::hours(12);
+      if (e.schedule.what == run_schedule::kind::every) half = e.schedule.period / 2;
+      if (e.schedule.what == run_schedule::kind::custom && !due.empty()) {
+        // Half the gap to the next occurrence (a custom schedule's occurrences need not be even).
+        if (const auto following = e.schedule.next_after(due.front())) half = saturating_sub(*following, due.front()) / 2;
+      }
       for (const utc_time at : due) {
         std::vector<utc_time> mine;
         for (const utc_time run : runs) {

@@ -347,6 +347,10 @@ void runtime::emit(std::string_view kind, std::string_view source, const trace_f
   if (observer_) observer_->on_event(kind, source, fields);
 }
 
+void runtime::declare_schedule(const schedule_declaration& declaration) {
+  if (observer_) observer_->on_schedule_declared(declaration);
+}
+
 std::optional<steady_time> runtime::next_deadline() const noexcept {
   if (timers_.empty()) return std::nullopt;
   return timers_.top()->deadline;

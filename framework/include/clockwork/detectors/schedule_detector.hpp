@@ -26,6 +26,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -37,16 +38,20 @@
 namespace clockwork {
 
 struct run_schedule {
-  enum class kind { daily_utc, daily_local, every };
+  enum class kind { daily_utc, daily_local, every, custom };
   kind what = kind::daily_utc;
   std::chrono::minutes time_of_day{0};        // daily_*: minutes after midnight
   std::chrono::nanoseconds period{0};         // every
   std::optional<utc_time> first;              // every: the first occurrence (default: the first run)
+  std::function<std::optional<utc_time>(utc_time)> next_after;  // custom: the first occurrence after
+  std::string description;                    // custom
   std::chrono::nanoseconds tolerance = std::chrono::minutes(1);
 
   static run_schedule daily_at_utc(int hour, int minute = 0);
   static run_schedule daily_at_local(int hour, int minute = 0);
   static run_schedule every(std::chrono::nanoseconds period, std::optional<utc_time> first = std::nullopt);
+  // Any schedule: the first occurrence after an instant (a cron::schedule's next, say).
+  static run_schedule custom(std::function<std::optional<utc_time>(utc_time)> next_after, std::string description);
   run_schedule with_tolerance(std::chrono::nanoseconds t) const;
   std::string describe() const;
 };
@@ -67,6 +72,8 @@ class schedule_detector final : public runtime_observer {
   const std::vector<utc_time>& runs_of(const std::string& service) const;
 
   void on_event(std::string_view kind, std::string_view source, const trace_fields& fields) override;
+  // A declared schedule (a recurring job's) is expected from the moment it is declared.
+  void on_schedule_declared(const schedule_declaration& declaration) override;
 
  private:
   struct expectation {

@@ -57,6 +57,9 @@ class observer_fanout final : public runtime_observer {
   void on_event(std::string_view kind, std::string_view source, const trace_fields& fields) override {
     for (auto* o : observers_) o->on_event(kind, source, fields);
   }
+  void on_schedule_declared(const schedule_declaration& declaration) override {
+    for (auto* o : observers_) o->on_schedule_declared(declaration);
+  }
 
  private:
   std::vector<runtime_observer*> observers_;

@@ -24,8 +24,11 @@
 //   - Default implementations ignore everything; override what you need.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <exception>
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -61,6 +64,17 @@ struct task_info {
   std::uint64_t zone_reads = 0;
 };
 
+// A service's declared schedule: when it means to run, as wall-clock instants. A recurring job
+// declares its own; a schedule_detector checks the runs it reports against it.
+struct schedule_declaration {
+  std::string service;
+  std::string description;  // "0 0 * * * (cronos5) in Europe/Berlin"
+  // The first occurrence strictly after `after`, or none.
+  std::function<std::optional<utc_time>(utc_time after)> next_after;
+  // A run within this of an occurrence is that occurrence's run.
+  std::chrono::nanoseconds tolerance = std::chrono::minutes(1);
+};
+
 // What changed about wall time on its own (monotonic time did not move).
 struct wall_clock_change {
   enum class kind : std::uint8_t { jumped, set, drift, zone };
@@ -93,6 +107,8 @@ class runtime_observer {
   // Anything else observable, by kind: the host's lifecycle (service_started, ...), runs a
   // service reports (run), a scenario's own events. runtime::emit sends them.
   virtual void on_event(std::string_view /*kind*/, std::string_view /*source*/, const trace_fields& /*fields*/) {}
+  // A service declared when it means to run (runtime::declare_schedule).
+  virtual void on_schedule_declared(const schedule_declaration& /*declaration*/) {}
 };
 
 }  // namespace clockwork

@@ -48,6 +48,8 @@ class host_builder {
   explicit host_builder(runtime& rt);
 
   service_collection& services() noexcept { return services_; }
+  // The runtime the host will run on.
+  runtime& rt() const noexcept { return *rt_; }
   host_options& options() noexcept { return options_; }
   host_builder& configure(const host_options& options);
   // Every record of the host and its services goes to these sinks, stamped with the runtime's

@@ -434,6 +434,8 @@ class runtime {
   // Sends an observable event to the observer (on_event): the host's lifecycle, runs a service
   // reports, anything a detector or the trace should see. Loop thread.
   void emit(std::string_view kind, std::string_view source, const trace_fields& fields = {});
+  // Tells the observer when a service means to run (schedule detectors check it). Loop thread.
+  void declare_schedule(const schedule_declaration& declaration);
 
   // --- used by clockwork's awaitables; not for services ---
   void arm(detail::timer_node& node);
