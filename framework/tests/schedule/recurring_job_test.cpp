@@ -107,6 +107,68 @@ TEST(RecurringJob, AnIntervalExpressionRunsInBothPassesOfANewYorkOverlap) {
                           "2026-11-01T07:00:00.000Z", "2026-11-01T07:30:00.000Z"));  // 02:00, 02:30 EST
 }
 
+TEST(RecurringJob, TheOtherDstWeekendsAndAYearOfLastDaysOfTheMonth) {
+  {  // New York spring forward, 2026-03-08 02:00 EST -> 03:00 EDT: 02:30 runs at 03:00 EDT.
+    simulation sim{starting(at(3, 7))};
+    int runs = 0;
+    recurring_job_options o;
+    o.schedule = job_schedule::cron("0 30 2 * * *", clockwork::cron::dialect::cronos6, "America/New_York");
+    clockwork::add_recurring_job(sim.builder(), "nightly", o, counts(runs));
+    sim.start();
+    sim.run_for(2 * 24h);
+    sim.stop();
+    EXPECT_THAT(scheduled_runs(sim, "nightly"), ElementsAre("2026-03-07T07:30:00.000Z", "2026-03-08T07:00:00.000Z"));
+  }
+  {  // Berlin fall back, 2026-10-25: 02:00 and 02:30 happen twice; an interval runs in both passes.
+    simulation sim{starting(at(10, 24, 23, 45))};  // 01:45 CEST
+    int runs = 0;
+    recurring_job_options o;
+    o.schedule = job_schedule::cron("*/30 * * * *", clockwork::cron::dialect::cronos5, "Europe/Berlin");
+    clockwork::add_recurring_job(sim.builder(), "halfhourly", o, counts(runs));
+    sim.start();
+    sim.run_for(2h + 50min);
+    sim.stop();
+    EXPECT_THAT(scheduled_runs(sim, "halfhourly"),
+                ElementsAre("2026-10-25T00:00:00.000Z", "2026-10-25T00:30:00.000Z",   // 02:00, 02:30 CEST
+                            "2026-10-25T01:00:00.000Z", "2026-10-25T01:30:00.000Z",   // 02:00, 02:30 CET
+                            "2026-10-25T02:00:00.000Z", "2026-10-25T02:30:00.000Z"));  // 03:00, 03:30 CET
+  }
+  {  // A year of Quartz's "0 0 0 L * ?": midnight at the end of every month.
+    simulation sim{starting(at(1, 1))};
+    int runs = 0;
+    recurring_job_options o;
+    o.schedule = job_schedule::cron("0 0 0 L * ?", clockwork::cron::dialect::quartz, "UTC");
+    clockwork::add_recurring_job(sim.builder(), "month_end", o, counts(runs));
+    sim.start();
+    sim.run_for(365 * 24h);
+    sim.stop();
+    EXPECT_THAT(scheduled_runs(sim, "month_end"),
+                ElementsAre("2026-01-31T00:00:00.000Z", "2026-02-28T00:00:00.000Z", "2026-03-31T00:00:00.000Z",
+                            "2026-04-30T00:00:00.000Z", "2026-05-31T00:00:00.000Z", "2026-06-30T00:00:00.000Z",
+                            "2026-07-31T00:00:00.000Z", "2026-08-31T00:00:00.000Z", "2026-09-30T00:00:00.000Z",
+                            "2026-10-31T00:00:00.000Z", "2026-11-30T00:00:00.000Z", "2026-12-31T00:00:00.000Z"));
+    EXPECT_TRUE(sim.findings().empty()) << sim.report();
+  }
+}
+
+TEST(RecurringJob, ADayTheZoneSkipsRunsAtTheEndOfTheGap) {
+  // Samoa moved across the date line: Pacific/Apia has no 2011-12-30 at all.
+  const utc_time start{std::chrono::sys_days{std::chrono::year{2011} / 12 / 28}};
+  simulation sim{starting(start)};
+  int runs = 0;
+  recurring_job_options o;
+  o.schedule = job_schedule::daily_at(9, 0, "Pacific/Apia");
+  clockwork::add_recurring_job(sim.builder(), "morning", o, counts(runs));
+  sim.start();
+  sim.run_for(4 * 24h);
+  sim.stop();
+  // 12-28 and 12-29 09:00 at -10:00; 12-30 09:00 does not exist: it runs once, at the end of the
+  // gap (12-31 00:00 +14:00); then 12-31 09:00 +14:00 as usual. Nothing skipped, nothing twice.
+  EXPECT_THAT(scheduled_runs(sim, "morning"),
+              ElementsAre("2011-12-28T19:00:00.000Z", "2011-12-29T19:00:00.000Z", "2011-12-30T10:00:00.000Z",
+                          "2011-12-30T19:00:00.000Z", "2011-12-31T19:00:00.000Z"));
+}
+
 TEST(RecurringJob, ClockStepsAcrossTheDueTimeNeitherDoubleNorSkipARun) {
   simulation sim{starting(at(1, 1, 12))};
   int runs = 0;
