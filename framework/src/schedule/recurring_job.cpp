@@ -33,8 +33,8 @@ job_schedule job_schedule::cron(std::string_view expression, cron::dialect diale
   job_schedule s;
   const date::time_zone& tz = find_zone(zone);
   s.cron_.emplace(cron::expression{expression, dialect}, tz, policy);
-  s.description_ = "cron '" + std::string(expression) + "' (" + std::string(to_string(dialect)) + ") in " +
-                   std::string(zone);
+  s.description_ =
+      "cron '" + std::string(expression) + "' (" + std::string(to_string(dialect)) + ") in " + std::string(zone);
   return s;
 }
 
@@ -75,7 +75,8 @@ std::string job_schedule::describe() const {
 
 // ---- retry_policy --------------------------------------------------------------------------------
 
-retry_policy retry_policy::exponential(unsigned max_attempts, std::chrono::nanoseconds base, std::chrono::nanoseconds cap) {
+retry_policy retry_policy::exponential(unsigned max_attempts, std::chrono::nanoseconds base,
+                                       std::chrono::nanoseconds cap) {
   retry_policy p;
   p.max_attempts = max_attempts;
   p.base = base;
@@ -102,15 +103,14 @@ std::chrono::nanoseconds retry_policy::delay_before(
     return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(seconds));
   }
   const double ceiling = static_cast<double>(base.count()) * std::pow(multiplier, static_cast<double>(n - 1));
-  const auto bound = !(ceiling < static_cast<double>(cap.count())) ? cap
-                                                                   : std::chrono::nanoseconds{static_cast<std::int64_t>(ceiling)};
+  const auto bound = !(ceiling < static_cast<double>(cap.count()))
+                         ? cap
+                         : std::chrono::nanoseconds{static_cast<std::int64_t>(ceiling)};
   return full_jitter ? draw(bound) : bound;
 }
 
 void retry_policy::validate() const {
-  const auto refuse = [](const std::string& what) {
-    throw std::invalid_argument("clockwork::retry_policy: " + what);
-  };
+  const auto refuse = [](const std::string& what) { throw std::invalid_argument("clockwork::retry_policy: " + what); };
   if (max_attempts == 0) refuse("max_attempts must be at least 1 (1: no retry)");
   if (hangfire_curve) return;
   if (base.count() <= 0) refuse("base must be positive, got " + format_duration(base));
@@ -145,6 +145,10 @@ struct recurring_job::run_state {
 recurring_job::recurring_job(recurring_job_options options, job_function work, std::shared_ptr<scope_factory> scopes)
     : options_(std::move(options)), work_(std::move(work)), scopes_(std::move(scopes)) {}
 
+bool recurring_job::traced() const {
+  return rt().observer() != nullptr;
+}
+
 void recurring_job::record(std::string_view kind, trace_fields fields) {
   rt().emit(kind, name(), fields);
 }
@@ -154,21 +158,23 @@ task<> recurring_job::start_run(utc_time scheduled, std::stop_token host_stoppin
     switch (options_.overlap) {
       case overlap_policy::skip:
         ++counters_.skipped;
-        log()->warn("job '{}': the run for {} is skipped: the previous run is still going", name(), format_utc(scheduled));
-        record("job_skipped", {{"scheduled", format_utc(scheduled)}, {"reason", "overlap"}});
+        log()->warn("job '{}': the run for {} is skipped: the previous run is still going", name(),
+                    format_utc(scheduled));
+        if (traced()) record("job_skipped", {{"scheduled", format_utc(scheduled)}, {"reason", "overlap"}});
         co_return;
       case overlap_policy::queue_one:
         if (queued_) {
           ++counters_.skipped;
-          record("job_skipped", {{"scheduled", format_utc(scheduled)}, {"reason", "overlap, one already queued"}});
+          if (traced())
+            record("job_skipped", {{"scheduled", format_utc(scheduled)}, {"reason", "overlap, one already queued"}});
         } else {
           queued_ = scheduled;
-          record("job_queued", {{"scheduled", format_utc(scheduled)}});
+          if (traced()) record("job_queued", {{"scheduled", format_utc(scheduled)}});
         }
         co_return;
       case overlap_policy::cancel_and_replace: {
         ++counters_.replaced;
-        record("job_replaced", {{"scheduled", format_utc(scheduled)}});
+        if (traced()) record("job_replaced", {{"scheduled", format_utc(scheduled)}});
         const auto previous = current_;
         previous->cancel.request_stop();
         auto ended = previous->done.wait();
@@ -188,9 +194,10 @@ task<> recurring_job::run_once(utc_time scheduled, std::shared_ptr<run_state> ru
   const utc_time started = rt().clock().stamp_utc();
   ++counters_.runs;
   note_run();
-  record("job_run", {{"scheduled", format_utc(scheduled)},
-                     {"started", format_utc(started)},
-                     {"late", format_duration(saturating_sub(started, scheduled))}});
+  if (traced())
+    record("job_run", {{"scheduled", format_utc(scheduled)},
+                       {"started", format_utc(started)},
+                       {"late", format_duration(saturating_sub(started, scheduled))}});
   for (unsigned attempt = 1;; ++attempt) {
     std::exception_ptr error;
     {
@@ -204,11 +211,13 @@ task<> recurring_job::run_once(utc_time scheduled, std::shared_ptr<run_state> ru
     }  // one scope per attempt, disposed here
     if (!error) {
       ++counters_.succeeded;
-      record("job_succeeded", {{"scheduled", format_utc(scheduled)}, {"attempt", std::to_string(attempt)}});
+      if (traced())
+        record("job_succeeded", {{"scheduled", format_utc(scheduled)}, {"attempt", std::to_string(attempt)}});
       break;
     }
     if (token.stop_requested() && is_cancellation(error)) {
-      record("job_canceled", {{"scheduled", format_utc(scheduled)}, {"attempt", std::to_string(attempt)}});
+      if (traced())
+        record("job_canceled", {{"scheduled", format_utc(scheduled)}, {"attempt", std::to_string(attempt)}});
       break;
     }
     const std::string what = describe_exception(error);
@@ -217,27 +226,32 @@ task<> recurring_job::run_once(utc_time scheduled, std::shared_ptr<run_state> ru
     const bool within_budget = !retry.budget || retries_used_ < *retry.budget;
     if (attempt >= retry.max_attempts || !worth_it || !within_budget) {
       ++counters_.failed;
-      log()->error("job '{}': the run for {} failed after {} attempt(s): {}", name(), format_utc(scheduled), attempt, what);
-      record("job_failed", {{"scheduled", format_utc(scheduled)},
-                            {"attempts", std::to_string(attempt)},
-                            {"error", what},
-                            {"why", !worth_it ? "not retried: should_retry said no"
-                                    : !within_budget ? "retry budget spent"
-                                                     : "attempts exhausted"}});
+      log()->error("job '{}': the run for {} failed after {} attempt(s): {}", name(), format_utc(scheduled), attempt,
+                   what);
+      if (traced())
+        record("job_failed", {{"scheduled", format_utc(scheduled)},
+                              {"attempts", std::to_string(attempt)},
+                              {"error", what},
+                              {"why", !worth_it        ? "not retried: should_retry said no"
+                                      : !within_budget ? "retry budget spent"
+                                                       : "attempts exhausted"}});
       break;
     }
     ++retries_used_;
     ++counters_.retries;
-    const auto wait = retry.delay_before(attempt + 1, [this](std::chrono::nanoseconds max) { return rt().random_duration(max); });
+    const auto wait =
+        retry.delay_before(attempt + 1, [this](std::chrono::nanoseconds max) { return rt().random_duration(max); });
     log()->warn("job '{}': attempt {} failed ({}); attempt {} in {}", name(), attempt, what, attempt + 1,
                 format_duration(wait));
-    record("job_retry", {{"scheduled", format_utc(scheduled)},
-                         {"attempt", std::to_string(attempt + 1)},
-                         {"delay", format_duration(wait)},
-                         {"error", what}});
+    if (traced())
+      record("job_retry", {{"scheduled", format_utc(scheduled)},
+                           {"attempt", std::to_string(attempt + 1)},
+                           {"delay", format_duration(wait)},
+                           {"error", what}});
     const bool waited = co_await rt().try_delay(wait, token);
     if (!waited) {
-      record("job_canceled", {{"scheduled", format_utc(scheduled)}, {"attempt", std::to_string(attempt)}});
+      if (traced())
+        record("job_canceled", {{"scheduled", format_utc(scheduled)}, {"attempt", std::to_string(attempt)}});
       break;
     }
   }
@@ -320,11 +334,12 @@ task<> recurring_job::execute(std::stop_token stopping) {
       counters_.skipped += dropped;
       log()->warn("job '{}': {} occurrence(s) misfired (the last at {}); {} run(s) now, {} dropped", name(), missed,
                   format_utc(due.back()), to_run.size(), dropped);
-      record("job_misfire", {{"missed", std::to_string(missed)},
-                             {"from", format_utc(due.front())},
-                             {"to", format_utc(due.back())},
-                             {"running", std::to_string(to_run.size())},
-                             {"dropped", std::to_string(dropped)}});
+      if (traced())
+        record("job_misfire", {{"missed", std::to_string(missed)},
+                               {"from", format_utc(due.front())},
+                               {"to", format_utc(due.back())},
+                               {"running", std::to_string(to_run.size())},
+                               {"dropped", std::to_string(dropped)}});
     }
     // Catch-up runs go one after another; a single run overlaps the next occurrence as the
     // overlap policy says.
@@ -348,7 +363,8 @@ task<> recurring_job::execute(std::stop_token stopping) {
 host_builder& add_recurring_job(host_builder& builder, std::string name, recurring_job_options options,
                                 job_function work) {
   if (!work) throw std::invalid_argument("clockwork::add_recurring_job '" + name + "': no job function");
-  if (!options.schedule.valid()) throw std::invalid_argument("clockwork::add_recurring_job '" + name + "': no schedule");
+  if (!options.schedule.valid())
+    throw std::invalid_argument("clockwork::add_recurring_job '" + name + "': no schedule");
   options.retry.validate();
   if (options.misfire.threshold.count() < 0 || options.misfire.window.count() < 0) {
     throw std::invalid_argument("clockwork::add_recurring_job '" + name + "': misfire durations must not be negative");

@@ -78,7 +78,9 @@ TEST(RecurringJob, AFixedTimeInABerlinGapRunsAtTheEndOfTheGapAndInAnOverlapOnce)
   // 2026-03-29: 02:00 CET -> 03:00 CEST; 2026-10-25: 03:00 CEST -> 02:00 CET.
   for (const auto& [start, day, expected] : std::vector<std::tuple<utc_time, std::string, std::vector<std::string>>>{
            {at(3, 28), "spring", {"2026-03-28T01:30:00.000Z", "2026-03-29T01:00:00.000Z", "2026-03-30T00:30:00.000Z"}},
-           {at(10, 24), "autumn", {"2026-10-24T00:30:00.000Z", "2026-10-25T00:30:00.000Z", "2026-10-26T01:30:00.000Z"}}}) {
+           {at(10, 24),
+            "autumn",
+            {"2026-10-24T00:30:00.000Z", "2026-10-25T00:30:00.000Z", "2026-10-26T01:30:00.000Z"}}}) {
     simulation sim{starting(start)};
     int runs = 0;
     recurring_job_options o;
@@ -102,8 +104,8 @@ TEST(RecurringJob, AnIntervalExpressionRunsInBothPassesOfANewYorkOverlap) {
   sim.run_for(2h + 50min);
   sim.stop();
   EXPECT_THAT(scheduled_runs(sim, "halfhourly"),
-              ElementsAre("2026-11-01T05:00:00.000Z", "2026-11-01T05:30:00.000Z",   // 01:00, 01:30 EDT
-                          "2026-11-01T06:00:00.000Z", "2026-11-01T06:30:00.000Z",   // 01:00, 01:30 EST
+              ElementsAre("2026-11-01T05:00:00.000Z", "2026-11-01T05:30:00.000Z",    // 01:00, 01:30 EDT
+                          "2026-11-01T06:00:00.000Z", "2026-11-01T06:30:00.000Z",    // 01:00, 01:30 EST
                           "2026-11-01T07:00:00.000Z", "2026-11-01T07:30:00.000Z"));  // 02:00, 02:30 EST
 }
 
@@ -129,8 +131,8 @@ TEST(RecurringJob, TheOtherDstWeekendsAndAYearOfLastDaysOfTheMonth) {
     sim.run_for(2h + 50min);
     sim.stop();
     EXPECT_THAT(scheduled_runs(sim, "halfhourly"),
-                ElementsAre("2026-10-25T00:00:00.000Z", "2026-10-25T00:30:00.000Z",   // 02:00, 02:30 CEST
-                            "2026-10-25T01:00:00.000Z", "2026-10-25T01:30:00.000Z",   // 02:00, 02:30 CET
+                ElementsAre("2026-10-25T00:00:00.000Z", "2026-10-25T00:30:00.000Z",    // 02:00, 02:30 CEST
+                            "2026-10-25T01:00:00.000Z", "2026-10-25T01:30:00.000Z",    // 02:00, 02:30 CET
                             "2026-10-25T02:00:00.000Z", "2026-10-25T02:30:00.000Z"));  // 03:00, 03:30 CET
   }
   {  // A year of Quartz's "0 0 0 L * ?": midnight at the end of every month.
@@ -175,7 +177,7 @@ TEST(RecurringJob, ClockStepsAcrossTheDueTimeNeitherDoubleNorSkipARun) {
   recurring_job_options o;
   o.schedule = job_schedule::daily_at(0, 0, "UTC");
   clockwork::add_recurring_job(sim.builder(), "midnight", o, counts(runs));
-  sim.jump_wall_clock_at(sim.start_time() + 11h + 58min, 5min);        // 23:58 -> 00:03: across midnight
+  sim.jump_wall_clock_at(sim.start_time() + 11h + 58min, 5min);          // 23:58 -> 00:03: across midnight
   sim.jump_wall_clock_at(sim.start_time() + 24h + 11h + 55min, -10min);  // 00:00 on the 3rd... back to 23:50+
   sim.start();
   sim.run_for(3 * 24h);
@@ -232,8 +234,9 @@ TEST(RecurringJob, AfterAnOutageTheMisfirePolicyDecidesWhatRuns) {
 
   const auto strict = after_outage(clockwork::misfire_policy::strict);
   EXPECT_EQ(strict.misfired, 72u);
-  EXPECT_THAT(strict.scheduled, ElementsAre("2026-01-02T01:00:00.000Z", "2026-01-02T02:00:00.000Z", "2026-01-02T03:00:00.000Z",
-                                            "2026-01-02T04:00:00.000Z", "2026-01-02T05:00:00.000Z"));  // capped at 5
+  EXPECT_THAT(strict.scheduled,
+              ElementsAre("2026-01-02T01:00:00.000Z", "2026-01-02T02:00:00.000Z", "2026-01-02T03:00:00.000Z",
+                          "2026-01-02T04:00:00.000Z", "2026-01-02T05:00:00.000Z"));  // capped at 5
 
   const auto ignorable = after_outage(clockwork::misfire_policy::ignorable);
   EXPECT_THAT(ignorable.scheduled, ElementsAre("2026-01-04T22:00:00.000Z", "2026-01-04T23:00:00.000Z",
@@ -306,8 +309,8 @@ TEST(RecurringJob, ErrorsTheRetryPolicyRefusesAreNotRetried) {
 TEST(RecurringJob, HangfiresCurveIsAvailableForComparison) {
   const auto policy = clockwork::retry_policy::hangfire();
   const auto no_jitter = [](std::chrono::nanoseconds) { return std::chrono::nanoseconds{0}; };
-  EXPECT_EQ(policy.delay_before(2, no_jitter), 15s);            // the 1st retry: 0^4 + 15
-  EXPECT_EQ(policy.delay_before(4, no_jitter), 31s);            // the 3rd: 2^4 + 15
+  EXPECT_EQ(policy.delay_before(2, no_jitter), 15s);           // the 1st retry: 0^4 + 15
+  EXPECT_EQ(policy.delay_before(4, no_jitter), 31s);           // the 3rd: 2^4 + 15
   EXPECT_EQ(policy.delay_before(11, no_jitter), 6561s + 15s);  // the 10th: 9^4 + 15
 }
 
@@ -322,9 +325,8 @@ overlap_outcome with_overlap(clockwork::overlap_policy policy) {
   recurring_job_options o;
   o.schedule = job_schedule::every(1h);
   o.overlap = policy;
-  clockwork::add_recurring_job(sim.builder(), "slow", o, [](job_run& run) -> task<> {
-    co_await run.rt.delay(90min, run.stopping);
-  });
+  clockwork::add_recurring_job(sim.builder(), "slow", o,
+                               [](job_run& run) -> task<> { co_await run.rt.delay(90min, run.stopping); });
   sim.start();
   sim.run_for(4h + 30min);
   overlap_outcome out{scheduled_runs(sim, "slow"), job_of(sim, "slow").stats()};

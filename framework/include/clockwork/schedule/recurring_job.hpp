@@ -119,8 +119,8 @@ struct retry_policy {
   // Hangfire's AutomaticRetry default: 10 attempts, the n-th retry after n^4 + 15 + rand(30)·(n+1) s.
   static retry_policy hangfire();
   // The wait before attempt `attempt` (2, 3, ...), drawing jitter from draw(max) (uniform in [0, max]).
-  std::chrono::nanoseconds delay_before(unsigned attempt,
-                                        const std::function<std::chrono::nanoseconds(std::chrono::nanoseconds)>& draw) const;
+  std::chrono::nanoseconds delay_before(
+      unsigned attempt, const std::function<std::chrono::nanoseconds(std::chrono::nanoseconds)>& draw) const;
   // std::invalid_argument naming a zero or negative attempt count or delay, a multiplier below 1.
   void validate() const;
 };
@@ -194,6 +194,8 @@ class recurring_job final : public background_service {
   struct run_state;
   task<> run_once(utc_time scheduled, std::shared_ptr<run_state> run, std::stop_token host_stopping);
   task<> start_run(utc_time scheduled, std::stop_token host_stopping);
+  // Events for the trace and the detectors; their fields are only built when someone observes.
+  bool traced() const;
   void record(std::string_view kind, trace_fields fields);
 
   recurring_job_options options_;
@@ -201,8 +203,8 @@ class recurring_job final : public background_service {
   std::shared_ptr<scope_factory> scopes_;
   counters counters_;
   utc_time origin_{};
-  std::shared_ptr<run_state> current_;          // the run in progress, if any
-  std::optional<utc_time> queued_;              // queue_one: the occurrence waiting for it
+  std::shared_ptr<run_state> current_;  // the run in progress, if any
+  std::optional<utc_time> queued_;      // queue_one: the occurrence waiting for it
   unsigned retries_used_ = 0;
 };
 
