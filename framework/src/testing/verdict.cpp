@@ -77,4 +77,31 @@ std::string side_by_side(const verdict& expected, const verdict& actual, std::st
   return out;
 }
 
+std::string side_by_side(const verdict& expected, const verdict& in_virtual_time, const verdict& on_real_host) {
+  const std::vector<std::vector<std::string>> columns{lines_of(expected), lines_of(in_virtual_time), lines_of(on_real_host)};
+  std::vector<std::string> all;
+  for (const auto& column : columns) {
+    for (const auto& line : column) {
+      if (std::find(all.begin(), all.end(), line) == all.end()) all.push_back(line);
+    }
+  }
+  std::sort(all.begin(), all.end());
+  std::size_t width = 12;
+  for (const auto& line : all) width = std::max(width, line.size());
+  const auto cell = [width](const std::string& text) { return text + std::string(width - text.size() + 3, ' '); };
+  std::string out = "  " + cell("expected") + cell("virtual time") + "real host\n";
+  for (const auto& line : all) {
+    std::string row;
+    bool everywhere = true;
+    for (const auto& column : columns) {
+      const bool here = std::find(column.begin(), column.end(), line) != column.end();
+      everywhere = everywhere && here;
+      row += cell(here ? line : "-");
+    }
+    while (!row.empty() && row.back() == ' ') row.pop_back();
+    out += (everywhere ? "  " : "✗ ") + row + "\n";
+  }
+  return out;
+}
+
 }  // namespace clockwork::testing

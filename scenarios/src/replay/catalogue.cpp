@@ -128,8 +128,13 @@ int run_catalogue(const catalogue_args& args) {
     if (terminal) std::fprintf(stderr, "\r\033[K");
     std::printf("%s %s %s %s %s\n", ok ? "✓" : "✗", pad(s.name, 44).c_str(), pad(o.virtual_run.actual.headline(), 48).c_str(),
                 o.virtual_run.matched() ? "virtual ✓" : "virtual ✗", real_column(o).c_str());
-    if (!o.virtual_run.matched()) std::printf("%s", o.virtual_run.report().c_str());
-    if (o.real_run && !o.real_run->matched() && !o.real_run->inconclusive) std::printf("%s", o.real_run->report().c_str());
+    if (o.real_run && !o.real_run->inconclusive && (!o.real_run->matched() || !o.virtual_run.matched())) {
+      // Expected, virtual and real side by side: which one strayed is visible at a glance.
+      std::printf("%s", testing::side_by_side(s.expected, o.virtual_run.actual, o.real_run->actual).c_str());
+      if (!o.real_run->error.empty()) std::printf("  the real run ended early: %s\n", o.real_run->error.c_str());
+    } else if (!o.virtual_run.matched()) {
+      std::printf("%s", o.virtual_run.report().c_str());
+    }
     if (!args.trace_dir.empty()) {
       std::ofstream out(std::filesystem::path(args.trace_dir) / (s.name + ".txt"));
       out << o.virtual_run.trace_text;

@@ -65,5 +65,7 @@ verdict verdict_of(const std::vector<finding>& findings, const host_result& resu
 // Expected and actual side by side, one line each, the differences marked.
 std::string side_by_side(const verdict& expected, const verdict& actual, std::string_view left = "expected",
                          std::string_view right = "actual");
+// Expected, virtual time and the real host side by side: a cross-check's mismatch at a glance.
+std::string side_by_side(const verdict& expected, const verdict& in_virtual_time, const verdict& on_real_host);
 
 }  // namespace clockwork::testing
