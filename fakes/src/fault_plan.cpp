@@ -5,6 +5,7 @@
 
 #include "clockwork/diagnostics/trace.hpp"
 #include "clockwork/fakes/injected_fault.hpp"
+#include "clockwork/runtime/chaos.hpp"
 #include "clockwork/time/time_format.hpp"
 
 namespace clockwork::fakes {
@@ -150,7 +151,16 @@ void fault_plan::keep(fault_record record) {
 }
 
 task<> fault_plan::before(runtime& rt, std::string operation, std::string description, std::stop_token token) {
-  const decision d = decide(operation, description, rt.now());
+  decision d = decide(operation, description, rt.now());
+  // While exploring, the runtime's chaos may add a fault of its own to any operation.
+  if (clockwork::chaos* c = rt.chaos(); c != nullptr) {
+    const auto fault = c->at_operation(operation);
+    d.latency += fault.extra;
+    if (fault.fail && !d.fails) {
+      d.fails = true;
+      d.message = "injected by chaos";
+    }
+  }
   if (d.latency > std::chrono::nanoseconds{0}) {
     auto slow = rt.delay(d.latency, token);
     co_await slow;

@@ -50,6 +50,13 @@ class livelock_error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A fault injected on purpose (clockwork::chaos, while exploring a scenario): a wait or an
+// operation that failed because a seed said so. A service should treat it as any other error.
+class injected_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 // Thrown by virtual_runtime::work() when one slice of modeled blocking work passes the
 // runtime's slice cap: the simulated equivalent of a thread blocked for good (the seed's
 // "while (!stop) Thread.Sleep(5000)"). It does not derive from std::exception, so that a

@@ -7,6 +7,7 @@
 #include <typeinfo>
 
 #include "clockwork/diagnostics/logging.hpp"
+#include "clockwork/runtime/chaos.hpp"
 #include "clockwork/time/duration.hpp"
 #include "clockwork/time/time_format.hpp"
 
@@ -145,6 +146,25 @@ void wall_delay_awaitable::fire_wall(timer_node& node) {
   }
   self.unlink();
   timed_wait::fire_wait(node);
+}
+
+// ---- delays under chaos ----------------------------------------------------------------------
+
+void delay_awaitable::await_suspend(std::coroutine_handle<> h) {
+  if (clockwork::chaos* c = rt_->chaos(); c != nullptr && rt_->current_record() != nullptr) {
+    const auto fault = c->at_wait(rt_->current_record()->root);
+    if (fault.fail) {
+      injected_failure_ = true;
+      deadline = rt_->now();  // completes at once, through the ready queue
+    } else if (fault.extra.count() > 0 && deadline != steady_time::max()) {
+      deadline = saturating_add(deadline, fault.extra);
+    }
+  }
+  suspend(h, wait_kind::delay, {});
+}
+
+void delay_awaitable::throw_injected() {
+  throw injected_error("clockwork: a delay failed (injected by chaos)");
 }
 
 // ---- runtime ---------------------------------------------------------------------------------

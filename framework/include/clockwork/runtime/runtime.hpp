@@ -72,6 +72,7 @@ class logger;
 namespace clockwork {
 
 class runtime;
+class chaos;
 
 // An exception that escaped detached work, kept so that a test or the host can ask for it.
 struct unobserved_exception {
@@ -208,12 +209,17 @@ class [[nodiscard]] delay_awaitable : public detail::timed_wait {
  public:
   using detail::timed_wait::timed_wait;
   bool await_ready() const noexcept { return stop_requested(); }
-  void await_suspend(std::coroutine_handle<> h) { suspend(h, wait_kind::delay, {}); }
+  void await_suspend(std::coroutine_handle<> h);
   void await_resume() const {
+    if (injected_failure_) throw_injected();
     // A timer that fired first wins over a later stop request at the same instant.
     if (result() == outcome::fired) return;
     if (result() == outcome::canceled || stop_requested()) throw operation_canceled{};
   }
+
+ private:
+  [[noreturn]] static void throw_injected();
+  bool injected_failure_ = false;
 };
 
 // co_await rt.delay_until_utc(t, token): waits until the *wall clock* reads t — not for the
@@ -260,6 +266,8 @@ class [[nodiscard]] wall_delay_awaitable : public detail::timed_wait, private de
 class [[nodiscard]] try_delay_awaitable : public delay_awaitable {
  public:
   using delay_awaitable::delay_awaitable;
+  // No chaos here: try_delay is what shutdown paths and backoffs use to wait quietly.
+  void await_suspend(std::coroutine_handle<> h) { suspend(h, wait_kind::delay, {}); }
   bool await_resume() const noexcept {
     if (result() == outcome::fired) return true;
     return !(result() == outcome::canceled || stop_requested());
@@ -430,6 +438,9 @@ class runtime {
   void set_logger(std::shared_ptr<spdlog::logger> logger);
   // One observer slot; an observer_fanout (diagnostics/observer_fanout.hpp) feeds several.
   void set_observer(runtime_observer* observer) noexcept { observer_ = observer; }
+  // Seeded fault injection while exploring (chaos.hpp); null: none. Delays and fakes ask it.
+  void set_chaos(clockwork::chaos* c) noexcept { chaos_ = c; }
+  clockwork::chaos* chaos() const noexcept { return chaos_; }
   runtime_observer* observer() const noexcept { return observer_; }
   // Sends an observable event to the observer (on_event): the host's lifecycle, runs a service
   // reports, anything a detector or the trace should see. Loop thread.
@@ -536,6 +547,7 @@ class runtime {
   std::vector<finding> findings_;
   std::shared_ptr<spdlog::logger> logger_;
   runtime_observer* observer_ = nullptr;
+  clockwork::chaos* chaos_ = nullptr;
 
  protected:
   // Posted functions are queued by the derived runtime's post(); virtual_runtime pushes

@@ -1,0 +1,88 @@
+// clockwork::chaos — seeded fault injection at the points where code waits, for exploring a
+// scenario under many seeds (testing::explore): a delay that fails with injected_error, a delay
+// that takes longer, an operation of a fake that throws or is slow (fakes::fault_plan asks).
+//
+// BUGGIFY-style: for a given seed each kind of fault is either off, or on — with probability
+// kind_enabled — and then fires at each of its sites with its own probability, so that one seed
+// sees a storm of slow waits and no errors, another a few failing operations. Every decision is
+// drawn from the chaos's own generator in the order the sites ask, so the same seed and the same
+// program make the same decisions. A budget caps the faults of one run (shrinking a failing seed
+// lowers it).
+//
+// Example — test only (production never installs one):
+//
+//   clockwork::chaos_options o;
+//   o.wait_error = 0.05;                        // 5 % of delays fail, on seeds where that is on
+//   o.operation_error = 0.1;                    // 10 % of a fake's operations throw
+//   clockwork::chaos chaos{seed, o};
+//   rt.set_chaos(&chaos);                       // a virtual_runtime
+//   ... run ...
+//   chaos.injected();                           // what it did, in order
+//
+// Thread safety: the runtime's driving thread only. The chaos must outlive its installation.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace clockwork {
+
+struct chaos_options {
+  double wait_error = 0.0;  // a delay fails with injected_error
+  double wait_slow = 0.0;   // a delay takes up to max_slowdown longer
+  std::chrono::nanoseconds max_slowdown = std::chrono::minutes(1);
+  double operation_error = 0.0;  // a fake's operation throws (fakes::fault_plan)
+  double operation_slow = 0.0;   // a fake's operation is slow (a latency spike)
+  std::chrono::nanoseconds max_spike = std::chrono::seconds(30);
+  // Each kind above is on for a seed with this probability (1: always).
+  double kind_enabled = 0.5;
+  // At most this many faults in one run.
+  std::uint64_t budget = 1'000'000;
+
+  // std::invalid_argument naming a probability outside [0, 1] or a negative duration.
+  void validate() const;
+};
+
+class chaos {
+ public:
+  chaos(std::uint64_t seed, chaos_options options);
+
+  struct wait_fault {
+    std::chrono::nanoseconds extra{0};
+    bool fail = false;
+  };
+  // Asked by a delay as it suspends (site: who waits).
+  wait_fault at_wait(std::string_view site);
+  // Asked by a fake before an operation (site: the operation).
+  wait_fault at_operation(std::string_view site);
+
+  struct record {
+    std::uint64_t index = 0;  // 1, 2, ... in the order injected
+    std::string site;
+    std::string what;  // "delay failed", "delay +00:00:12.000", "operation failed", ...
+  };
+  const std::vector<record>& injected() const noexcept { return injected_; }
+  const chaos_options& options() const noexcept { return options_; }
+  // Which kinds this seed turned on: "wait_error wait_slow operation_error ..." or "none".
+  std::string enabled_kinds() const;
+
+ private:
+  bool draw(double p);
+  std::chrono::nanoseconds draw_duration(std::chrono::nanoseconds max);
+  bool spend(std::string_view site, std::string what);
+
+  chaos_options options_;
+  std::mt19937_64 rng_;
+  bool wait_error_on_;
+  bool wait_slow_on_;
+  bool operation_error_on_;
+  bool operation_slow_on_;
+  std::vector<record> injected_;
+};
+
+}  // namespace clockwork
