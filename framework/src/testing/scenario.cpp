@@ -91,6 +91,31 @@ std::string describe(const std::exception_ptr& error) {
   }
 }
 
+// FNV-1a over what makes a record: the same records, the same hash.
+std::uint64_t hash_of(const clockwork::trace& tr) {
+  std::uint64_t h = 1469598103934665603ULL;
+  const auto mix = [&h](std::string_view bytes) {
+    for (const unsigned char c : bytes) {
+      h ^= c;
+      h *= 1099511628211ULL;
+    }
+    h ^= 0xff;  // a separator, so that "ab"+"c" differs from "a"+"bc"
+    h *= 1099511628211ULL;
+  };
+  for (const auto& r : tr.records()) {
+    mix(std::to_string(r.seq));
+    mix(std::to_string(r.steady.time_since_epoch().count()));
+    mix(std::to_string(r.utc.time_since_epoch().count()));
+    mix(r.source);
+    mix(r.kind);
+    for (const auto& f : r.fields) {
+      mix(f.key);
+      mix(f.value);
+    }
+  }
+  return h;
+}
+
 scenario_run run_virtual(const scenario& s, const run_options& options) {
   simulation_options o;
   o.runtime.seed = options.seed;
@@ -102,12 +127,19 @@ scenario_run run_virtual(const scenario& s, const run_options& options) {
   o.host = s.host;
   simulation sim{o};
   virtual_world world{sim};
+  std::optional<chaos> faults;
+  if (options.chaos) {
+    chaos_options c = *options.chaos;
+    if (options.chaos_budget) c.budget = *options.chaos_budget;
+    faults.emplace(options.seed, c);
+    sim.rt().set_chaos(&*faults);
+  }
   scenario_run run;
   run.name = s.name;
   run.expected = s.expected;
   try {
     if (s.setup) s.setup(world);
-    world.request_stop_at(s.span);  // the end of the span, unless something stops the host first
+    world.request_stop_at(options.span.value_or(s.span));  // the end of the span, unless something stops the host first
     (void)sim.run_until_stopped();
     if (s.drain_after_stop.count() > 0) sim.run_for(s.drain_after_stop);
   } catch (...) {
@@ -133,7 +165,20 @@ scenario_run run_virtual(const scenario& s, const run_options& options) {
   }
   run.actual = verdict_of(sim.findings(), result);
   if (s.count) s.count(world, run.actual);
-  run.trace_text = sim.trace_text();
+  if (s.invariant) {
+    try {
+      run.invariant_failure = s.invariant(world);
+    } catch (...) {
+      run.invariant_failure = "the invariant threw: " + describe(std::current_exception());
+    }
+  }
+  if (faults) {
+    run.injected = faults->injected();
+    run.chaos_kinds = faults->enabled_kinds();
+  }
+  run.trace_hash = hash_of(sim.trace());
+  if (options.render_trace) run.trace_text = sim.trace_text();
+  sim.rt().set_chaos(nullptr);
   return run;
 }
 
@@ -297,6 +342,9 @@ double time_scale_for(const scenario& s, const run_options& options) {
 }
 
 scenario_run run_scenario(const scenario& s, const run_options& options) {
+  if (options.real && (options.chaos || options.span)) {
+    throw std::invalid_argument("clockwork::testing::run_scenario: chaos and a span override are for virtual time only");
+  }
   if (options.real) {
     if (!s.resolution) {
       throw std::invalid_argument("clockwork::testing::run_scenario: '" + s.name +

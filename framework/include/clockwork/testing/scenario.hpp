@@ -39,11 +39,13 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "clockwork/detectors/schedule_detector.hpp"
 #include "clockwork/diagnostics/trace.hpp"
 #include "clockwork/hosting/host.hpp"
 #include "clockwork/hosting/host_builder.hpp"
+#include "clockwork/runtime/chaos.hpp"
 #include "clockwork/testing/log_capture.hpp"
 #include "clockwork/testing/verdict.hpp"
 
@@ -104,6 +106,9 @@ struct scenario {
   std::function<void(scenario_world&)> setup;
   std::function<void(scenario_world&, verdict&)> count;  // optional
   verdict expected;
+  // What must hold at the end of every run, whatever faults were injected (explore.hpp):
+  // nothing, or why it does not ("user 7 has no log for 2026-01-05"). Optional.
+  std::function<std::optional<std::string>(scenario_world&)> invariant;
 
   // The real-host cross-check: the smallest interval the verdict depends on. Unset: the
   // scenario runs in virtual time only, for the reason given.
@@ -113,6 +118,13 @@ struct scenario {
 
 struct run_options {
   std::uint64_t seed = 0;  // 0: same-instant events in arm order; otherwise shuffled from it
+  // Virtual time: faults injected from the seed (chaos.hpp), with at most chaos_budget of them.
+  std::optional<chaos_options> chaos;
+  std::optional<std::uint64_t> chaos_budget;
+  // Virtual time: runs for this span instead of the scenario's (shrinking shortens it).
+  std::optional<std::chrono::nanoseconds> span;
+  // Render the trace as text (off: only its hash, which is much cheaper).
+  bool render_trace = true;
   bool real = false;       // the real-host cross-check instead of virtual time
   // Real host: overrides the time scale chosen from the resolution.
   std::optional<double> time_scale;
@@ -133,6 +145,14 @@ struct scenario_run {
   std::chrono::nanoseconds distortion{0};
   bool inconclusive = false;
   std::string error;  // an exception that ended the run early, if any
+  // What the invariant said, when it did not hold.
+  std::optional<std::string> invariant_failure;
+  // The faults chaos injected, in order, and the kinds the seed turned on.
+  std::vector<chaos::record> injected;
+  std::string chaos_kinds;
+  // A hash of every trace record (sequence, times, source, kind, fields): equal traces, equal
+  // hashes; computed whether or not the text is rendered.
+  std::uint64_t trace_hash = 0;
 
   bool matched() const { return !inconclusive && actual == expected; }
   // What happened, readably: the verdicts side by side when they differ.

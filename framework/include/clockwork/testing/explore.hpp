@@ -1,0 +1,104 @@
+// clockwork::testing::explore — runs a scenario under many seeds, each deciding the order of
+// same-instant events and the faults injected where code waits (chaos.hpp), checks that each run
+// still holds (the scenario's invariant, and no finding beyond the ones it expects), checks that
+// runs are deterministic by running seeds twice, and hands back the first failing seed with the
+// command that replays it and a smaller reproduction found by shrinking.
+//
+// What a seed decides: (a) the order of events that fall on the same instant (the virtual
+// runtime's shuffle); (b) which kinds of fault are on for it and where they fire — a delay that
+// fails, a delay that takes longer, a fake's operation that throws or is slow — BUGGIFY-style:
+// a kind is on only for some seeds, and then fires often; (c) optionally, a step of the wall
+// clock at a random instant.
+//
+// Example — your own service, in a test:
+//
+//   clockwork::testing::scenario s = my_service_scenario();      // scenario.hpp
+//   s.invariant = [](clockwork::testing::scenario_world& w) -> std::optional<std::string> {
+//     if (store->duplicates() > 0) return "a log was created twice";
+//     return std::nullopt;
+//   };
+//   clockwork::testing::explore_options o;
+//   o.seeds = 1000;
+//   o.chaos.operation_error = 0.05;
+//   const auto found = clockwork::testing::explore(s, o);
+//   EXPECT_FALSE(found.first_failure) << found.report();            // the seed, the replay command,
+//                                                                    // the shrunk reproduction
+// Determinism: a seed whose two runs gave different traces is reported as not deterministic,
+// with the first record where they part — never as a flaky failure. The usual causes: a real
+// clock read, iteration over an unordered container or a map keyed by pointers, a thread.
+//
+// Thread safety: each seed's run builds everything it needs; explore itself is single-threaded.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "clockwork/runtime/chaos.hpp"
+#include "clockwork/testing/scenario.hpp"
+
+namespace clockwork::testing {
+
+struct explore_options {
+  std::uint64_t seeds = 100;
+  std::uint64_t first_seed = 1;
+  chaos_options chaos = default_chaos();
+  // The fraction of seeds run twice to check determinism (1: every seed; 0: none).
+  double determinism_check = 0.1;
+  // Shrink the first failing seed to fewer faults and a shorter span.
+  bool shrink = true;
+  // Keep the run (trace text included) of every seed, not only the failing ones.
+  bool keep_passing_runs = false;
+  // Stop at the first failure instead of running every seed.
+  bool stop_at_first_failure = false;
+
+  // Faults often enough to matter, rarely enough that a run still makes progress.
+  static chaos_options default_chaos();
+  // std::invalid_argument: zero seeds, a fraction outside [0, 1], bad chaos probabilities.
+  void validate() const;
+};
+
+struct seed_outcome {
+  std::uint64_t seed = 0;
+  bool passed = true;
+  std::string failure;  // why it failed: the invariant's message, an unexpected finding, an error
+  bool checked_twice = false;
+  bool deterministic = true;
+  std::string divergence;  // where the two runs parted (the first differing trace line of each)
+  std::size_t faults = 0;
+  std::string kinds;  // the chaos kinds this seed turned on
+  std::optional<scenario_run> run;  // failing seeds (and every seed with keep_passing_runs)
+};
+
+struct reproduction {
+  std::uint64_t seed = 0;
+  std::uint64_t fault_budget = 0;
+  std::chrono::nanoseconds span{0};
+  std::string command;             // clockwork-replay --scenario X --seed S --chaos ...
+  std::vector<chaos::record> faults;  // the faults the shrunk run injected
+  std::string failure;
+};
+
+struct exploration {
+  std::string scenario;
+  std::vector<seed_outcome> seeds;
+  std::optional<std::uint64_t> first_failure;  // the first failing seed
+  std::optional<reproduction> shrunk;
+  std::size_t failed = 0;
+  std::size_t not_deterministic = 0;
+  std::size_t checked_twice = 0;
+
+  bool ok() const noexcept { return failed == 0 && not_deterministic == 0; }
+  // A readable account: counts, the first failure, its replay command and reproduction.
+  std::string report() const;
+};
+
+// The command that replays one seed of a scenario under chaos.
+std::string replay_command(const std::string& scenario, std::uint64_t seed, std::optional<std::uint64_t> budget = {},
+                           std::optional<std::chrono::nanoseconds> span = {});
+
+exploration explore(const scenario& s, const explore_options& options = {});
+
+}  // namespace clockwork::testing

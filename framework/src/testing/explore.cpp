@@ -1,0 +1,208 @@
+#include "clockwork/testing/explore.hpp"
+
+#include <algorithm>
+#include <sstream>
+#include <stdexcept>
+
+#include "clockwork/time/time_format.hpp"
+
+namespace clockwork::testing {
+namespace {
+
+// Findings the scenario did not expect: under chaos a service may log errors and retry, but a
+// new kind of trouble (a deadlock, a fault that killed a service, a leaked scope) is a failure.
+std::optional<std::string> unexpected_finding(const scenario& s, const scenario_run& run) {
+  for (const auto& f : run.actual.findings) {
+    if (!s.expected.findings.contains(f)) {
+      return "an unexpected " + std::string(to_string(f.first)) + " finding for '" + f.second + "'";
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> why_it_failed(const scenario& s, const scenario_run& run) {
+  if (run.invariant_failure) return "the invariant does not hold: " + *run.invariant_failure;
+  if (auto f = unexpected_finding(s, run)) return f;
+  return std::nullopt;
+}
+
+// The first line where two renderings differ, both sides.
+std::string first_difference(const std::string& a, const std::string& b) {
+  std::istringstream left(a);
+  std::istringstream right(b);
+  std::string l;
+  std::string r;
+  for (std::size_t line = 1;; ++line) {
+    const bool has_l = static_cast<bool>(std::getline(left, l));
+    const bool has_r = static_cast<bool>(std::getline(right, r));
+    if (!has_l && !has_r) return "the traces render the same; their records differ in a field the rendering drops";
+    if (!has_l || !has_r || l != r) {
+      return "trace line " + std::to_string(line) + ":\n  first run:  " + (has_l ? l : "(ended)") +
+             "\n  second run: " + (has_r ? r : "(ended)");
+    }
+  }
+}
+
+run_options chaos_run(const explore_options& options, std::uint64_t seed, bool render) {
+  run_options o;
+  o.seed = seed;
+  o.chaos = options.chaos;
+  o.render_trace = render;
+  return o;
+}
+
+// Whether a seed is one of those checked twice: spread evenly over the run.
+bool checked_twice(const explore_options& options, std::uint64_t index) {
+  if (options.determinism_check <= 0.0) return false;
+  if (options.determinism_check >= 1.0) return true;
+  const auto every = static_cast<std::uint64_t>(1.0 / options.determinism_check);
+  return every <= 1 || index % every == 0;
+}
+
+// A failure's shape: its message with every number blanked, so that "3 units" and "1 unit"
+// shrink as the same failure, and "no log at all" does not pass for it.
+std::string shape_of(const std::string& failure) {
+  std::string out;
+  bool in_number = false;
+  for (const char c : failure) {
+    const bool digit = c >= '0' && c <= '9';
+    if (digit && !in_number) out += '#';
+    if (!digit) out += c;
+    in_number = digit;
+  }
+  return out;
+}
+
+std::optional<reproduction> shrink_failure(const scenario& s, const explore_options& options, std::uint64_t seed,
+                                           const scenario_run& failing) {
+  reproduction best;
+  best.seed = seed;
+  best.fault_budget = failing.injected.size();
+  best.span = s.span;
+  best.faults = failing.injected;
+  best.failure = why_it_failed(s, failing).value_or("");
+  const std::string shape = shape_of(best.failure);
+  // A smaller run counts only if it fails the same way.
+  const auto fails = [&](std::uint64_t budget, std::chrono::nanoseconds span, reproduction& into) {
+    run_options o = chaos_run(options, seed, false);
+    o.chaos_budget = budget;
+    o.span = span;
+    const auto run = run_scenario(s, o);
+    const auto why = why_it_failed(s, run);
+    if (!why || shape_of(*why) != shape) return false;
+    into.fault_budget = budget;
+    into.span = span;
+    into.faults = run.injected;
+    into.failure = *why;
+    return true;
+  };
+  // Fewer faults: the smallest budget that still fails, counting up from none.
+  for (std::uint64_t budget = 0; budget < best.fault_budget; ++budget) {
+    if (fails(budget, best.span, best)) break;
+  }
+  // A shorter span: halve it while it still fails (down to a minute).
+  for (auto span = best.span / 2; span >= std::chrono::minutes(1); span /= 2) {
+    if (!fails(best.fault_budget, span, best)) break;
+  }
+  best.command = replay_command(s.name, seed, best.fault_budget, best.span);
+  return best;
+}
+
+}  // namespace
+
+chaos_options explore_options::default_chaos() {
+  chaos_options o;
+  o.wait_error = 0.02;
+  o.wait_slow = 0.05;
+  o.max_slowdown = std::chrono::minutes(5);
+  o.operation_error = 0.02;
+  o.operation_slow = 0.05;
+  o.max_spike = std::chrono::seconds(30);
+  o.kind_enabled = 0.5;
+  return o;
+}
+
+void explore_options::validate() const {
+  if (seeds == 0) throw std::invalid_argument("clockwork::testing::explore: the number of seeds must be at least 1");
+  if (!(determinism_check >= 0.0 && determinism_check <= 1.0)) {
+    throw std::invalid_argument("clockwork::testing::explore: determinism_check must be a fraction in [0, 1]");
+  }
+  chaos.validate();
+}
+
+std::string replay_command(const std::string& scenario, std::uint64_t seed, std::optional<std::uint64_t> budget,
+                           std::optional<std::chrono::nanoseconds> span) {
+  std::string out = "clockwork-replay --scenario " + scenario + " --seed " + std::to_string(seed) + " --chaos";
+  if (budget) out += " --chaos-budget " + std::to_string(*budget);
+  if (span) out += " --span " + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(*span).count()) + "s";
+  return out;
+}
+
+exploration explore(const scenario& s, const explore_options& options) {
+  options.validate();
+  exploration out;
+  out.scenario = s.name;
+  for (std::uint64_t i = 0; i < options.seeds; ++i) {
+    const std::uint64_t seed = options.first_seed + i;
+    seed_outcome o;
+    o.seed = seed;
+    auto run = run_scenario(s, chaos_run(options, seed, options.keep_passing_runs));
+    o.faults = run.injected.size();
+    o.kinds = run.chaos_kinds;
+    if (checked_twice(options, i)) {
+      o.checked_twice = true;
+      ++out.checked_twice;
+      const auto again = run_scenario(s, chaos_run(options, seed, false));
+      if (again.trace_hash != run.trace_hash) {
+        o.deterministic = false;
+        ++out.not_deterministic;
+        const auto first = run_scenario(s, chaos_run(options, seed, true));
+        const auto second = run_scenario(s, chaos_run(options, seed, true));
+        o.divergence = first_difference(first.trace_text, second.trace_text);
+      }
+    }
+    if (const auto why = why_it_failed(s, run)) {
+      o.passed = false;
+      o.failure = *why;
+      ++out.failed;
+      if (!out.first_failure) out.first_failure = seed;
+      if (!options.keep_passing_runs) run = run_scenario(s, chaos_run(options, seed, true));  // with its trace
+      o.run = std::move(run);
+    } else if (options.keep_passing_runs) {
+      o.run = std::move(run);
+    }
+    const bool stop = !o.passed && options.stop_at_first_failure;
+    out.seeds.push_back(std::move(o));
+    if (stop) break;
+  }
+  if (out.first_failure && options.shrink) {
+    const auto& failing = *std::find_if(out.seeds.begin(), out.seeds.end(),
+                                        [&](const seed_outcome& o) { return o.seed == *out.first_failure; });
+    out.shrunk = shrink_failure(s, options, failing.seed, *failing.run);
+  }
+  return out;
+}
+
+std::string exploration::report() const {
+  std::string out = scenario + ": " + std::to_string(seeds.size()) + " seed(s), " + std::to_string(failed) +
+                    " failed, " + std::to_string(checked_twice) + " run twice, " + std::to_string(not_deterministic) +
+                    " not deterministic\n";
+  for (const auto& s : seeds) {
+    if (!s.deterministic) {
+      out += "  seed " + std::to_string(s.seed) + " is not deterministic; " + s.divergence + "\n";
+    }
+  }
+  if (first_failure) {
+    const auto& s = *std::find_if(seeds.begin(), seeds.end(), [&](const seed_outcome& o) { return o.seed == *first_failure; });
+    out += "  first failing seed: " + std::to_string(s.seed) + " (" + std::to_string(s.faults) + " fault(s), " + s.kinds +
+           "): " + s.failure + "\n  replay: " + replay_command(scenario, s.seed) + "\n";
+  }
+  if (shrunk) {
+    out += "  shrunk to " + std::to_string(shrunk->fault_budget) + " fault(s) over " + format_duration(shrunk->span) +
+           ": " + shrunk->failure + "\n  replay: " + shrunk->command + "\n";
+    for (const auto& f : shrunk->faults) out += "    fault " + std::to_string(f.index) + ": " + f.site + ": " + f.what + "\n";
+  }
+  return out;
+}
+
+}  // namespace clockwork::testing

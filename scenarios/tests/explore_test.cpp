@@ -1,0 +1,103 @@
+// Exploration: the DailyLog service survives chaos on every seed, deterministically; a planted
+// bug is found and shrunk; a scenario that reads the real clock is reported as not deterministic.
+#include "clockwork/testing/explore.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
+#include "clockwork/scenarios/explore_scenarios.hpp"
+#include "clockwork/time/clock.hpp"
+
+namespace {
+
+using clockwork::testing::explore;
+using clockwork::testing::explore_options;
+using ::testing::HasSubstr;
+
+explore_options daily_log_options(std::uint64_t seeds) {
+  explore_options o;
+  o.seeds = seeds;
+  o.chaos = clockwork::scenarios::daily_log_chaos();
+  o.determinism_check = 0.25;
+  return o;
+}
+
+TEST(Explore, TheDailyLogServiceHoldsOnEverySeedAndEveryRunIsDeterministic) {
+  const auto found = explore(clockwork::scenarios::daily_log_explored(20, 10), daily_log_options(40));
+  EXPECT_TRUE(found.ok()) << found.report();
+  EXPECT_EQ(found.seeds.size(), 40u);
+  EXPECT_EQ(found.checked_twice, 10u);
+  std::size_t with_faults = 0;
+  for (const auto& s : found.seeds) with_faults += s.faults > 0 ? 1 : 0;
+  EXPECT_GT(with_faults, 10u) << "chaos must actually inject faults on many seeds";
+}
+
+TEST(Explore, APlantedBugIsFoundAndShrunkToAReproduction) {
+  auto options = daily_log_options(200);
+  options.stop_at_first_failure = true;
+  const auto found = explore(clockwork::scenarios::daily_log_with_planted_bug(20, 10), options);
+  ASSERT_TRUE(found.first_failure) << found.report();
+  ASSERT_TRUE(found.shrunk);
+  EXPECT_THAT(found.shrunk->failure, HasSubstr("never committed"));
+  EXPECT_GE(found.shrunk->fault_budget, 1u);
+  EXPECT_LE(found.shrunk->fault_budget, found.seeds.back().faults);
+  EXPECT_THAT(found.shrunk->command, HasSubstr("clockwork-replay --scenario explore.daily_log_planted_bug --seed " +
+                                               std::to_string(*found.first_failure) + " --chaos --chaos-budget"));
+  // The reproduction reproduces.
+  clockwork::testing::run_options replay;
+  replay.seed = found.shrunk->seed;
+  replay.chaos = options.chaos;
+  replay.chaos_budget = found.shrunk->fault_budget;
+  replay.span = found.shrunk->span;
+  const auto again = clockwork::testing::run_scenario(clockwork::scenarios::daily_log_with_planted_bug(20, 10), replay);
+  EXPECT_TRUE(again.invariant_failure.has_value());
+}
+
+// A service that breaks the one rule: it reads the real clock, so its trace differs run to run.
+class reads_the_real_clock : public clockwork::background_service {
+ public:
+  clockwork::task<> execute(std::stop_token stopping) override {
+    const clockwork::real_clock wall;
+    for (;;) {
+      log()->info("the machine says {}", wall.steady_now().time_since_epoch().count());
+      co_await rt().delay(std::chrono::minutes(1), stopping);
+    }
+  }
+};
+
+TEST(Explore, AScenarioThatIsNotDeterministicIsReportedAsSuchWithWhereTheRunsParted) {
+  clockwork::testing::scenario s;
+  s.name = "reads_the_real_clock";
+  s.section = "the one rule";
+  s.summary = "breaks it";
+  s.span = std::chrono::minutes(5);
+  s.virtual_only_reason = "a test of the explorer";
+  s.setup = [](clockwork::testing::scenario_world& w) {
+    w.builder().add_hosted_service<reads_the_real_clock>("clock_reader");
+  };
+  explore_options o;
+  o.seeds = 3;
+  o.determinism_check = 1.0;
+  const auto found = explore(s, o);
+  EXPECT_EQ(found.not_deterministic, 3u);
+  EXPECT_EQ(found.failed, 0u) << "not deterministic is not a failure of the service";
+  EXPECT_THAT(found.report(), HasSubstr("is not deterministic; trace line"));
+  EXPECT_THAT(found.report(), HasSubstr("the machine says"));
+}
+
+TEST(Explore, BadOptionsAreRefused) {
+  const auto s = clockwork::scenarios::daily_log_explored(2, 1);
+  explore_options o;
+  o.seeds = 0;
+  EXPECT_THROW((void)explore(s, o), std::invalid_argument);
+  o = {};
+  o.chaos.wait_error = 1.5;
+  EXPECT_THROW((void)explore(s, o), std::invalid_argument);
+  o = {};
+  o.determinism_check = -0.1;
+  EXPECT_THROW((void)explore(s, o), std::invalid_argument);
+}
+
+}  // namespace
