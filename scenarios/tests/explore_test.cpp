@@ -19,7 +19,6 @@ using ::testing::HasSubstr;
 explore_options daily_log_options(std::uint64_t seeds) {
   explore_options o;
   o.seeds = seeds;
-  o.chaos = clockwork::scenarios::daily_log_chaos();
   o.determinism_check = 0.25;
   return o;
 }
@@ -41,14 +40,19 @@ TEST(Explore, APlantedBugIsFoundAndShrunkToAReproduction) {
   ASSERT_TRUE(found.first_failure) << found.report();
   ASSERT_TRUE(found.shrunk);
   EXPECT_THAT(found.shrunk->failure, HasSubstr("never committed"));
-  EXPECT_GE(found.shrunk->fault_budget, 1u);
-  EXPECT_LE(found.shrunk->fault_budget, found.seeds.back().faults);
-  EXPECT_THAT(found.shrunk->command, HasSubstr("clockwork-replay --scenario explore.daily_log_planted_bug --seed " +
-                                               std::to_string(*found.first_failure) + " --chaos --chaos-budget"));
+  // Shrunk to the one fault that matters: an operation that failed, so that the quick retry ran.
+  EXPECT_EQ(found.shrunk->fault_budget, 1u) << found.report();
+  ASSERT_EQ(found.shrunk->faults.size(), 1u) << found.report();
+  EXPECT_EQ(found.shrunk->faults[0].what, "operation failed");
+  EXPECT_EQ(found.shrunk->chaos.wait_slow, 0.0) << "a kind it does not need is turned off";
+  EXPECT_THAT(found.shrunk->command, ::testing::StartsWith("clockwork-replay --scenario explore.daily_log_planted_bug --seed " +
+                                                           std::to_string(*found.first_failure) + " --chaos"));
+  EXPECT_THAT(found.shrunk->command, HasSubstr(" --chaos-budget 1"));
+  EXPECT_THAT(found.report(), HasSubstr(found.shrunk->command));
   // The reproduction reproduces.
   clockwork::testing::run_options replay;
   replay.seed = found.shrunk->seed;
-  replay.chaos = options.chaos;
+  replay.chaos = found.shrunk->chaos;
   replay.chaos_budget = found.shrunk->fault_budget;
   replay.span = found.shrunk->span;
   const auto again = clockwork::testing::run_scenario(clockwork::scenarios::daily_log_with_planted_bug(20, 10), replay);
@@ -87,13 +91,35 @@ TEST(Explore, AScenarioThatIsNotDeterministicIsReportedAsSuchWithWhereTheRunsPar
   EXPECT_THAT(found.report(), HasSubstr("the machine says"));
 }
 
+TEST(Explore, ClockTroubleWithinTheScenariosLimitsIsPartOfWhatASeedDecides) {
+  auto s = clockwork::scenarios::daily_log_explored(5, 3);
+  explore_options o;
+  o.seeds = 30;
+  o.chaos = clockwork::scenarios::daily_log_chaos();
+  o.chaos->clock_step = 1.0;
+  o.keep_passing_runs = true;
+  const auto found = explore(s, o);
+  EXPECT_TRUE(found.ok()) << found.report();
+  for (const auto& seed : found.seeds) {
+    ASSERT_TRUE(seed.run);
+    EXPECT_THAT(seed.kinds, HasSubstr("clock_step"));
+    ASSERT_FALSE(seed.run->injected.empty());
+    EXPECT_EQ(seed.run->injected.front().site, "wall clock");
+    EXPECT_THAT(seed.run->trace_text, HasSubstr("clock_changed")) << "seed " << seed.seed;
+  }
+  s.clock_trouble = {};  // a scenario that declares no limits gets no clock trouble
+  const auto calm = explore(s, o);
+  for (const auto& seed : calm.seeds) EXPECT_THAT(seed.kinds, ::testing::Not(HasSubstr("clock_step")));
+}
+
 TEST(Explore, BadOptionsAreRefused) {
   const auto s = clockwork::scenarios::daily_log_explored(2, 1);
   explore_options o;
   o.seeds = 0;
   EXPECT_THROW((void)explore(s, o), std::invalid_argument);
   o = {};
-  o.chaos.wait_error = 1.5;
+  o.chaos = clockwork::chaos_options{};
+  o.chaos->wait_error = 1.5;
   EXPECT_THROW((void)explore(s, o), std::invalid_argument);
   o = {};
   o.determinism_check = -0.1;

@@ -43,13 +43,17 @@ std::string first_difference(const std::string& a, const std::string& b) {
   }
 }
 
-run_options chaos_run(const explore_options& options, std::uint64_t seed, bool render) {
+run_options chaos_run(const chaos_options& chaos, std::uint64_t seed, bool render) {
   run_options o;
   o.seed = seed;
-  o.chaos = options.chaos;
+  o.chaos = chaos;
   o.render_trace = render;
   return o;
 }
+
+// The probabilities that turn each kind of fault off, named as chaos_options::set takes them.
+constexpr std::string_view fault_kinds[] = {"wait_error",     "wait_slow",  "operation_error",
+                                            "operation_slow", "clock_step", "clock_drift"};
 
 // Whether a seed is one of those checked twice: spread evenly over the run.
 bool checked_twice(const explore_options& options, std::uint64_t index) {
@@ -73,38 +77,48 @@ std::string shape_of(const std::string& failure) {
   return out;
 }
 
-std::optional<reproduction> shrink_failure(const scenario& s, const explore_options& options, std::uint64_t seed,
-                                           const scenario_run& failing) {
+reproduction shrink_failure(const scenario& s, const chaos_options& chaos, std::uint64_t seed,
+                            const scenario_run& failing) {
   reproduction best;
   best.seed = seed;
+  best.chaos = chaos;
   best.fault_budget = failing.injected.size();
   best.span = s.span;
   best.faults = failing.injected;
   best.failure = why_it_failed(s, failing).value_or("");
   const std::string shape = shape_of(best.failure);
   // A smaller run counts only if it fails the same way.
-  const auto fails = [&](std::uint64_t budget, std::chrono::nanoseconds span, reproduction& into) {
-    run_options o = chaos_run(options, seed, false);
+  const auto fails = [&](const chaos_options& c, std::uint64_t budget, std::chrono::nanoseconds span) {
+    run_options o = chaos_run(c, seed, false);
     o.chaos_budget = budget;
     o.span = span;
     const auto run = run_scenario(s, o);
     const auto why = why_it_failed(s, run);
     if (!why || shape_of(*why) != shape) return false;
-    into.fault_budget = budget;
-    into.span = span;
-    into.faults = run.injected;
-    into.failure = *why;
+    best.chaos = c;
+    best.fault_budget = std::min<std::uint64_t>(budget, run.injected.size());
+    best.span = span;
+    best.faults = run.injected;
+    best.failure = *why;
     return true;
   };
+  // The kinds of fault it does not need, turned off one at a time: each kind draws from its own
+  // generator, so the others still fire where they did.
+  for (const auto kind : fault_kinds) {
+    if (failing.chaos_kinds.find(kind) == std::string::npos) continue;
+    chaos_options without = best.chaos;
+    without.set(kind, "0");
+    (void)fails(without, best.fault_budget, best.span);
+  }
   // Fewer faults: the smallest budget that still fails, counting up from none.
   for (std::uint64_t budget = 0; budget < best.fault_budget; ++budget) {
-    if (fails(budget, best.span, best)) break;
+    if (fails(best.chaos, budget, best.span)) break;
   }
   // A shorter span: halve it while it still fails (down to a minute).
   for (auto span = best.span / 2; span >= std::chrono::minutes(1); span /= 2) {
-    if (!fails(best.fault_budget, span, best)) break;
+    if (!fails(best.chaos, best.fault_budget, span)) break;
   }
-  best.command = replay_command(s.name, seed, best.fault_budget, best.span);
+  best.command = replay_command(s, seed, best.chaos, best.fault_budget, best.span);
   return best;
 }
 
@@ -127,37 +141,75 @@ void explore_options::validate() const {
   if (!(determinism_check >= 0.0 && determinism_check <= 1.0)) {
     throw std::invalid_argument("clockwork::testing::explore: determinism_check must be a fraction in [0, 1]");
   }
-  chaos.validate();
+  if (chaos) chaos->validate();
 }
 
-std::string replay_command(const std::string& scenario, std::uint64_t seed, std::optional<std::uint64_t> budget,
-                           std::optional<std::chrono::nanoseconds> span) {
-  std::string out = "clockwork-replay --scenario " + scenario + " --seed " + std::to_string(seed) + " --chaos";
+chaos_options chaos_for(const scenario& s, const explore_options& options) {
+  if (options.chaos) return *options.chaos;
+  if (s.chaos) return *s.chaos;
+  return explore_options::default_chaos();
+}
+
+namespace {
+
+// The command without its seed: the scenario, and how the options differ from its own.
+std::string command_base(const scenario& s, const chaos_options& chaos, std::optional<std::uint64_t> budget,
+                         std::optional<std::chrono::nanoseconds> span) {
+  const chaos_options own = chaos_for(s);
+  std::string out = "clockwork-replay --scenario " + s.name + " --chaos";
+  for (const auto name : chaos_options::names()) {
+    if (name == "budget") continue;
+    const auto value = chaos.describe(name);
+    if (value != own.describe(name)) out += " --chaos-set " + std::string(name) + "=" + value;
+  }
   if (budget) out += " --chaos-budget " + std::to_string(*budget);
-  if (span) out += " --span " + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(*span).count()) + "s";
+  if (span) {
+    const auto ns = span->count();
+    out += " --span " + (ns % 1'000'000'000 == 0 ? std::to_string(ns / 1'000'000'000) + "s" : std::to_string(ns) + "ns");
+  }
   return out;
+}
+
+std::string with_seed(const std::string& base, std::uint64_t seed) {
+  // "clockwork-replay --scenario X" + " --seed S" + the rest.
+  const auto after_name = base.find(" --chaos");
+  return base.substr(0, after_name) + " --seed " + std::to_string(seed) + base.substr(after_name);
+}
+
+}  // namespace
+
+std::string replay_command(const scenario& s, std::uint64_t seed, const chaos_options& chaos,
+                           std::optional<std::uint64_t> budget, std::optional<std::chrono::nanoseconds> span) {
+  return with_seed(command_base(s, chaos, budget, span), seed);
+}
+
+std::string exploration::replay(std::uint64_t seed) const {
+  return with_seed(replay_base, seed);
 }
 
 exploration explore(const scenario& s, const explore_options& options) {
   options.validate();
   exploration out;
   out.scenario = s.name;
+  out.chaos = chaos_for(s, options);
+  out.replay_base = command_base(s, out.chaos, std::nullopt, std::nullopt);
+  const chaos_options& chaos = out.chaos;
   for (std::uint64_t i = 0; i < options.seeds; ++i) {
     const std::uint64_t seed = options.first_seed + i;
     seed_outcome o;
     o.seed = seed;
-    auto run = run_scenario(s, chaos_run(options, seed, options.keep_passing_runs));
+    auto run = run_scenario(s, chaos_run(chaos, seed, options.keep_passing_runs));
     o.faults = run.injected.size();
     o.kinds = run.chaos_kinds;
     if (checked_twice(options, i)) {
       o.checked_twice = true;
       ++out.checked_twice;
-      const auto again = run_scenario(s, chaos_run(options, seed, false));
+      const auto again = run_scenario(s, chaos_run(chaos, seed, false));
       if (again.trace_hash != run.trace_hash) {
         o.deterministic = false;
         ++out.not_deterministic;
-        const auto first = run_scenario(s, chaos_run(options, seed, true));
-        const auto second = run_scenario(s, chaos_run(options, seed, true));
+        const auto first = run_scenario(s, chaos_run(chaos, seed, true));
+        const auto second = run_scenario(s, chaos_run(chaos, seed, true));
         o.divergence = first_difference(first.trace_text, second.trace_text);
       }
     }
@@ -166,7 +218,7 @@ exploration explore(const scenario& s, const explore_options& options) {
       o.failure = *why;
       ++out.failed;
       if (!out.first_failure) out.first_failure = seed;
-      if (!options.keep_passing_runs) run = run_scenario(s, chaos_run(options, seed, true));  // with its trace
+      if (!options.keep_passing_runs) run = run_scenario(s, chaos_run(chaos, seed, true));  // with its trace
       o.run = std::move(run);
     } else if (options.keep_passing_runs) {
       o.run = std::move(run);
@@ -178,7 +230,7 @@ exploration explore(const scenario& s, const explore_options& options) {
   if (out.first_failure && options.shrink) {
     const auto& failing = *std::find_if(out.seeds.begin(), out.seeds.end(),
                                         [&](const seed_outcome& o) { return o.seed == *out.first_failure; });
-    out.shrunk = shrink_failure(s, options, failing.seed, *failing.run);
+    out.shrunk = shrink_failure(s, chaos, failing.seed, *failing.run);
   }
   return out;
 }
@@ -195,7 +247,7 @@ std::string exploration::report() const {
   if (first_failure) {
     const auto& s = *std::find_if(seeds.begin(), seeds.end(), [&](const seed_outcome& o) { return o.seed == *first_failure; });
     out += "  first failing seed: " + std::to_string(s.seed) + " (" + std::to_string(s.faults) + " fault(s), " + s.kinds +
-           "): " + s.failure + "\n  replay: " + replay_command(scenario, s.seed) + "\n";
+           "): " + s.failure + "\n  replay: " + replay(s.seed) + "\n";
   }
   if (shrunk) {
     out += "  shrunk to " + std::to_string(shrunk->fault_budget) + " fault(s) over " + format_duration(shrunk->span) +

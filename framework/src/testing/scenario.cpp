@@ -137,9 +137,16 @@ scenario_run run_virtual(const scenario& s, const run_options& options) {
   scenario_run run;
   run.name = s.name;
   run.expected = s.expected;
+  const auto span = options.span.value_or(s.span);
+  if (faults) {
+    // The seed's wall-clock trouble, planned before anything runs.
+    const auto plan = faults->plan_clock(span, s.clock_trouble);
+    if (plan.step_at) world.jump_wall_clock_at(*plan.step_at, plan.step);
+    if (plan.drift_at) world.set_drift_at(*plan.drift_at, plan.drift_ppm);
+  }
   try {
     if (s.setup) s.setup(world);
-    world.request_stop_at(options.span.value_or(s.span));  // the end of the span, unless something stops the host first
+    world.request_stop_at(span);  // the end of the span, unless something stops the host first
     (void)sim.run_until_stopped();
     if (s.drain_after_stop.count() > 0) sim.run_for(s.drain_after_stop);
   } catch (...) {

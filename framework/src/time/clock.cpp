@@ -56,3 +56,17 @@ steady_time real_clock::coarse_steady_now() noexcept {
 }
 
 }  // namespace clockwork
+
+namespace clockwork {
+
+std::chrono::year_month_day clock::utc_today() const {
+  return std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(stamp_utc())};
+}
+
+std::chrono::year_month_day clock::local_today() const {
+  const auto local = local_zone().to_local(stamp_utc());
+  const auto day = date::floor<date::days>(local).time_since_epoch().count();
+  return std::chrono::year_month_day{std::chrono::sys_days{std::chrono::days{day}}};
+}
+
+}  // namespace clockwork

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "clockwork/runtime/periodic_timer.hpp"
+#include "clockwork/time/virtual_clock.hpp"
 #include "clockwork/testing/simulation.hpp"
 
 namespace {
@@ -111,6 +112,51 @@ TEST(DriftDetector, AWallClockStepUnderPhaseRelativeWaitsIsNotReported) {
   sim.run_for(24h);
   EXPECT_TRUE(drift_of(sim).empty());
   sim.stop();
+}
+
+}  // namespace
+
+namespace {
+
+// The DailyLog way: read today's date, do the day's work, wait a fixed 6 hours. The date alone
+// cannot make the wait, so a clock step under it is no finding; the same loop reading the time
+// with utc_now() could have computed its wait from it, and is reported.
+template <bool reads_the_time>
+class dated_work_every_six_hours : public clockwork::background_service {
+ public:
+  task<> execute(std::stop_token stopping) override {
+    for (;;) {
+      if constexpr (reads_the_time) {
+        last_day = std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(rt().clock().utc_now())};
+      } else {
+        last_day = rt().clock().utc_today();
+      }
+      co_await rt().delay(6h, stopping);
+    }
+  }
+  std::chrono::year_month_day last_day{};
+};
+
+TEST(DriftDetector, AWaitAfterReadingOnlyTodaysDateIsNotTakenForOneComputedFromTheWallClock) {
+  simulation sim;
+  sim.builder().add_hosted_service<dated_work_every_six_hours<false>>("by_date");
+  sim.builder().add_hosted_service<dated_work_every_six_hours<true>>("by_time");
+  sim.jump_wall_clock_at(sim.start_time() + 2h, -10min);
+  sim.start();
+  sim.run_for(24h);
+  const auto found = drift_of(sim);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].source, "by_time");
+  sim.stop();
+}
+
+TEST(DriftDetector, TodaysDateIsReadInUtcAndInTheLocalZone) {
+  clockwork::virtual_clock_options o;
+  o.start_utc = clockwork::utc_time{std::chrono::sys_days{std::chrono::year{2026} / 3 / 1}} + 23h + 30min;
+  o.zone = "Europe/Berlin";
+  clockwork::virtual_clock clk{o};
+  EXPECT_EQ(clk.utc_today(), std::chrono::year{2026} / 3 / 1);
+  EXPECT_EQ(clk.local_today(), std::chrono::year{2026} / 3 / 2);  // 00:30 in Berlin
 }
 
 }  // namespace

@@ -64,7 +64,7 @@ task<> daily_log_maintenance_service::create_missing_daily_logs(std::stop_token 
   const std::vector<user_profile> users = co_await loading;
   // Read once, after the users are loaded, as the seed does: the whole run uses this date even
   // if it crosses midnight.
-  const calendar_date today = utc_date_of(rt().clock().utc_now());
+  const calendar_date today = rt().clock().utc_today();
 
   std::uint64_t created = 0;
   for (const user_profile& user : users) {

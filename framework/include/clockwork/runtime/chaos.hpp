@@ -4,10 +4,15 @@
 //
 // BUGGIFY-style: for a given seed each kind of fault is either off, or on — with probability
 // kind_enabled — and then fires at each of its sites with its own probability, so that one seed
-// sees a storm of slow waits and no errors, another a few failing operations. Every decision is
-// drawn from the chaos's own generator in the order the sites ask, so the same seed and the same
-// program make the same decisions. A budget caps the faults of one run (shrinking a failing seed
-// lowers it).
+// sees a storm of slow waits and no errors, another a few failing operations. Every kind draws
+// from its own generator (derived from the seed) in the order its sites ask, so the same seed and
+// the same program make the same decisions, and turning one kind off (a probability of 0, as
+// shrinking does) leaves the others' decisions where they were. A budget caps the faults of one
+// run (shrinking lowers it too).
+//
+// Wall-clock trouble — a step of the wall clock, a drift — is planned once, at the start of a
+// run, within limits the scenario declares (plan_clock): a seed has a step with probability
+// clock_step and a drift with probability clock_drift.
 //
 // Example — test only (production never installs one):
 //
@@ -22,6 +27,7 @@
 // Thread safety: the runtime's driving thread only. The chaos must outlive its installation.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -41,11 +47,28 @@ struct chaos_options {
   std::chrono::nanoseconds max_spike = std::chrono::seconds(30);
   // Each kind above is on for a seed with this probability (1: always).
   double kind_enabled = 0.5;
+  // The chance that a seed steps the wall clock once / makes it drift, within the scenario's
+  // limits (none declared: never).
+  double clock_step = 0.0;
+  double clock_drift = 0.0;
   // At most this many faults in one run.
   std::uint64_t budget = 1'000'000;
 
   // std::invalid_argument naming a probability outside [0, 1] or a negative duration.
   void validate() const;
+
+  // The options by name, for a command line ("operation_error=0.05", "max_spike=30s"):
+  // std::invalid_argument for an unknown name or a value that does not parse or is out of
+  // range. names() lists them; describe(name) gives the current value as set() takes it.
+  void set(std::string_view name, std::string_view value);
+  static const std::vector<std::string_view>& names();
+  std::string describe(std::string_view name) const;
+};
+
+// The limits of the wall-clock trouble a scenario allows exploration to add.
+struct clock_trouble_limits {
+  std::chrono::nanoseconds max_step{0};  // a step either way, up to this
+  double max_drift_ppm = 0.0;            // a drift either way, up to this
 };
 
 class chaos {
@@ -61,6 +84,16 @@ class chaos {
   // Asked by a fake before an operation (site: the operation).
   wait_fault at_operation(std::string_view site);
 
+  // The wall-clock trouble of this seed's run, planned at its start: a step of `step` at
+  // `step_at`, a drift of `drift_ppm` from `drift_at` (each optional).
+  struct clock_plan {
+    std::optional<std::chrono::nanoseconds> step_at;
+    std::chrono::nanoseconds step{0};
+    std::optional<std::chrono::nanoseconds> drift_at;
+    double drift_ppm = 0.0;
+  };
+  clock_plan plan_clock(std::chrono::nanoseconds span, const clock_trouble_limits& limits);
+
   struct record {
     std::uint64_t index = 0;  // 1, 2, ... in the order injected
     std::string site;
@@ -72,16 +105,15 @@ class chaos {
   std::string enabled_kinds() const;
 
  private:
-  bool draw(double p);
-  std::chrono::nanoseconds draw_duration(std::chrono::nanoseconds max);
+  enum kind : std::size_t { wait_error, wait_slow, operation_error, operation_slow, clock_step, clock_drift, kinds };
+  bool draw(kind k, double p);
+  std::uint64_t draw_below(kind k, std::uint64_t bound);
+  std::chrono::nanoseconds draw_duration(kind k, std::chrono::nanoseconds max);
   bool spend(std::string_view site, std::string what);
 
   chaos_options options_;
-  std::mt19937_64 rng_;
-  bool wait_error_on_;
-  bool wait_slow_on_;
-  bool operation_error_on_;
-  bool operation_slow_on_;
+  std::array<std::mt19937_64, kinds> rng_;
+  std::array<bool, kinds> on_{};
   std::vector<record> injected_;
 };
 

@@ -7,8 +7,8 @@
 // What a seed decides: (a) the order of events that fall on the same instant (the virtual
 // runtime's shuffle); (b) which kinds of fault are on for it and where they fire — a delay that
 // fails, a delay that takes longer, a fake's operation that throws or is slow — BUGGIFY-style:
-// a kind is on only for some seeds, and then fires often; (c) optionally, a step of the wall
-// clock at a random instant.
+// a kind is on only for some seeds, and then fires often; (c) wall-clock trouble — a step, a
+// drift — at a random instant, within the limits the scenario declares (scenario::clock_trouble).
 //
 // Example — your own service, in a test:
 //
@@ -44,7 +44,8 @@ namespace clockwork::testing {
 struct explore_options {
   std::uint64_t seeds = 100;
   std::uint64_t first_seed = 1;
-  chaos_options chaos = default_chaos();
+  // The faults to inject; unset: the scenario's (scenario::chaos), else default_chaos().
+  std::optional<chaos_options> chaos;
   // The fraction of seeds run twice to check determinism (1: every seed; 0: none).
   double determinism_check = 0.1;
   // Shrink the first failing seed to fewer faults and a shorter span.
@@ -74,6 +75,7 @@ struct seed_outcome {
 
 struct reproduction {
   std::uint64_t seed = 0;
+  chaos_options chaos;  // the options of the smaller run: the kinds it did not need turned off
   std::uint64_t fault_budget = 0;
   std::chrono::nanoseconds span{0};
   std::string command;             // clockwork-replay --scenario X --seed S --chaos ...
@@ -83,6 +85,8 @@ struct reproduction {
 
 struct exploration {
   std::string scenario;
+  chaos_options chaos;  // the options every seed ran with
+  std::string replay_base;  // the replay command of a seed, without --seed: see replay()
   std::vector<seed_outcome> seeds;
   std::optional<std::uint64_t> first_failure;  // the first failing seed
   std::optional<reproduction> shrunk;
@@ -91,13 +95,19 @@ struct exploration {
   std::size_t checked_twice = 0;
 
   bool ok() const noexcept { return failed == 0 && not_deterministic == 0; }
+  // The command that replays one of the seeds.
+  std::string replay(std::uint64_t seed) const;
   // A readable account: counts, the first failure, its replay command and reproduction.
   std::string report() const;
 };
 
-// The command that replays one seed of a scenario under chaos.
-std::string replay_command(const std::string& scenario, std::uint64_t seed, std::optional<std::uint64_t> budget = {},
-                           std::optional<std::chrono::nanoseconds> span = {});
+// The chaos options an exploration of the scenario uses unless told otherwise.
+chaos_options chaos_for(const scenario& s, const explore_options& options = {});
+
+// The command that replays one seed of a scenario under chaos: the options that differ from
+// the scenario's own as --chaos-set name=value, a budget and a span when given.
+std::string replay_command(const scenario& s, std::uint64_t seed, const chaos_options& chaos,
+                           std::optional<std::uint64_t> budget = {}, std::optional<std::chrono::nanoseconds> span = {});
 
 exploration explore(const scenario& s, const explore_options& options = {});
 

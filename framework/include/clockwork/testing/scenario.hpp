@@ -109,6 +109,10 @@ struct scenario {
   // What must hold at the end of every run, whatever faults were injected (explore.hpp):
   // nothing, or why it does not ("user 7 has no log for 2026-01-05"). Optional.
   std::function<std::optional<std::string>(scenario_world&)> invariant;
+  // Exploration (explore.hpp): the faults to inject unless told otherwise (unset: explore's
+  // defaults), and how much wall-clock trouble a seed may add (none unless declared).
+  std::optional<chaos_options> chaos;
+  clock_trouble_limits clock_trouble;
 
   // The real-host cross-check: the smallest interval the verdict depends on. Unset: the
   // scenario runs in virtual time only, for the reason given.

@@ -54,6 +54,12 @@ class clock {
 
   // utc_now() seen in local_zone().
   local_time local_now() const { return local_time{&local_zone(), utc_now()}; }
+
+  // Today's date in UTC / in local_zone(): a read of the date alone. The drift detector does not
+  // take a wait that follows it for one computed from the wall clock (a date alone cannot say how
+  // long to wait until a time of day); a service that computes a wait reads utc_now().
+  std::chrono::year_month_day utc_today() const;
+  std::chrono::year_month_day local_today() const;
 };
 
 // The operating system's clocks: CLOCK_MONOTONIC, CLOCK_REALTIME, and a zone chosen at
