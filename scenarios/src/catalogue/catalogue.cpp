@@ -7,9 +7,17 @@ namespace clockwork::scenarios {
 std::vector<testing::scenario> catalogue() {
   using namespace entries;
   return {
+      // §1 Basic implementation
       simple_loop(),
+      // Pattern 1: scoped service access
+      captive_scope(),
+      scope_per_unit(),
+      scope_never_disposed(),
+      unit_never_committed(),
+      // Pattern 3: PeriodicTimer
       while_delay_drifts(),
       periodic_timer_keeps_phase(),
+      // Mistake 2: not respecting the cancellation token
       delay_without_token(),
       delay_with_token(),
   };

@@ -17,6 +17,11 @@ using testing::scenario;
 
 // §1 Basic implementation
 scenario simple_loop();
+// Pattern 1: scoped service access
+scenario captive_scope();
+scenario scope_per_unit();
+scenario scope_never_disposed();
+scenario unit_never_committed();
 // Pattern 3: PeriodicTimer
 scenario while_delay_drifts();
 scenario periodic_timer_keeps_phase();
