@@ -14,6 +14,11 @@ std::vector<testing::scenario> catalogue() {
       scope_per_unit(),
       scope_never_disposed(),
       unit_never_committed(),
+      // Pattern 2: exception handling
+      first_exception_kills_stop_host(),
+      first_exception_kills_ignore(),
+      first_exception_kills_restart(),
+      catch_log_continue(),
       // Pattern 3: PeriodicTimer
       while_delay_drifts(),
       periodic_timer_keeps_phase(),

@@ -22,6 +22,11 @@ scenario captive_scope();
 scenario scope_per_unit();
 scenario scope_never_disposed();
 scenario unit_never_committed();
+// Pattern 2: exception handling
+scenario first_exception_kills_stop_host();
+scenario first_exception_kills_ignore();
+scenario first_exception_kills_restart();
+scenario catch_log_continue();
 // Pattern 3: PeriodicTimer
 scenario while_delay_drifts();
 scenario periodic_timer_keeps_phase();
