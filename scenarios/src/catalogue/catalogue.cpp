@@ -22,6 +22,8 @@ std::vector<testing::scenario> catalogue() {
       // Pattern 3: PeriodicTimer
       while_delay_drifts(),
       periodic_timer_keeps_phase(),
+      overrun_coalesces(),
+      timer_dispose(),
       // Mistake 2: not respecting the cancellation token
       delay_without_token(),
       delay_with_token(),

@@ -30,6 +30,8 @@ scenario catch_log_continue();
 // Pattern 3: PeriodicTimer
 scenario while_delay_drifts();
 scenario periodic_timer_keeps_phase();
+scenario overrun_coalesces();
+scenario timer_dispose();
 // Mistake 2: not respecting the cancellation token
 scenario delay_without_token();
 scenario delay_with_token();
