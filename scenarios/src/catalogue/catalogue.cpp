@@ -24,6 +24,18 @@ std::vector<testing::scenario> catalogue() {
       periodic_timer_keeps_phase(),
       overrun_coalesces(),
       timer_dispose(),
+      // Pattern 4: run at a specific time
+      utc_midnight_month(),
+      ntp_step_back_wrong(),
+      ntp_step_back_right(),
+      ntp_step_forward_wrong(),
+      ntp_step_forward_right(),
+      day_jump_wrong(),
+      day_jump_right(),
+      local_midnight_skipped_wrong(),
+      local_midnight_skipped_right(),
+      local_midnight_repeated_wrong(),
+      local_midnight_repeated_right(),
       // Mistake 2: not respecting the cancellation token
       delay_without_token(),
       delay_with_token(),

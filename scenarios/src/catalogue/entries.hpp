@@ -32,6 +32,18 @@ scenario while_delay_drifts();
 scenario periodic_timer_keeps_phase();
 scenario overrun_coalesces();
 scenario timer_dispose();
+// Pattern 4: run at a specific time
+scenario utc_midnight_month();
+scenario ntp_step_back_wrong();
+scenario ntp_step_back_right();
+scenario ntp_step_forward_wrong();
+scenario ntp_step_forward_right();
+scenario day_jump_wrong();
+scenario day_jump_right();
+scenario local_midnight_skipped_wrong();
+scenario local_midnight_skipped_right();
+scenario local_midnight_repeated_wrong();
+scenario local_midnight_repeated_right();
 // Mistake 2: not respecting the cancellation token
 scenario delay_without_token();
 scenario delay_with_token();
