@@ -36,6 +36,10 @@ std::vector<testing::scenario> catalogue() {
       local_midnight_skipped_right(),
       local_midnight_repeated_wrong(),
       local_midnight_repeated_right(),
+      // Pattern 5: start-up delay
+      heavy_before_first_await_inline(),
+      heavy_before_first_await_scheduled(),
+      startup_delay(),
       // Mistake 2: not respecting the cancellation token
       delay_without_token(),
       delay_with_token(),

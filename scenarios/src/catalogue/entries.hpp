@@ -44,6 +44,10 @@ scenario local_midnight_skipped_wrong();
 scenario local_midnight_skipped_right();
 scenario local_midnight_repeated_wrong();
 scenario local_midnight_repeated_right();
+// Pattern 5: start-up delay
+scenario heavy_before_first_await_inline();
+scenario heavy_before_first_await_scheduled();
+scenario startup_delay();
 // Mistake 2: not respecting the cancellation token
 scenario delay_without_token();
 scenario delay_with_token();
