@@ -40,6 +40,10 @@ std::vector<testing::scenario> catalogue() {
       heavy_before_first_await_inline(),
       heavy_before_first_await_scheduled(),
       startup_delay(),
+      // §3 The DailyLog use case
+      dailylog_commit_faults(),
+      dailylog_midnight_straddle(),
+      dailylog_stop_mid_run(),
       // Mistake 2: not respecting the cancellation token
       delay_without_token(),
       delay_with_token(),

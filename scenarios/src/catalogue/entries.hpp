@@ -48,6 +48,10 @@ scenario local_midnight_repeated_right();
 scenario heavy_before_first_await_inline();
 scenario heavy_before_first_await_scheduled();
 scenario startup_delay();
+// §3 The DailyLog use case
+scenario dailylog_commit_faults();
+scenario dailylog_midnight_straddle();
+scenario dailylog_stop_mid_run();
 // Mistake 2: not respecting the cancellation token
 scenario delay_without_token();
 scenario delay_with_token();
