@@ -44,9 +44,18 @@ std::vector<testing::scenario> catalogue() {
       dailylog_commit_faults(),
       dailylog_midnight_straddle(),
       dailylog_stop_mid_run(),
+      // §5 Decision matrix: retries on failure
+      retries_counter(),
+      // §6 Mistake 1: blocking ExecuteAsync
+      blocking_execute_bounded(),
+      blocking_execute_unbounded(),
+      async_all_the_way(),
       // Mistake 2: not respecting the cancellation token
       delay_without_token(),
       delay_with_token(),
+      // Mistake 3: fire-and-forget without logging
+      fire_and_forget_wrong(),
+      fire_and_forget_logged(),
   };
 }
 

@@ -52,8 +52,17 @@ scenario startup_delay();
 scenario dailylog_commit_faults();
 scenario dailylog_midnight_straddle();
 scenario dailylog_stop_mid_run();
+// §5 Decision matrix: retries on failure
+scenario retries_counter();
+// Mistake 1: blocking ExecuteAsync
+scenario blocking_execute_bounded();
+scenario blocking_execute_unbounded();
+scenario async_all_the_way();
 // Mistake 2: not respecting the cancellation token
 scenario delay_without_token();
 scenario delay_with_token();
+// Mistake 3: fire-and-forget without logging
+scenario fire_and_forget_wrong();
+scenario fire_and_forget_logged();
 
 }  // namespace clockwork::scenarios::entries
