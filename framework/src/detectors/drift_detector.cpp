@@ -41,6 +41,10 @@ void drift_detector::on_wait(const task_info* owner, wait_kind kind, steady_time
   zone_reads_[id] = owner->zone_reads;
   if (kind != wait_kind::delay || deadline == steady_time::max()) {
     wall_waits_.erase(id);
+    // A loop paced by a periodic_timer tick or a wall-clock instant keeps its phase: delays
+    // between two such waits belong to the work (a request, a retry's backoff), not to the
+    // pacing, and equal ones in successive runs are no sliding loop.
+    if (kind == wait_kind::tick || kind == wait_kind::wall) loops_.erase(id);
     return;
   }
   const steady_time now = rt_->now();

@@ -64,6 +64,43 @@ TEST(DriftDetector, ALoopThatWaitsAfterItsWorkDriftsAndTheTrendIsReported) {
   sim.stop();
 }
 
+// A periodic_timer loop whose work awaits a delay of its own (a request, a retry's backoff): the
+// same delay in every run is part of the work, and the ticks keep the phase.
+class ticks_with_a_request : public clockwork::background_service {
+ public:
+  task<> execute(std::stop_token stopping) override {
+    clockwork::periodic_timer timer{rt(), 1h, "sync"};
+    for (;;) {
+      co_await rt().delay(200ms, stopping);  // the request
+      const bool ticked = co_await timer.next_tick(stopping);
+      if (!ticked) break;
+    }
+  }
+};
+
+// The same delay as the only pacing of a loop still drifts, whatever else the loop awaits.
+class request_then_fixed_delay : public clockwork::background_service {
+ public:
+  task<> execute(std::stop_token stopping) override {
+    for (;;) {
+      rt().work(10s);
+      co_await rt().delay(5min, stopping);
+    }
+  }
+};
+
+TEST(DriftDetector, APeriodicTimerLoopWhoseWorkAwaitsAFixedDelayIsNotReported) {
+  simulation sim;
+  sim.builder().add_hosted_service<ticks_with_a_request>("sync");
+  sim.builder().add_hosted_service<request_then_fixed_delay>("poller");
+  sim.start();
+  sim.run_for(6h);
+  const auto found = drift_of(sim);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].source, "poller");
+  sim.stop();
+}
+
 TEST(DriftDetector, APeriodicTimerAndAPlainDelayLoopAreNotReported) {
   simulation sim;
   sim.builder().add_hosted_service<ticks_on_schedule>("timer");
