@@ -28,6 +28,7 @@
 #include <utility>
 #include <vector>
 
+#include "clockwork/time/duration.hpp"
 #include "clockwork/time/time_format.hpp"
 
 namespace clockwork {
@@ -199,6 +200,7 @@ struct real_runtime::state {
   // --- loop thread only ---
   std::uint64_t timers_fired = 0;
   nanoseconds max_lateness{0};
+  nanoseconds total_lateness{0};
   std::optional<steady_time> armed;  // the real deadline in timer_fd, until it expires
   bool precise_timeouts = true;      // epoll_pwait2 available (Linux 5.11+)
   unsigned busy_batches = 0;
@@ -335,12 +337,16 @@ real_runtime_stats real_runtime::stats() const noexcept {
   out.max_timer_lateness = state_->max_lateness;
   const double scaled = static_cast<double>(longest_slice().count()) * time_scale();
   out.longest_slice = scaled < 9.2e18 ? nanoseconds{static_cast<std::int64_t>(scaled)} : nanoseconds::max();
+  out.total_timer_lateness = state_->total_lateness;
+  const double scaled_total = static_cast<double>(total_slice_time().count()) * time_scale();
+  out.total_slices = scaled_total < 9.2e18 ? nanoseconds{static_cast<std::int64_t>(scaled_total)} : nanoseconds::max();
   return out;
 }
 
 void real_runtime::reset_stats() noexcept {
   state_->timers_fired = 0;
   state_->max_lateness = nanoseconds{0};
+  state_->total_lateness = nanoseconds{0};
   reset_longest_slice();
 }
 
@@ -587,6 +593,7 @@ bool real_runtime::fire_due_timers(const bool* done) {
   while (next && *next <= current) {
     ++s.timers_fired;
     if (current - *next > s.max_lateness) s.max_lateness = current - *next;
+    s.total_lateness = saturating_add(s.total_lateness, current - *next);
     fire_next_timer();
     if (finished(done)) return true;
     next = next_deadline();
@@ -617,12 +624,19 @@ void real_runtime::poll(bool may_block) {
       wait_forever = true;
     }
   }
-  if (real_deadline && s.precise_timeouts) {
-    // epoll_pwait2 sleeps on an hrtimer with the loop thread's 1 ns slack, like
-    // clock_nanosleep: measurably less late than waking through a timerfd's wait queue (see
-    // docs/benchmarks.md). The relative timeout is computed right before the call.
-    const auto left = *real_deadline - std::chrono::steady_clock::now();
-    const auto ns = std::max<std::int64_t>(0, std::chrono::duration_cast<std::chrono::nanoseconds>(left).count());
+  // Short waits sleep in epoll_pwait2: an hrtimer woken without a timerfd's wait queue, measurably
+  // less late (see docs/benchmarks.md). But the kernel lets a poll-family timeout expire up to
+  // 0.1% late (select_estimate_accuracy: the thread's timer slack is only the floor), so a
+  // 1-hour wait may end 3.6 s late; from 20 ms on (20 µs of that slack) the loop arms its
+  // timerfd at the absolute deadline instead, which the kernel fires with no slack added.
+  constexpr std::int64_t longest_precise_wait_ns = 20'000'000;
+  std::int64_t left_ns = 0;
+  if (real_deadline) {
+    left_ns = std::max<std::int64_t>(
+        0, std::chrono::duration_cast<std::chrono::nanoseconds>(*real_deadline - std::chrono::steady_clock::now()).count());
+  }
+  if (real_deadline && s.precise_timeouts && left_ns <= longest_precise_wait_ns) {
+    const auto ns = left_ns;
     const timespec timeout{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
     n = ::epoll_pwait2(s.epoll_fd.get(), events, 4, &timeout, nullptr);
     if (n < 0 && errno == ENOSYS) {

@@ -437,7 +437,9 @@ void runtime::resume_slice(std::coroutine_handle<> h, detail::task_record* owner
   h.resume();
   if (timed) {
     const auto took = (measure_slices_ ? real_clock::monotonic_now() : real_clock::coarse_steady_now()) - started;
-    if (took - slice_blocked_real_ > longest_slice_) longest_slice_ = took - slice_blocked_real_;
+    const auto own = took - slice_blocked_real_;
+    if (own > longest_slice_) longest_slice_ = own;
+    total_slices_ += own;
     if (watched && took > options_.watchdog_budget) {
       report(finding_kind::blocking_call, owner ? owner->root : "<unnamed coroutine>",
              "a resume slice of '" + (owner ? owner->name : std::string("<unnamed coroutine>")) +

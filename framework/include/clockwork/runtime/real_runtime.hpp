@@ -114,6 +114,12 @@ struct real_runtime_stats {
   std::chrono::nanoseconds longest_slice{0};
   // The larger of the two: events may be this far from where virtual time would put them.
   std::chrono::nanoseconds distortion() const noexcept { return std::max(max_timer_lateness, longest_slice); }
+  // The sums of every timer's lateness and of every slice: how far the machine may have moved an
+  // event that depends on the whole run so far, like the start of a loop that waits a fixed time
+  // after each run (each run starts late by its wake-up plus the loop's own real time).
+  std::chrono::nanoseconds total_timer_lateness{0};
+  std::chrono::nanoseconds total_slices{0};
+  std::chrono::nanoseconds accumulated_distortion() const noexcept { return total_timer_lateness + total_slices; }
 };
 
 class real_runtime final : public runtime {

@@ -491,7 +491,12 @@ class runtime {
   // counted in longest_slice(), which is about the machine, not the model.
   void add_slice_blocked_real(std::chrono::nanoseconds d) noexcept { slice_blocked_real_ += d; }
   std::chrono::nanoseconds longest_slice() const noexcept { return longest_slice_; }
-  void reset_longest_slice() noexcept { longest_slice_ = std::chrono::nanoseconds{0}; }
+  // The sum of all measured slices, on the same terms as longest_slice().
+  std::chrono::nanoseconds total_slice_time() const noexcept { return total_slices_; }
+  void reset_longest_slice() noexcept {
+    longest_slice_ = std::chrono::nanoseconds{0};
+    total_slices_ = std::chrono::nanoseconds{0};
+  }
   // Destroys every live spawned coroutine and drops queued work. Derived destructors call it
   // first, while their own state still exists; spawn() refuses work from then on.
   void shutdown_tasks() noexcept;
@@ -533,6 +538,7 @@ class runtime {
   detail::task_record* finished_ = nullptr;  // finished during the running slice
   std::chrono::nanoseconds slice_work_{0};
   std::chrono::nanoseconds longest_slice_{0};
+  std::chrono::nanoseconds total_slices_{0};
   std::chrono::nanoseconds slice_blocked_real_{0};
   bool measure_slices_ = false;
   bool shutting_down_ = false;
