@@ -134,6 +134,8 @@ scenario_run run_virtual(const scenario& s, const run_options& options) {
   run.actual = verdict_of(sim.findings(), result);
   if (s.count) s.count(world, run.actual);
   run.trace_text = sim.trace_text();
+  run.records = sim.trace().records();
+  run.origin = sim.start_time();
   return run;
 }
 
@@ -282,6 +284,8 @@ scenario_run run_real(const scenario& s, const run_options& options) {
   run.actual = verdict_of(world.rt().findings(), result);
   if (s.count) s.count(world, run.actual);
   run.trace_text = to_text(world.trace(), world.start());
+  run.records = world.trace().records();
+  run.origin = world.start();
   run.distortion = world.real_rt().stats().distortion();
   const auto resolution = s.resolution.value_or(std::chrono::nanoseconds{0});
   run.inconclusive = run.distortion > resolution / 2;

@@ -39,6 +39,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "clockwork/detectors/schedule_detector.hpp"
 #include "clockwork/diagnostics/trace.hpp"
@@ -125,7 +126,9 @@ struct scenario_run {
   std::string name;
   verdict expected;
   verdict actual;
-  std::string trace_text;  // the trace, rendered (origin: the run's start)
+  std::string trace_text;             // the trace, rendered (origin: the run's start)
+  std::vector<trace_record> records;  // the same trace as records (timeline_html.hpp draws them)
+  steady_time origin{};               // the run's start: where trace_text's offsets count from
   bool real = false;
   double time_scale = 1.0;
   // Real host: how far the machine distorted the run, in simulated time, and whether that was
