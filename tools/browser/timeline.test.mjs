@@ -38,6 +38,7 @@ const context = await chromium.launchPersistentContext(profile, {
   headless: true,
   viewport: { width: 1440, height: 900 },
   deviceScaleFactor: 1,
+  hasTouch: true,
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
          '--disable-component-update', '--disable-sync'],
 });
@@ -155,6 +156,17 @@ try {
     await page.keyboard.up('Control');
     await nextFrame(page);
     check('m2: a pinch zooms in', (await viewUs(page)) < beforePinch / 2, await viewUs(page));
+    // Two fingers spreading apart, as a touch screen sends them.
+    await page.click('button[data-action="fit"]');
+    await nextFrame(page);
+    const cdp = await context.newCDPSession(page);
+    const fingers = (d) => [{ x: box.x + box.width * 0.6 - d, y: box.y + 120, id: 1 }, { x: box.x + box.width * 0.6 + d, y: box.y + 120, id: 2 }];
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: fingers(50) });
+    for (let d = 75; d <= 200; d += 25) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: fingers(d) });
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    await nextFrame(page);
+    const pinched = await viewUs(page);
+    check('m2: a two-finger pinch zooms in', Math.abs(pinched - fit / 4) < fit / 100, pinched);
     const beforeDrag = await page.evaluate(() => window.clockworkTimelines[0].t0);
     await page.mouse.move(box.x + box.width * 0.5, box.y + 120);
     await page.mouse.down();

@@ -304,7 +304,7 @@ std::vector<std::string> lines_of(const verdict& v) {
 std::string real_host_text(const timeline_real_host& r) {
   char scale[64];
   std::snprintf(scale, sizeof scale, "%g", r.time_scale);
-  std::string out = "real host at time scale \u00d7" + std::string(scale) + " (1 real second = " + scale +
+  std::string out = "time scale \u00d7" + std::string(scale) + " (1 real second = " + scale +
                     " simulated seconds); distortion " + format_duration(r.distortion) + " of simulated time";
   if (r.resolution.count() > 0) out += " against a resolution of " + format_duration(r.resolution);
   out += r.inconclusive ? ": inconclusive, the machine distorted the run too much for the verdict to count"
@@ -333,7 +333,7 @@ std::string run_section(const timeline_run& run, std::size_t index, std::string_
   append_html(out, run.actual.headline());
   out += "</p>\n";
   if (run.real_host) {
-    out += "<p class=\"real\">";
+    out += "<p class=\"real\"><span class=\"label\">real host</span> ";
     append_html(out, real_host_text(*run.real_host));
     out += "</p>\n";
   }
