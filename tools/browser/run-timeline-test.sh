@@ -40,8 +40,8 @@ fi
 
 # Node.js and the pinned playwright-core.
 command -v node >/dev/null 2>&1 || unavailable "Node.js (node) is not installed"
-if ! cmp -s "$here/package-lock.json" "$here/node_modules/.package-lock.json" 2>/dev/null &&
-   ! node -e 'const l=require(process.argv[1]);const m=require(process.argv[2]);
+# (npm ci when node_modules lacks the version the lock file pins.)
+if ! node -e 'const l=require(process.argv[1]);const m=require(process.argv[2]);
               process.exit(l.packages["node_modules/playwright-core"].version===m.version?0:1)' \
         "$here/package-lock.json" "$here/node_modules/playwright-core/package.json" 2>/dev/null; then
   command -v npm >/dev/null 2>&1 || unavailable "npm is not installed (needed once, to install playwright-core)"
