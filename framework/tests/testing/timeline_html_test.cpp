@@ -191,7 +191,8 @@ TEST(TimelineHtml, AMismatchAndARealHostRunSayWhatWentWrong) {
       page,
       HasSubstr("<tr class=\"differs\"><td class=\"mark\">\u2717</td><td>count runs 12</td><td>\u2014</td></tr>"));
   EXPECT_THAT(page, HasSubstr("<td>finding drift poller</td><td>\u2014</td>"));
-  EXPECT_THAT(page, HasSubstr("<span class=\"label\">real host</span> time scale \u00d790 (1 real second = 90 simulated"));
+  EXPECT_THAT(page,
+              HasSubstr("<span class=\"label\">real host</span> time scale \u00d790 (1 real second = 90 simulated"));
   EXPECT_THAT(page,
               HasSubstr("distortion 00:00:00.003 of simulated time against a resolution of 00:00:15.000: conclusive"));
   EXPECT_THAT(page, HasSubstr("ended early</span> deadlock"));
