@@ -556,7 +556,7 @@
 
       const plot = el('g', { class: 'plot', 'clip-path': 'url(#' + this.clipId() + ')' }, svg);
       el('rect', { x: LABEL_W, y: 0, width: pw, height: this.height, fill: 'transparent' }, plot);
-      this.drawAxis(plot, svg);
+      this.drawAxis(plot);
       const flags = this.drawGlobals(plot);
       let individual = 0, dense = 0, visible = 0;
       run.lanes.forEach((lane, k) => {
@@ -606,7 +606,7 @@
       return this.clip;
     }
 
-    drawAxis(plot, svg) {
+    drawAxis(plot) {
       const pw = this.plotWidth();
       const w = this.t1 - this.t0;
       // The finest step whose labels fit between ticks (labels grow with days and fractions).
@@ -632,7 +632,6 @@
         prevDay = day;
       }
       el('line', { x1: LABEL_W, x2: LABEL_W + pw, y1: 37, y2: 37, stroke: '#e5e7eb' }, plot);
-      void svg;
     }
 
     drawBands(g, lane, y) {
@@ -770,7 +769,6 @@
       const target = e.target;
       const x = this.localX(e), y = this.localY(e);
       if (!(target instanceof Element) || x < LABEL_W) { this.hideTip(); return; }
-      const tip = this.tip;
       const run = this.run;
       if (target.hasAttribute('data-global')) {
         const gl = run.globals[Number(target.getAttribute('data-global'))];
@@ -845,7 +843,6 @@
         return;
       }
       this.hideTip();
-      void tip;
     }
     // One record: kind, #seq, time, UTC, source and every field.
     recordBlock(box, i, extra, withKind) {
