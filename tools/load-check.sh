@@ -26,7 +26,7 @@ done
 
 for round in 1 2; do
   echo "== load-check: round $round under load: the whole ci suite"
-  ctest --preset ci --output-on-failure
+  ctest --preset ci --output-on-failure --label-exclude browser  # the browser test is about pages, not time
   echo "== load-check: round $round under load: the DailyLog replay"
   "$replay" --trace "$out/loaded-$round.txt" >/dev/null
 done

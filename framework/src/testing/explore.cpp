@@ -183,6 +183,14 @@ std::string replay_command(const scenario& s, std::uint64_t seed, const chaos_op
   return with_seed(command_base(s, chaos, budget, span), seed);
 }
 
+std::string replay_command(const scenario& s, const run_options& options) {
+  if (options.chaos) return replay_command(s, options.seed, *options.chaos, options.chaos_budget, options.span);
+  std::string out = "clockwork-replay --scenario " + s.name;
+  if (options.seed != 0) out += " --seed " + std::to_string(options.seed);
+  if (options.real) out += " --real";
+  return out;
+}
+
 std::string exploration::replay(std::uint64_t seed) const {
   return with_seed(replay_base, seed);
 }

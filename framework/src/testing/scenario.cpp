@@ -186,7 +186,11 @@ scenario_run run_virtual(const scenario& s, const run_options& options) {
     run.chaos_kinds = faults->enabled_kinds();
   }
   run.trace_hash = hash_of(sim.trace());
-  if (options.render_trace) run.trace_text = sim.trace_text();
+  if (options.render_trace) {
+    run.trace_text = sim.trace_text();
+    run.records = sim.trace().records();
+    run.origin = sim.start_time();
+  }
   sim.rt().set_chaos(nullptr);
   return run;
 }
@@ -354,6 +358,8 @@ scenario_run run_real(const scenario& s, const run_options& options) {
   run.actual = verdict_of(world.rt().findings(), result);
   if (s.count) s.count(world, run.actual);
   run.trace_text = to_text(world.trace(), world.start());
+  run.records = world.trace().records();
+  run.origin = world.start();
   const real_runtime_stats stats = world.real_rt().stats();
   run.distortion = stats.distortion();
   const auto resolution = s.resolution.value_or(std::chrono::nanoseconds{0});

@@ -109,6 +109,10 @@ chaos_options chaos_for(const scenario& s, const explore_options& options = {});
 std::string replay_command(const scenario& s, std::uint64_t seed, const chaos_options& chaos,
                            std::optional<std::uint64_t> budget = {}, std::optional<std::chrono::nanoseconds> span = {});
 
+// The command that replays a run with these options: "clockwork-replay --scenario NAME
+// [--seed S] [--real]", or with chaos, the command above.
+std::string replay_command(const scenario& s, const run_options& options);
+
 exploration explore(const scenario& s, const explore_options& options = {});
 
 }  // namespace clockwork::testing

@@ -127,7 +127,7 @@ struct run_options {
   std::optional<std::uint64_t> chaos_budget;
   // Virtual time: runs for this span instead of the scenario's (shrinking shortens it).
   std::optional<std::chrono::nanoseconds> span;
-  // Render the trace as text (off: only its hash, which is much cheaper).
+  // Keep the trace, as text and as records (off: only its hash, which is much cheaper).
   bool render_trace = true;
   bool real = false;       // the real-host cross-check instead of virtual time
   // Real host: overrides the time scale chosen from the resolution.
@@ -141,7 +141,9 @@ struct scenario_run {
   std::string name;
   verdict expected;
   verdict actual;
-  std::string trace_text;  // the trace, rendered (origin: the run's start)
+  std::string trace_text;             // the trace, rendered (origin: the run's start)
+  std::vector<trace_record> records;  // the same trace as records (timeline_html.hpp draws them)
+  steady_time origin{};               // the run's start: where trace_text's offsets count from
   bool real = false;
   double time_scale = 1.0;
   // Real host: how far the machine distorted the run, in simulated time, and whether that was
