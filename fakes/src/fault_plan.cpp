@@ -150,9 +150,17 @@ void fault_plan::keep(fault_record record) {
   injected_.push_back(std::move(record));
 }
 
-task<> fault_plan::before(runtime& rt, std::string operation, std::string description, std::stop_token token) {
+bool fault_plan::has_rule_for(std::string_view operation) const noexcept {
+  for (const fault_rule& rule : rules_) {
+    if (rule.operation_ == operation || rule.operation_ == any_operation) return true;
+  }
+  return false;
+}
+
+task<> fault_plan::before(runtime& rt, std::string operation, describer describe, std::stop_token token) {
+  // A rule's predicate may read the description: made up front then, else only for a failure.
+  std::string description = has_rule_for(operation) && describe ? describe() : std::string();
   decision d = decide(operation, description, rt.now());
-  // While exploring, the runtime's chaos may add a fault of its own to any operation.
   if (clockwork::chaos* c = rt.chaos(); c != nullptr) {
     const auto fault = c->at_operation(operation);
     d.latency += fault.extra;
@@ -165,7 +173,18 @@ task<> fault_plan::before(runtime& rt, std::string operation, std::string descri
     auto slow = rt.delay(d.latency, token);
     co_await slow;
   }
-  if (d.fails) fail_call(d, rt.now());
+  if (d.fails) {
+    if (description.empty() && describe) {
+      description = describe();
+      d.call.description = description;
+    }
+    fail_call(d, rt.now());
+  }
+}
+
+task<> fault_plan::before(runtime& rt, std::string operation, std::string description, std::stop_token token) {
+  return before(rt, std::move(operation), describer([description = std::move(description)] { return description; }),
+                std::move(token));
 }
 
 void fault_plan::check(std::string_view operation, std::string_view description) {

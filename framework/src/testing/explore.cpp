@@ -183,6 +183,10 @@ std::string replay_command(const scenario& s, std::uint64_t seed, const chaos_op
   return with_seed(command_base(s, chaos, budget, span), seed);
 }
 
+std::optional<std::string> exploration_failure(const scenario& s, const scenario_run& run) {
+  return why_it_failed(s, run);
+}
+
 std::string replay_command(const scenario& s, const run_options& options) {
   if (options.chaos) return replay_command(s, options.seed, *options.chaos, options.chaos_budget, options.span);
   std::string out = "clockwork-replay --scenario " + s.name;

@@ -70,16 +70,16 @@ in_memory_daily_log_repository::in_memory_daily_log_repository(std::shared_ptr<i
 
 task<bool> in_memory_daily_log_repository::exists(user_id user, calendar_date day, std::stop_token token) {
   const daily_log_key key{user, day};
-  auto gate =
-      unit_->store().faults().before(*rt_, std::string(daily_log_store::exists_operation), to_string(key), token);
+  auto gate = unit_->store().faults().before(*rt_, std::string(daily_log_store::exists_operation),
+                                            [key] { return to_string(key); }, token);
   co_await gate;
   // A connection sees its own transaction: committed logs plus those this unit staged.
   co_return unit_->store().logs().contains(*unit_, key);
 }
 
 task<> in_memory_daily_log_repository::add(daily_log log, std::stop_token token) {
-  auto gate =
-      unit_->store().faults().before(*rt_, std::string(daily_log_store::add_operation), to_string(log.key()), token);
+  auto gate = unit_->store().faults().before(*rt_, std::string(daily_log_store::add_operation),
+                                            [key = log.key()] { return to_string(key); }, token);
   co_await gate;
   const daily_log_key key = log.key();
   unit_->store().logs().insert(*unit_, key, std::move(log));

@@ -8,6 +8,8 @@
 #include <stdexcept>
 
 #include "clockwork/scenarios/catalogue.hpp"
+#include "clockwork/scenarios/explore_scenarios.hpp"
+#include "clockwork/testing/timeline_html.hpp"
 #include "clockwork/time/clock.hpp"
 #include "clockwork/time/time_format.hpp"
 #include "replay.hpp"
@@ -47,10 +49,18 @@ std::string real_column(const scenario_outcome& o) {
   return std::string(r.matched() ? "real ✓" : "real ✗") + " (scale " + scale + ")";
 }
 
+// The catalogue and, after it, the scenarios made for exploration (--scenario finds them all;
+// the default run and --all run the catalogue only).
+std::vector<testing::scenario> with_exploration_scenarios(std::vector<testing::scenario> all) {
+  all.push_back(scenarios::daily_log_explored());
+  all.push_back(scenarios::daily_log_with_planted_bug());
+  return all;
+}
+
 }  // namespace
 
 int list_catalogue() {
-  for (const auto& s : scenarios::catalogue()) {
+  for (const auto& s : with_exploration_scenarios(scenarios::catalogue())) {
     std::printf("%s  %s  %s\n", pad(s.name, 44).c_str(), pad(s.section + variant_of(s), 52).c_str(), s.summary.c_str());
   }
   return 0;
@@ -63,15 +73,32 @@ int run_catalogue(const catalogue_args& args) {
   if (args.names.empty()) {
     chosen = all;
   } else {
+    const auto known = with_exploration_scenarios(all);
     for (const auto& name : args.names) {
-      const auto it = std::find_if(all.begin(), all.end(), [&](const testing::scenario& s) { return s.name == name; });
-      if (it == all.end()) {
-        std::string known;
-        for (const auto& s : all) known += "\n  " + s.name;
-        throw std::invalid_argument("no scenario named '" + name + "'; the catalogue has:" + known);
+      const auto it = std::find_if(known.begin(), known.end(), [&](const testing::scenario& s) { return s.name == name; });
+      if (it == known.end()) {
+        std::string names;
+        for (const auto& s : known) names += "\n  " + s.name;
+        throw std::invalid_argument("no scenario named '" + name + "'; the catalogue has:" + names);
       }
       chosen.push_back(*it);
     }
+  }
+  const bool chaos = args.explore > 0 || args.chaos.on;
+  if (chaos) {
+    if (args.names.empty()) throw std::invalid_argument(std::string(args.explore > 0 ? "--explore" : "--chaos") + " needs --scenario NAME");
+    if (args.real) throw std::invalid_argument("--real does not apply to --explore or --chaos: faults are injected in virtual time only");
+    if (!args.junit_path.empty() || !args.json_path.empty() || !args.trace_dir.empty()) {
+      throw std::invalid_argument("--junit, --json and --trace apply to the catalogue's verdicts, not to --explore or --chaos");
+    }
+    return args.explore > 0 ? run_exploration(chosen, args) : run_chaos_replay(chosen, args);
+  }
+  if (!args.chaos.sets.empty() || args.chaos.budget) throw std::invalid_argument("--chaos-set and --chaos-budget apply only with --chaos or --explore");
+  const auto span = args.chaos.span_value();
+  if (span && args.real) throw std::invalid_argument("--span applies to virtual time only, not with --real");
+  if (!args.html_path.empty()) {
+    if (chosen.size() != 1) throw std::invalid_argument("--html draws one scenario's run: give exactly one --scenario (or use --explore)");
+    check_writable(args.html_path, "--html");
   }
   if (!args.junit_path.empty()) check_writable(args.junit_path, "--junit");
   if (!args.json_path.empty()) check_writable(args.json_path, "--json");
@@ -114,7 +141,9 @@ int run_catalogue(const catalogue_args& args) {
     }
     testing::run_options options;
     options.seed = args.seed;
+    options.span = span;
     scenario_outcome o{s, testing::run_scenario(s, options), std::nullopt, {}};
+    options.span.reset();
     if (cross_check[i]) {
       options.real = true;
       o.real_run = testing::run_scenario(s, options);
@@ -134,6 +163,14 @@ int run_catalogue(const catalogue_args& args) {
       if (!o.real_run->error.empty()) std::printf("  the real run ended early: %s\n", o.real_run->error.c_str());
     } else if (!o.virtual_run.matched()) {
       std::printf("%s", o.virtual_run.report().c_str());
+    }
+    if (!args.html_path.empty()) {
+      // The virtual run; a real cross-check's own picture is clockwork-timeline --real.
+      testing::run_options drawn;
+      drawn.seed = args.seed;
+      drawn.span = span;
+      testing::write_html(testing::render_timeline_html(testing::timeline_of(s, o.virtual_run, drawn)), args.html_path);
+      std::printf("timeline: %s\n", args.html_path.c_str());
     }
     if (!args.trace_dir.empty()) {
       std::ofstream out(std::filesystem::path(args.trace_dir) / (s.name + ".txt"));

@@ -7,6 +7,12 @@
 //   clockwork-replay --all --real            every scenario that can, cross-checked on the real host
 //   clockwork-replay --junit F --json F      verdicts for CI; --trace DIR: a trace per scenario
 //   clockwork-replay --seed S                same-instant events in another order, from the seed
+//   clockwork-replay --scenario X --explore N [--chaos-set name=value ...] [--html F]
+//                                            N seeds with faults injected: the first failing
+//                                            seed, shrunk, and the command that replays it
+//   clockwork-replay --scenario X --seed S --chaos [--chaos-set ...] [--chaos-budget B] [--span D]
+//                                            one seed of that exploration, replayed
+//   clockwork-replay --scenario X --html F   the run's timeline as one HTML file
 //   clockwork-replay --demo daily_log [--days N --users N --real --time-scale S --trace FILE]
 //   clockwork-replay --demo month [--days N]
 //
@@ -36,6 +42,29 @@ int main(int argc, char** argv) {
   app.add_option("--seed", catalogue.seed, "order same-instant events from this seed (0: arm order)");
   app.add_flag("--real", catalogue.real,
                "cross-check on the real host (catalogue); run the demo on real_runtime (--demo daily_log)");
+  app.add_option("--explore", catalogue.explore,
+                 "explore: run the --scenario under this many seeds (from --seed, default 1) with faults injected; "
+                 "report the first failing seed, shrunk, with its replay command")
+      ->check(whole_number_in(1, 100'000'000));
+  app.add_flag("--chaos", catalogue.chaos.on, "replay one seed (--seed) of the --scenario with faults injected");
+  app.add_option("--chaos-set", catalogue.chaos.sets,
+                 "with --chaos or --explore: set a chaos option, name=value (repeatable): wait_error, wait_slow, "
+                 "max_slowdown, operation_error, operation_slow, max_spike, kind_enabled, clock_step, clock_drift "
+                 "(probabilities in [0, 1], durations like 30s or 5min)");
+  app.add_option("--chaos-budget", catalogue.chaos.budget, "with --chaos or --explore: at most this many faults a run");
+  app.add_option("--span", catalogue.chaos.span, "virtual time: run for this span instead of the scenario's (e.g. 6h, 2d 3h)");
+  app.add_option("--determinism-check", catalogue.determinism_check,
+                 "with --explore: the fraction of seeds run twice to check determinism (1: every seed)")
+      ->check(CLI::Validator(
+          [](std::string& value) -> std::string {
+            char* end = nullptr;
+            const double v = std::strtod(value.c_str(), &end);
+            if (end != value.c_str() && *end == '\0' && v >= 0.0 && v <= 1.0) return {};
+            return "must be a fraction in [0, 1], got " + value;
+          },
+          "in [0, 1]"));
+  app.add_option("--html", catalogue.html_path,
+                 "write the run's timeline (one --scenario) or the exploration's table of seeds as one HTML file");
   app.add_option("--junit", catalogue.junit_path, "write the verdicts as JUnit XML to this file");
   app.add_option("--json", catalogue.json_path, "write the verdicts as JSON to this file");
   auto* trace = app.add_option("--trace", catalogue.trace_dir,
@@ -74,14 +103,23 @@ int main(int argc, char** argv) {
     if (demo.empty()) {
       refuse({"--days", "--users", "--inactive-every", "--no-faults", "--time-scale"}, "applies to --demo only");
       if (list) {
-        refuse({"--scenario", "--all", "--seed", "--real", "--junit", "--json", "--trace"},
+        refuse({"--scenario", "--all", "--seed", "--real", "--junit", "--json", "--trace", "--explore", "--chaos",
+                "--chaos-set", "--chaos-budget", "--span", "--determinism-check", "--html"},
                "does not apply to --list");
         return list_catalogue();
       }
       if (catalogue.all && !catalogue.names.empty()) throw std::invalid_argument("--all and --scenario exclude each other");
+      if (catalogue.explore > 0 && catalogue.chaos.on) {
+        throw std::invalid_argument("--explore and --chaos exclude each other (--chaos replays one seed of an exploration)");
+      }
+      if (app.count("--determinism-check") > 0 && catalogue.explore == 0) {
+        throw std::invalid_argument("--determinism-check applies only with --explore");
+      }
       return run_catalogue(catalogue);
     }
-    refuse({"--list", "--scenario", "--all", "--seed", "--junit", "--json"}, "applies to the catalogue, not to --demo");
+    refuse({"--list", "--scenario", "--all", "--seed", "--junit", "--json", "--explore", "--chaos", "--chaos-set",
+            "--chaos-budget", "--span", "--determinism-check", "--html"},
+           "applies to the catalogue, not to --demo");
     if (demo == "month") {
       refuse({"--real", "--users", "--inactive-every", "--no-faults", "--trace", "--time-scale"},
              "applies to --demo daily_log only");

@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -20,6 +21,16 @@ namespace clockwork::replay {
 inline constexpr int inconclusive_exit_code = 77;
 
 // ---- the catalogue ----
+// Faults injected from the seed (--chaos, --chaos-set, --chaos-budget, --span).
+struct chaos_args {
+  bool on = false;                  // --chaos: replay one seed with faults
+  std::vector<std::string> sets;    // --chaos-set name=value, applied to the scenario's own chaos
+  std::optional<std::uint64_t> budget;
+  std::string span;                 // --span, as typed ("6h", "2d 3h")
+  // The span, parsed; std::invalid_argument naming --span when it does not parse.
+  std::optional<std::chrono::nanoseconds> span_value() const;
+};
+
 struct catalogue_args {
   std::vector<std::string> names;  // --scenario (empty: --all or the default run)
   bool all = false;
@@ -28,6 +39,10 @@ struct catalogue_args {
   std::string junit_path;
   std::string json_path;
   std::string trace_dir;
+  std::string html_path;        // --html: the timeline page of the run (one scenario) or exploration
+  std::uint64_t explore = 0;    // --explore N: N seeds under chaos (0: no exploration)
+  double determinism_check = 0.1;  // --determinism-check: the fraction of seeds run twice
+  chaos_args chaos;
 };
 
 // One scenario's outcome: virtual time, and the real host when it was cross-checked.
@@ -44,6 +59,11 @@ int list_catalogue();
 // reports asked for; 0 when every verdict matched, 1 on a mismatch, 77 when none mismatched but
 // a real run was inconclusive, 2 for bad input.
 int run_catalogue(const catalogue_args& args);
+
+// Exploration (explore.cpp): N seeds of each chosen scenario under chaos, the report, the page.
+int run_exploration(const std::vector<testing::scenario>& chosen, const catalogue_args& args);
+// One seed of each chosen scenario under chaos: the verdict by exploration's rules, the faults.
+int run_chaos_replay(const std::vector<testing::scenario>& chosen, const catalogue_args& args);
 
 void write_junit(const std::vector<scenario_outcome>& outcomes, const std::filesystem::path& file);
 void write_json(const std::vector<scenario_outcome>& outcomes, const std::filesystem::path& file);

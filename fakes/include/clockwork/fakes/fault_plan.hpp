@@ -176,6 +176,12 @@ class fault_plan {
   // Counts the call, waits the scripted latency on rt (throws operation_canceled if token is
   // stopped meanwhile), then throws injected_fault if a failure rule matches.
   task<> before(runtime& rt, std::string operation, std::string description, std::stop_token token = {});
+  // The same, with the description made only when something needs it — a rule for the operation
+  // (its predicate may read it) or a fault to record: a fake on a hot path (thousands of calls a
+  // simulated day, explored under thousands of seeds) then formats nothing on calls that pass.
+  //   co_await plan.before(rt, "exists", [key] { return to_string(key); }, token);
+  using describer = std::function<std::string()>;
+  task<> before(runtime& rt, std::string operation, describer describe, std::stop_token token = {});
   // The synchronous form, for fakes that do not run on a runtime: counts the call and throws
   // what the rules say. A latency rule matching here is misuse (nothing can wait):
   // std::logic_error naming it.
@@ -195,6 +201,7 @@ class fault_plan {
   void clear();
 
  private:
+  bool has_rule_for(std::string_view operation) const noexcept;
   struct decision {
     fault_call call;
     std::chrono::nanoseconds latency{0};

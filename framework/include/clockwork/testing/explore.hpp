@@ -109,6 +109,11 @@ chaos_options chaos_for(const scenario& s, const explore_options& options = {});
 std::string replay_command(const scenario& s, std::uint64_t seed, const chaos_options& chaos,
                            std::optional<std::uint64_t> budget = {}, std::optional<std::chrono::nanoseconds> span = {});
 
+// Why a run fails by exploration's rules — its invariant does not hold, or it has a finding the
+// scenario does not expect (under chaos a service may log errors and retry, but a new kind of
+// trouble is a failure) — or nothing when it passes.
+std::optional<std::string> exploration_failure(const scenario& s, const scenario_run& run);
+
 // The command that replays a run with these options: "clockwork-replay --scenario NAME
 // [--seed S] [--real]", or with chaos, the command above.
 std::string replay_command(const scenario& s, const run_options& options);

@@ -1,0 +1,163 @@
+// clockwork-replay: exploration and chaos replays — `--explore N` runs a scenario under N seeds
+// with faults injected (clockwork::testing::explore), `--chaos` replays one seed of it, and
+// `--html FILE` draws either as a timeline page.
+#include <cstdio>
+#include <stdexcept>
+
+#include "clockwork/testing/explore.hpp"
+#include "clockwork/testing/timeline_html.hpp"
+#include "clockwork/time/clock.hpp"
+#include "clockwork/time/parse_duration.hpp"
+#include "clockwork/time/time_format.hpp"
+#include "replay.hpp"
+
+namespace clockwork::replay {
+namespace {
+
+// The scenario's chaos (or exploration's default) with every --chaos-set applied, checked.
+chaos_options chaos_of(const testing::scenario& s, const chaos_args& args) {
+  chaos_options out = testing::chaos_for(s);
+  for (const auto& assignment : args.sets) {
+    const auto eq = assignment.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      throw std::invalid_argument("--chaos-set takes name=value (e.g. operation_error=0.05), got '" + assignment + "'");
+    }
+    try {
+      out.set(std::string_view(assignment).substr(0, eq), std::string_view(assignment).substr(eq + 1));
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(std::string("--chaos-set ") + assignment + ": " + e.what());
+    }
+  }
+  out.validate();
+  return out;
+}
+
+testing::timeline_run titled(testing::timeline_run t, const std::string& title, std::string command) {
+  t.title = title;
+  t.replay_command = std::move(command);
+  return t;
+}
+
+// One seed of a chaos replay: the faults it injected, in order.
+void print_faults(const testing::scenario_run& run) {
+  if (run.injected.empty()) {
+    std::printf("  no fault injected (kinds on for this seed: %s)\n", run.chaos_kinds.c_str());
+    return;
+  }
+  std::printf("  %zu fault(s) injected (kinds on for this seed: %s):\n", run.injected.size(), run.chaos_kinds.c_str());
+  for (const auto& f : run.injected) std::printf("    #%llu %s at %s\n", static_cast<unsigned long long>(f.index), f.what.c_str(), f.site.c_str());
+}
+
+}  // namespace
+
+std::optional<std::chrono::nanoseconds> chaos_args::span_value() const {
+  if (span.empty()) return std::nullopt;
+  try {
+    const auto d = parse_duration(span);
+    if (d.count() <= 0) throw std::invalid_argument("a span must be longer than zero");
+    return d;
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument("--span " + span + ": " + e.what());
+  }
+}
+
+int run_chaos_replay(const std::vector<testing::scenario>& chosen, const catalogue_args& args) {
+  if (!args.html_path.empty()) check_writable(args.html_path, "--html");
+  // Every option is checked for every scenario before the first runs.
+  std::vector<testing::run_options> runs;
+  for (const auto& s : chosen) {
+    testing::run_options o;
+    o.seed = args.seed;
+    o.chaos = chaos_of(s, args.chaos);
+    o.chaos_budget = args.chaos.budget;
+    o.span = args.chaos.span_value();
+    runs.push_back(std::move(o));
+  }
+  std::size_t failed = 0;
+  std::vector<testing::exploration_row> rows;
+  for (std::size_t i = 0; i < chosen.size(); ++i) {
+    const auto& s = chosen[i];
+    const auto run = testing::run_scenario(s, runs[i]);
+    const auto failure = testing::exploration_failure(s, run);
+    if (failure) ++failed;
+    std::printf("%s %s seed %llu under chaos: %s\n", failure ? "✗" : "✓", s.name.c_str(),
+                static_cast<unsigned long long>(args.seed), failure ? failure->c_str() : "holds");
+    std::printf("  found: %s\n", run.actual.headline().c_str());
+    print_faults(run);
+    if (!run.error.empty()) std::printf("  ended early: %s\n", run.error.c_str());
+    const auto command = testing::replay_command(s, runs[i]);
+    std::printf("  replay: %s\n", command.c_str());
+    testing::exploration_row row;
+    row.seed = args.seed;
+    row.passed = !failure;
+    row.note = failure ? *failure : "holds; found " + run.actual.headline();
+    row.run = titled(testing::timeline_of(s, run, runs[i]), s.name + ", seed " + std::to_string(args.seed), command);
+    rows.push_back(std::move(row));
+  }
+  if (!args.html_path.empty()) {
+    if (rows.size() == 1) {
+      testing::write_html(testing::render_timeline_html(*rows.front().run), args.html_path);
+    } else {
+      testing::write_html(testing::render_exploration_html("clockwork-replay --chaos", rows), args.html_path);
+    }
+    std::printf("timeline: %s\n", args.html_path.c_str());
+  }
+  return failed > 0 ? 1 : 0;
+}
+
+int run_exploration(const std::vector<testing::scenario>& chosen, const catalogue_args& args) {
+  if (!args.html_path.empty()) check_writable(args.html_path, "--html");
+  if (args.chaos.span_value()) throw std::invalid_argument("--span applies to one seed's replay (--chaos), not to --explore");
+  std::vector<testing::explore_options> plans;
+  for (const auto& s : chosen) {
+    testing::explore_options o;
+    o.seeds = args.explore;
+    o.first_seed = args.seed == 0 ? 1 : args.seed;
+    o.chaos = chaos_of(s, args.chaos);
+    if (args.chaos.budget) o.chaos->budget = *args.chaos.budget;
+    o.determinism_check = args.determinism_check;
+    o.validate();
+    plans.push_back(std::move(o));
+  }
+  const real_clock wall;  // the program measures its own real time
+  std::size_t failing = 0;
+  std::vector<testing::exploration_row> rows;
+  for (std::size_t i = 0; i < chosen.size(); ++i) {
+    const auto& s = chosen[i];
+    const auto started = wall.steady_now();
+    const auto found = testing::explore(s, plans[i]);
+    const double seconds = std::chrono::duration<double>(wall.steady_now() - started).count();
+    if (!found.ok()) ++failing;
+    std::printf("%s", found.report().c_str());
+    std::printf("%llu seed(s) in %.2f s of real time (%.0f seeds/s, shrinking included)\n\n",
+                static_cast<unsigned long long>(plans[i].seeds), seconds,
+                seconds > 0 ? static_cast<double>(plans[i].seeds) / seconds : 0.0);
+    for (const auto& o : found.seeds) {
+      testing::exploration_row row;
+      row.seed = o.seed;
+      row.passed = o.passed;
+      row.deterministic = o.deterministic;
+      row.note = o.passed ? std::to_string(o.faults) + " fault(s), kinds: " + o.kinds : o.failure;
+      if (!o.deterministic) row.note += "; not deterministic: " + o.divergence;
+      if (chosen.size() > 1) row.note = s.name + ": " + row.note;
+      row.replay_command = found.replay(o.seed);
+      if (o.run) {
+        testing::run_options ran;
+        ran.seed = o.seed;
+        ran.chaos = found.chaos;
+        row.run = titled(testing::timeline_of(s, *o.run, ran), s.name + ", seed " + std::to_string(o.seed),
+                         found.replay(o.seed));
+      }
+      rows.push_back(std::move(row));
+    }
+  }
+  if (!args.html_path.empty()) {
+    std::string title = chosen.size() == 1 ? chosen.front().name : std::to_string(chosen.size()) + " scenarios";
+    title += ": " + std::to_string(args.explore) + " seeds";
+    testing::write_html(testing::render_exploration_html(title, rows), args.html_path);
+    std::printf("timeline: %s\n", args.html_path.c_str());
+  }
+  return failing > 0 ? 1 : 0;
+}
+
+}  // namespace clockwork::replay
