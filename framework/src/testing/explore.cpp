@@ -230,8 +230,10 @@ exploration explore(const scenario& s, const explore_options& options) {
       o.failure = *why;
       ++out.failed;
       if (!out.first_failure) out.first_failure = seed;
-      if (!options.keep_passing_runs) run = run_scenario(s, chaos_run(chaos, seed, true));  // with its trace
-      o.run = std::move(run);
+      if (out.failed <= options.failing_runs_kept) {
+        if (!options.keep_passing_runs) run = run_scenario(s, chaos_run(chaos, seed, true));  // with its trace
+        o.run = std::move(run);
+      }
     } else if (options.keep_passing_runs) {
       o.run = std::move(run);
     }
@@ -242,7 +244,9 @@ exploration explore(const scenario& s, const explore_options& options) {
   if (out.first_failure && options.shrink) {
     const auto& failing = *std::find_if(out.seeds.begin(), out.seeds.end(),
                                         [&](const seed_outcome& o) { return o.seed == *out.first_failure; });
-    out.shrunk = shrink_failure(s, chaos, failing.seed, *failing.run);
+    // (failing_runs_kept 0 keeps no run: run the seed again, without its trace.)
+    out.shrunk = shrink_failure(s, chaos, failing.seed,
+                                failing.run ? *failing.run : run_scenario(s, chaos_run(chaos, failing.seed, false)));
   }
   return out;
 }

@@ -116,6 +116,7 @@ int run_exploration(const std::vector<testing::scenario>& chosen, const catalogu
     o.chaos = chaos_of(s, args.chaos);
     if (args.chaos.budget) o.chaos->budget = *args.chaos.budget;
     o.determinism_check = args.determinism_check;
+    o.stop_at_first_failure = args.first_failure;
     o.validate();
     plans.push_back(std::move(o));
   }
@@ -129,9 +130,9 @@ int run_exploration(const std::vector<testing::scenario>& chosen, const catalogu
     const double seconds = std::chrono::duration<double>(wall.steady_now() - started).count();
     if (!found.ok()) ++failing;
     std::printf("%s", found.report().c_str());
-    std::printf("%llu seed(s) in %.2f s of real time (%.0f seeds/s, shrinking included)\n\n",
-                static_cast<unsigned long long>(plans[i].seeds), seconds,
-                seconds > 0 ? static_cast<double>(plans[i].seeds) / seconds : 0.0);
+    const auto explored = found.seeds.size();  // fewer than asked when --first-failure stopped early
+    std::printf("%zu seed(s) in %.2f s of real time (%.0f seeds/s, shrinking included)\n\n", explored, seconds,
+                seconds > 0 ? static_cast<double>(explored) / seconds : 0.0);
     for (const auto& o : found.seeds) {
       testing::exploration_row row;
       row.seed = o.seed;
@@ -153,7 +154,7 @@ int run_exploration(const std::vector<testing::scenario>& chosen, const catalogu
   }
   if (!args.html_path.empty()) {
     std::string title = chosen.size() == 1 ? chosen.front().name : std::to_string(chosen.size()) + " scenarios";
-    title += ": " + std::to_string(args.explore) + " seeds";
+    title += ": " + std::to_string(rows.size()) + (chosen.size() == 1 ? " seed(s)" : " seeds in all");
     testing::write_html(testing::render_exploration_html(title, rows), args.html_path);
     std::printf("timeline: %s\n", args.html_path.c_str());
   }

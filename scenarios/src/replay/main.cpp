@@ -63,6 +63,7 @@ int main(int argc, char** argv) {
             return "must be a fraction in [0, 1], got " + value;
           },
           "in [0, 1]"));
+  app.add_flag("--first-failure", catalogue.first_failure, "with --explore: stop at the first failing seed (then shrink it)");
   app.add_option("--html", catalogue.html_path,
                  "write the run's timeline (one --scenario) or the exploration's table of seeds as one HTML file");
   app.add_option("--junit", catalogue.junit_path, "write the verdicts as JUnit XML to this file");
@@ -104,7 +105,7 @@ int main(int argc, char** argv) {
       refuse({"--days", "--users", "--inactive-every", "--no-faults", "--time-scale"}, "applies to --demo only");
       if (list) {
         refuse({"--scenario", "--all", "--seed", "--real", "--junit", "--json", "--trace", "--explore", "--chaos",
-                "--chaos-set", "--chaos-budget", "--span", "--determinism-check", "--html"},
+                "--chaos-set", "--chaos-budget", "--span", "--determinism-check", "--first-failure", "--html"},
                "does not apply to --list");
         return list_catalogue();
       }
@@ -112,13 +113,14 @@ int main(int argc, char** argv) {
       if (catalogue.explore > 0 && catalogue.chaos.on) {
         throw std::invalid_argument("--explore and --chaos exclude each other (--chaos replays one seed of an exploration)");
       }
-      if (app.count("--determinism-check") > 0 && catalogue.explore == 0) {
-        throw std::invalid_argument("--determinism-check applies only with --explore");
+      if ((app.count("--determinism-check") > 0 || catalogue.first_failure) && catalogue.explore == 0) {
+        throw std::invalid_argument(std::string(catalogue.first_failure ? "--first-failure" : "--determinism-check") +
+                                    " applies only with --explore");
       }
       return run_catalogue(catalogue);
     }
     refuse({"--list", "--scenario", "--all", "--seed", "--junit", "--json", "--explore", "--chaos", "--chaos-set",
-            "--chaos-budget", "--span", "--determinism-check", "--html"},
+            "--chaos-budget", "--span", "--determinism-check", "--first-failure", "--html"},
            "applies to the catalogue, not to --demo");
     if (demo == "month") {
       refuse({"--real", "--users", "--inactive-every", "--no-faults", "--trace", "--time-scale"},

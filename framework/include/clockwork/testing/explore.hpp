@@ -54,6 +54,9 @@ struct explore_options {
   bool keep_passing_runs = false;
   // Stop at the first failure instead of running every seed.
   bool stop_at_first_failure = false;
+  // How many failing seeds keep their run, trace included (the first ones): memory stays bounded
+  // when a bug fails hundreds of seeds. The others keep their outcome and replay command.
+  std::size_t failing_runs_kept = 20;
 
   // Faults often enough to matter, rarely enough that a run still makes progress.
   static chaos_options default_chaos();
@@ -70,7 +73,7 @@ struct seed_outcome {
   std::string divergence;  // where the two runs parted (the first differing trace line of each)
   std::size_t faults = 0;
   std::string kinds;  // the chaos kinds this seed turned on
-  std::optional<scenario_run> run;  // failing seeds (and every seed with keep_passing_runs)
+  std::optional<scenario_run> run;  // the first failing seeds (and every seed with keep_passing_runs)
 };
 
 struct reproduction {
