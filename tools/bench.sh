@@ -29,7 +29,7 @@ done
 tools/deps.sh python3
 
 build="$root/build/bench"
-programs=(virtual-throughput daily-log real-lateness drift overhead memory cron)
+programs=(virtual-throughput daily-log real-lateness drift overhead memory cron recurring-job explore)
 # The `bench` preset (Release, tests off), building only the benchmark programs and what they
 # link: the rest of the tree is not needed here.
 cmake --preset bench
@@ -45,9 +45,11 @@ export CLOCKWORK_BENCH_DUMP_DIR="$results/samples"
 if [ "$quick" -eq 1 ]; then
   smoke=(--smoke)
   reps_virtual=2 reps_daily=2 reps_lateness=2 reps_drift=2 reps_overhead=2 reps_memory=2 reps_peer=1 reps_cron=2
+  reps_recurring=2 reps_explore=2
 else
   smoke=()
   reps_virtual=5 reps_daily=5 reps_lateness=10 reps_drift=3 reps_overhead=5 reps_memory=3 reps_peer=3 reps_cron=7
+  reps_recurring=5 reps_explore=5
 fi
 
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
@@ -106,6 +108,11 @@ fi
 # repetition lasts seconds, long enough for outside load to favour whichever ran then.
 run_bench daily-log "$reps_daily" --benchmark_enable_random_interleaving=true
 
+# A year of a minutely recurring_job against plain delays, and exploration's seeds per second.
+run_bench recurring-job "$reps_recurring"
+mv "$results/recurring-job.json" "$results/recurring.json"
+run_bench explore "$reps_explore"
+
 # Real-time programs interleave the repetitions of their contenders in random order, so that
 # a burst of outside load lands on all of them rather than on whichever ran at that moment.
 run_bench real-lateness "$reps_lateness" --benchmark_enable_random_interleaving=true
@@ -121,7 +128,8 @@ cat >"$results/run.json" <<EOF
  "quick": $([ "$quick" -eq 1 ] && echo true || echo false),
  "loads": {$(IFS=,; echo "${loads[*]}")},
  "repetitions": {"virtual-throughput": $reps_virtual, "daily-log": $reps_daily, "real-lateness": $reps_lateness, "drift": $reps_drift,
-                 "overhead": $reps_overhead, "memory": $reps_memory, "fake-timers": $reps_peer, "cron": $reps_cron}}
+                 "overhead": $reps_overhead, "memory": $reps_memory, "fake-timers": $reps_peer, "cron": $reps_cron,
+                 "recurring": $reps_recurring, "explore": $reps_explore}}
 EOF
 
 if [ "$quick" -eq 1 ]; then

@@ -962,6 +962,82 @@ class Report:
             self.target("Cron: ≥ 10× the fastest JS peer on typical expressions", "peers not run (no Node.js)", None)
 
     # -- assembly -----------------------------------------------------------------------------
+    # -- 7. recurring jobs ---------------------------------------------------------------------
+    def recurring(self):
+        r = self.res
+        if not r.has("recurring/minutely_cron_job_for_a_year"):
+            return
+        reps = self.run.get("repetitions", {}).get("recurring", "?")
+        job = r.spread("recurring/minutely_cron_job_for_a_year", "real_time")
+        floor = r.spread("recurring/floor_plain_delays", "real_time")
+        job_rate = r.spread("recurring/minutely_cron_job_for_a_year", "runs_per_s")
+        floor_rate = r.spread("recurring/floor_plain_delays", "runs_per_s")
+        runs = r.value("recurring/minutely_cron_job_for_a_year", "runs")
+        self.add(
+            "## 7. A recurring job for a simulated year",
+            "",
+            "A `recurring_job` on `* * * * *` (a run every minute) for a simulated year on virtual time, against the "
+            "floor: a loop of plain `delay`s with the same runs and no cron, no retry policy and no bookkeeping "
+            f"(`bench/recurring_job_bench.cpp`). {reps} repetitions; wall time per simulated year.",
+            "",
+        )
+        rows = [["recurring_job, `* * * * *`", fmt_spread(scale3(job, 1e6), TIME_UNITS), fmt_spread(job_rate, RATE_UNITS)],
+                ["floor: plain delays", fmt_spread(scale3(floor, 1e6), TIME_UNITS), fmt_spread(floor_rate, RATE_UNITS)]]
+        self.add(table(["contender", "wall time per simulated year", "runs per real second"], rows), "")
+        self.add(f"{fmt_count(runs or 0)} runs a year; the job costs {fmt_ratio(ratio(med(job), med(floor)))} the floor: "
+                 "each run also computes the next occurrence through the zone, keeps the run's record and arms its "
+                 "timer through the retry policy.", "")
+        self.load_line("recurring-job")
+        self.target("Recurring job, a minutely cron for a simulated year (no numeric target: reported)",
+                    f"{fmt(med(scale3(job, 1e6)), TIME_UNITS)} wall, {fmt_ratio(ratio(med(job), med(floor)))} the plain-delay floor",
+                    "reported")
+
+    # -- 8. exploration -------------------------------------------------------------------------
+    EXPLORE_CASES = [
+        ("daily_log_no_faults", "no fault injected (the floor)"),
+        ("daily_log_faults", "faults on (DailyLog's chaos)"),
+        ("daily_log_faults_10pct_twice", "faults on, 10% of seeds run twice (the default)"),
+        ("daily_log_faults_every_seed_twice", "faults on, every seed run twice"),
+    ]
+
+    def explore(self):
+        r = self.res
+        cases = [c for c in self.EXPLORE_CASES if r.has(f"explore/{c[0]}")]
+        if not cases:
+            return
+        reps = self.run.get("repetitions", {}).get("explore", "?")
+        self.add(
+            "## 8. Exploration: seeds per second",
+            "",
+            "`clockwork::testing::explore` on the DailyLog service (100 users, 30 simulated days, a run every 6 hours: "
+            "about 84,000 repository calls per seed, each a fault site) with no shrinking; one thread. Each iteration "
+            f"explores 20 new seeds (`bench/explore_bench.cpp`). {reps} repetitions.",
+            "",
+        )
+        base = med(r.spread("explore/daily_log_no_faults", "seeds_per_s"))
+        rows = []
+        for name, label in cases:
+            rate = r.spread(f"explore/{name}", "seeds_per_s")
+            faults = r.value(f"explore/{name}", "faults_per_seed")
+            rows.append([label, fmt_spread(rate, RATE_UNITS), fmt_ratio(ratio(med(rate), base)),
+                         sig(faults) if faults is not None else "—"])
+        self.add(table(["exploration", "seeds per second", "÷ no faults", "faults per seed"], rows), "")
+        kept = r.value("explore/memory_per_seed", "trace_bytes_kept")
+        growth = r.value("explore/memory_per_seed", "rss_growth_MiB")
+        if kept is not None:
+            self.add(f"Memory: a passing seed keeps {fmt(kept, BYTE_UNITS)} of trace; the resident set grew by "
+                     f"{sig(growth or 0.0)} MiB over all the seeds of that benchmark (failing seeds keep their trace, "
+                     "the first 20 of them: `explore_options::failing_runs_kept`).", "")
+        self.load_line("explore")
+        faults = med(r.spread("explore/daily_log_faults", "seeds_per_s"))
+        if faults is not None:
+            self.target("Exploration, DailyLog (30 days, 100 users) with faults on: ≥ 200 seeds/s on one core",
+                        f"{fmt(faults, RATE_UNITS)}", faults >= 200)
+        twice = med(r.spread("explore/daily_log_faults_every_seed_twice", "seeds_per_s"))
+        if faults is not None and twice is not None:
+            self.target("Exploration: the cost of running every seed twice (no numeric target: reported)",
+                        f"{fmt(twice, RATE_UNITS)}, {fmt_ratio(ratio(twice, faults))} of single runs", "reported")
+
     def render(self, notes):
         f = self.facts
         # The commit tools/bench.sh read when the run started; HEAD now only for older results.
@@ -1106,7 +1182,8 @@ def main():
     args = ap.parse_args()
 
     res = Results()
-    for key in ("virtual-throughput", "daily-log", "real-lateness", "drift", "overhead", "memory", "cron"):
+    for key in ("virtual-throughput", "daily-log", "real-lateness", "drift", "overhead", "memory", "cron", "recurring",
+                "explore"):
         path = os.path.join(args.results, f"{key}.json")
         if os.path.exists(path):
             res.load(key, path)
@@ -1138,6 +1215,8 @@ def main():
     rep.drift(samples, args.svg_dir)
     rep.overhead()
     rep.cron(cron_peer)
+    rep.recurring()
+    rep.explore()
     text = rep.render(notes_for(rep))
     with open(args.out, "w", encoding="utf-8") as f:
         f.write(text)

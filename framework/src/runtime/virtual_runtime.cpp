@@ -66,7 +66,24 @@ void virtual_runtime::move_time_to(steady_time t) {
   }
 }
 
+void virtual_runtime::fire_overdue() {
+  while (const auto next = next_deadline()) {
+    if (*next >= clock_.steady_now()) return;
+    ++steps_at_instant_;
+    fire_next_timer();
+  }
+}
+
 void virtual_runtime::run_ready_item() {
+  // Ready work runs in batches (what was ready when the batch began), as on the real loop.
+  // Between batches, timers that modeled work (work()) carried the clock past fire — late, as a
+  // blocked loop fires them — so that a task that works and yields in a loop cannot keep them
+  // from firing. Without modeled work no timer is ever overdue, and nothing changes.
+  if (batch_left_ == 0) {
+    fire_overdue();
+    batch_left_ = ready_count();
+  }
+  if (batch_left_ > 0) --batch_left_;
   if (++steps_at_instant_ > step_budget_) {
     steps_at_instant_ = 0;  // leave the runtime usable after the throw
     const std::string message = "more than " + std::to_string(step_budget_) + " resumptions at " +

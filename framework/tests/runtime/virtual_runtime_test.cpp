@@ -139,6 +139,37 @@ TEST(VirtualRuntimeRule3, EverythingReadyAtAnInstantRunsBeforeTimeMoves) {
   EXPECT_THAT(out, ElementsAre(event{"posted", t0}, event{"spawned-by-post", t0}, event{"timer", t0 + 1s}));
 }
 
+// Modeled work carries the clock past a timer while the working task stays ready (it yields):
+// the timer fires between batches of ready work, late by what the work blocked, instead of
+// waiting until the loop stops yielding (it never would: a work-and-yield loop until a delay
+// ends used to spin forever).
+task<> works_and_yields_until(clockwork::runtime& rt, const bool& done, int& iterations) {
+  while (!done && iterations < 100) {
+    rt.work(1s);
+    ++iterations;
+    co_await rt.yield();
+  }
+}
+
+task<> sets_after(clockwork::runtime& rt, std::chrono::nanoseconds d, bool& done, log& out) {
+  co_await rt.delay(d);
+  done = true;
+  out.push_back({"delay ended", rt.now()});
+}
+
+TEST(VirtualRuntimeRule3, ATimerThatModeledWorkCarriedTheClockPastFiresBetweenBatches) {
+  virtual_runtime rt;
+  log out;
+  bool done = false;
+  int iterations = 0;
+  rt.spawn(sets_after(rt, 2500ms, done, out), "sleeper");
+  rt.spawn(works_and_yields_until(rt, done, iterations), "worker");
+  rt.run_until_idle();
+  // Due at +2.5 s, the delay ends as the third second of work finishes, and the loop sees it.
+  EXPECT_THAT(out, ElementsAre(event{"delay ended", t0 + 3s}));
+  EXPECT_EQ(iterations, 3);
+}
+
 TEST(VirtualRuntimeRule3, AdvanceByNegativeDurationIsRefused) {
   virtual_runtime rt;
   try {

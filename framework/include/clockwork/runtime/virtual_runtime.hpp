@@ -133,6 +133,7 @@ class virtual_runtime final : public runtime {
   void refuse_nested(const char* what) const;
   std::size_t advance_to_now(steady_time t);
   void run_ready_item();
+  void fire_overdue();
   std::size_t drain();
   void move_time_to(steady_time t);
   void fire_one();
@@ -145,6 +146,7 @@ class virtual_runtime final : public runtime {
   std::uint64_t step_budget_;
   std::chrono::nanoseconds slice_cap_;
   std::uint64_t steps_at_instant_ = 0;
+  std::size_t batch_left_ = 0;  // ready items left in the current batch (see run_ready_item)
   int stepping_ = 0;
   std::optional<steady_time> extend_to_;  // asked for by a nested advance
 };
