@@ -4,6 +4,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "clockwork/time/parse_duration.hpp"
 #include "clockwork/time/time_format.hpp"
 
 namespace clockwork::testing {
@@ -21,6 +22,7 @@ std::optional<std::string> unexpected_finding(const scenario& s, const scenario_
 }
 
 std::optional<std::string> why_it_failed(const scenario& s, const scenario_run& run) {
+  if (!run.error.empty()) return "the run ended early: " + run.error;
   if (run.invariant_failure) return "the invariant does not hold: " + *run.invariant_failure;
   if (auto f = unexpected_finding(s, run)) return f;
   return std::nullopt;
@@ -162,11 +164,10 @@ std::string command_base(const scenario& s, const chaos_options& chaos, std::opt
     const auto value = chaos.describe(name);
     if (value != own.describe(name)) out += " --chaos-set " + std::string(name) + "=" + value;
   }
+  // A budget given for this run, else the options' own when it differs from the scenario's.
+  if (!budget && chaos.budget != own.budget) budget = chaos.budget;
   if (budget) out += " --chaos-budget " + std::to_string(*budget);
-  if (span) {
-    const auto ns = span->count();
-    out += " --span " + (ns % 1'000'000'000 == 0 ? std::to_string(ns / 1'000'000'000) + "s" : std::to_string(ns) + "ns");
-  }
+  if (span) out += " --span " + compact_duration(*span);
   return out;
 }
 

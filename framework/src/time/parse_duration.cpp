@@ -64,4 +64,25 @@ std::chrono::nanoseconds parse_duration(std::string_view text) {
   return std::chrono::nanoseconds{total};
 }
 
+std::string compact_duration(std::chrono::nanoseconds d) {
+  if (d.count() < 0) throw std::invalid_argument("clockwork::compact_duration: a negative duration has no such text");
+  if (d.count() == 0) return "0s";
+  struct unit {
+    std::int64_t ns;
+    const char* name;
+  };
+  static constexpr unit units[] = {{86'400'000'000'000, "d"}, {3'600'000'000'000, "h"}, {60'000'000'000, "min"},
+                                   {1'000'000'000, "s"},     {1'000'000, "ms"},        {1'000, "us"},
+                                   {1, "ns"}};
+  std::string out;
+  std::int64_t left = d.count();
+  for (const auto& u : units) {
+    if (left >= u.ns) {
+      out += std::to_string(left / u.ns) + u.name;
+      left %= u.ns;
+    }
+  }
+  return out;
+}
+
 }  // namespace clockwork

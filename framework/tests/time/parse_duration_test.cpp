@@ -4,6 +4,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <initializer_list>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -53,3 +55,16 @@ TEST(ParseDuration, TheLargestValueStillFits) {
 }
 
 }  // namespace
+
+TEST(CompactDuration, IsTheShortestTextThatParsesBack) {
+  using clockwork::compact_duration;
+  EXPECT_EQ(compact_duration(std::chrono::seconds(650700)), "7d12h45min");
+  EXPECT_EQ(compact_duration(std::chrono::milliseconds(1500)), "1s500ms");
+  EXPECT_EQ(compact_duration(std::chrono::nanoseconds(0)), "0s");
+  EXPECT_EQ(compact_duration(std::chrono::nanoseconds(40668750000000)), "11h17min48s750ms");
+  for (const std::int64_t ns : std::initializer_list<std::int64_t>{1, 999, 1'000'001, 86'400'000'000'001,
+                                                                std::numeric_limits<std::int64_t>::max()}) {
+    EXPECT_EQ(parse_duration(compact_duration(std::chrono::nanoseconds(ns))).count(), ns) << ns;
+  }
+  EXPECT_THROW((void)compact_duration(std::chrono::nanoseconds(-1)), std::invalid_argument);
+}

@@ -100,6 +100,8 @@ void install(testing::scenario& s, std::uint32_t users, bool planted) {
   auto store = std::make_shared<std::shared_ptr<daily_log_store>>();
   s.setup = [store, users, planted](testing::scenario_world& w) {
     *store = std::make_shared<daily_log_store>();
+    // Operations that chaos fails show in the trace (and on the timeline) as fault_injected.
+    (*store)->faults().attach(&w.trace());
     for (const auto& user : demo_users(users, 10)) (*store)->add_user(user);
     if (planted) {
       add_in_memory_daily_log_store(w.builder().services(), *store);

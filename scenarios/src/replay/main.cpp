@@ -49,10 +49,12 @@ int main(int argc, char** argv) {
   app.add_flag("--chaos", catalogue.chaos.on, "replay one seed (--seed) of the --scenario with faults injected");
   app.add_option("--chaos-set", catalogue.chaos.sets,
                  "with --chaos or --explore: set a chaos option, name=value (repeatable): wait_error, wait_slow, "
-                 "max_slowdown, operation_error, operation_slow, max_spike, kind_enabled, clock_step, clock_drift "
-                 "(probabilities in [0, 1], durations like 30s or 5min)");
+                 "max_slowdown, operation_error, operation_slow, max_spike, kind_enabled, clock_step, clock_drift, "
+                 "budget (probabilities in [0, 1], durations like 30s or 5min)");
   app.add_option("--chaos-budget", catalogue.chaos.budget, "with --chaos or --explore: at most this many faults a run");
-  app.add_option("--span", catalogue.chaos.span, "virtual time: run for this span instead of the scenario's (e.g. 6h, 2d 3h)");
+  app.add_option("--span", catalogue.chaos.span,
+                 "virtual time: run for this span instead of the scenario's (e.g. 6h, 2d3h); a single run or --chaos, "
+                 "not --explore or --real");
   app.add_option("--determinism-check", catalogue.determinism_check,
                  "with --explore: the fraction of seeds run twice to check determinism (1: every seed)")
       ->check(CLI::Validator(

@@ -26,7 +26,7 @@ struct chaos_args {
   bool on = false;                  // --chaos: replay one seed with faults
   std::vector<std::string> sets;    // --chaos-set name=value, applied to the scenario's own chaos
   std::optional<std::uint64_t> budget;
-  std::string span;                 // --span, as typed ("6h", "2d 3h")
+  std::string span;                 // --span, as typed ("6h", "2d3h")
   // The span, parsed; std::invalid_argument naming --span when it does not parse.
   std::optional<std::chrono::nanoseconds> span_value() const;
 };

@@ -112,7 +112,8 @@ chaos_options chaos_for(const scenario& s, const explore_options& options = {});
 std::string replay_command(const scenario& s, std::uint64_t seed, const chaos_options& chaos,
                            std::optional<std::uint64_t> budget = {}, std::optional<std::chrono::nanoseconds> span = {});
 
-// Why a run fails by exploration's rules — its invariant does not hold, or it has a finding the
+// Why a run fails by exploration's rules — it ended early (an exception escaped the run), its
+// invariant does not hold, or it has a finding the
 // scenario does not expect (under chaos a service may log errors and retry, but a new kind of
 // trouble is a failure) — or nothing when it passes.
 std::optional<std::string> exploration_failure(const scenario& s, const scenario_run& run);
