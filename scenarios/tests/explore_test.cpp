@@ -59,6 +59,23 @@ TEST(Explore, APlantedBugIsFoundAndShrunkToAReproduction) {
   EXPECT_TRUE(again.invariant_failure.has_value());
 }
 
+TEST(Explore, EachSeedsReplayCommandCarriesTheOptionsTheExplorationRanWith) {
+  auto options = daily_log_options(3);
+  options.chaos = clockwork::scenarios::daily_log_chaos();
+  options.chaos->budget = 3;
+  options.chaos->wait_slow = 0.5;
+  const auto found = explore(clockwork::scenarios::daily_log_explored(20, 10), options);
+  EXPECT_EQ(found.replay(2),
+            "clockwork-replay --scenario explore.daily_log --seed 2 --chaos --chaos-set wait_slow=0.5 --chaos-budget 3");
+  // The replay command, run, injects what the exploration's seed injected.
+  clockwork::testing::run_options replay;
+  replay.seed = 2;
+  replay.chaos = found.chaos;
+  const auto again = clockwork::testing::run_scenario(clockwork::scenarios::daily_log_explored(20, 10), replay);
+  EXPECT_EQ(again.injected.size(), found.seeds[1].faults);
+  EXPECT_LE(again.injected.size(), 3u);
+}
+
 // A service that breaks the one rule: it reads the real clock, so its trace differs run to run.
 class reads_the_real_clock : public clockwork::background_service {
  public:
