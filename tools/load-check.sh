@@ -16,7 +16,7 @@ stop_load() { for pid in "${busy[@]}"; do kill "$pid" 2>/dev/null || true; done;
 trap 'stop_load; rm -rf "$out"' EXIT
 
 echo "== load-check: idle reference trace"
-"$replay" --trace "$out/idle.txt" >/dev/null
+"$replay" --demo daily_log --trace "$out/idle.txt" >/dev/null
 
 cores=$(nproc)
 echo "== load-check: saturating $cores core(s) with $((2 * cores)) busy processes"
@@ -29,7 +29,7 @@ echo "== load-check: under load: the whole ci suite"
 ctest --preset ci --output-on-failure --label-exclude browser  # the browser test is about pages, not time
 for round in 1 2; do
   echo "== load-check: round $round under load: the DailyLog replay"
-  "$replay" --trace "$out/loaded-$round.txt" >/dev/null
+  "$replay" --demo daily_log --trace "$out/loaded-$round.txt" >/dev/null
 done
 stop_load
 
