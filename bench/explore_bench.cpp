@@ -80,12 +80,13 @@ void bm_memory_per_seed(benchmark::State& state) {
   }
   state.counters["trace_bytes_kept"] = static_cast<double>(kept);
   // Growth of the resident set over every seed of the benchmark: flat when nothing is kept.
-  state.counters["rss_growth_MiB"] =
-      static_cast<double>(clockwork_bench::rss_bytes() - rss_before) / (1024.0 * 1024.0);
+  state.counters["rss_growth_MiB"] = static_cast<double>(clockwork_bench::rss_bytes() - rss_before) / (1024.0 * 1024.0);
 }
 
 void register_all() {
-  benchmark::RegisterBenchmark("explore/daily_log_no_faults", bm_no_faults)->UseRealTime()->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("explore/daily_log_no_faults", bm_no_faults)
+      ->UseRealTime()
+      ->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("explore/daily_log_faults", bm_faults)->UseRealTime()->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("explore/daily_log_faults_10pct_twice", bm_faults_default_double_run)
       ->UseRealTime()
@@ -93,7 +94,9 @@ void register_all() {
   benchmark::RegisterBenchmark("explore/daily_log_faults_every_seed_twice", bm_faults_every_seed_twice)
       ->UseRealTime()
       ->Unit(benchmark::kMillisecond);
-  benchmark::RegisterBenchmark("explore/memory_per_seed", bm_memory_per_seed)->UseRealTime()->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("explore/memory_per_seed", bm_memory_per_seed)
+      ->UseRealTime()
+      ->Unit(benchmark::kMillisecond);
 }
 
 }  // namespace

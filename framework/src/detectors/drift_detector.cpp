@@ -12,7 +12,8 @@ namespace clockwork {
 namespace {
 
 std::string local_text(const date::time_zone& zone, utc_time t) {
-  return date::format("%F %T %Z", date::zoned_time<std::chrono::seconds>{&zone, std::chrono::floor<std::chrono::seconds>(t)});
+  return date::format("%F %T %Z",
+                      date::zoned_time<std::chrono::seconds>{&zone, std::chrono::floor<std::chrono::seconds>(t)});
 }
 
 // The zone without counting a read (detectors are not the service).
@@ -72,7 +73,8 @@ void drift_detector::on_wait(const task_info* owner, wait_kind kind, steady_time
     return;
   }
   ++l.runs;
-  const steady_time scheduled = saturating_add(l.first_wake, saturating_mul(l.period, static_cast<std::int64_t>(l.runs)));
+  const steady_time scheduled =
+      saturating_add(l.first_wake, saturating_mul(l.period, static_cast<std::int64_t>(l.runs)));
   const auto deviation = saturating_sub(deadline, scheduled);
   l.growing = deviation > l.deviation ? l.growing + 1 : 0;
   l.deviation = deviation;
@@ -82,11 +84,10 @@ void drift_detector::on_wait(const task_info* owner, wait_kind kind, steady_time
   l.reported = true;
   const auto per_run = deviation / static_cast<std::int64_t>(l.runs);
   rt_->report(finding_kind::drift, owner->root,
-              "'" + owner->name + "' waits " + format_duration(l.period) +
-                  " after each run instead of running every " + format_duration(l.period) + ": after " +
-                  std::to_string(l.runs) + " runs it is " + format_duration(deviation) +
-                  " behind that schedule and falls further behind by about " + format_duration(per_run) +
-                  " a run (trend: growing). A periodic_timer keeps the phase." +
+              "'" + owner->name + "' waits " + format_duration(l.period) + " after each run instead of running every " +
+                  format_duration(l.period) + ": after " + std::to_string(l.runs) + " runs it is " +
+                  format_duration(deviation) + " behind that schedule and falls further behind by about " +
+                  format_duration(per_run) + " a run (trend: growing). A periodic_timer keeps the phase." +
                   (what.empty() ? std::string() : " (" + std::string(what) + ")"));
 }
 

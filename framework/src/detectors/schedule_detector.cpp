@@ -58,7 +58,8 @@ run_schedule run_schedule::every(std::chrono::nanoseconds period, std::optional<
   return s;
 }
 
-run_schedule run_schedule::custom(std::function<std::optional<utc_time>(utc_time)> next_after, std::string description) {
+run_schedule run_schedule::custom(std::function<std::optional<utc_time>(utc_time)> next_after,
+                                  std::string description) {
   if (!next_after) throw std::invalid_argument("clockwork::run_schedule::custom: no next_after function");
   run_schedule s;
   s.what = kind::custom;
@@ -170,7 +171,8 @@ void schedule_detector::finish() {
       if (e.schedule.what == run_schedule::kind::every) half = e.schedule.period / 2;
       if (e.schedule.what == run_schedule::kind::custom && !due.empty()) {
         // Half the gap to the next occurrence (a custom schedule's occurrences need not be even).
-        if (const auto following = e.schedule.next_after(due.front())) half = saturating_sub(*following, due.front()) / 2;
+        if (const auto following = e.schedule.next_after(due.front()))
+          half = saturating_sub(*following, due.front()) / 2;
       }
       for (const utc_time at : due) {
         std::vector<utc_time> mine;
@@ -180,7 +182,8 @@ void schedule_detector::finish() {
         const bool in_time = std::any_of(mine.begin(), mine.end(),
                                          [&](utc_time run) { return distance(run, at) <= e.schedule.tolerance; });
         if (!in_time) {
-          const std::string instead = mine.empty() ? std::string() : " (it ran at " + format_utc(mine.front()) + " instead)";
+          const std::string instead =
+              mine.empty() ? std::string() : " (it ran at " + format_utc(mine.front()) + " instead)";
           rt_->report(finding_kind::missed_run, service,
                       "no run at " + format_utc(at) + " (" + e.schedule.describe() + ", tolerance " +
                           format_duration(e.schedule.tolerance) + ")" + instead);

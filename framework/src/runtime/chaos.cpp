@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cstdio>
 #include <cmath>
+#include <cstdio>
 #include <stdexcept>
 
 #include "clockwork/time/parse_duration.hpp"
@@ -35,7 +35,8 @@ double parse_probability(std::string_view name, std::string_view value) {
 void chaos_options::validate() const {
   const auto probability = [](double p, const char* name) {
     if (!(p >= 0.0 && p <= 1.0)) {
-      throw std::invalid_argument(std::string("clockwork::chaos_options: ") + name + " must be a probability in [0, 1]");
+      throw std::invalid_argument(std::string("clockwork::chaos_options: ") + name +
+                                  " must be a probability in [0, 1]");
     }
   };
   probability(wait_error, "wait_error");
@@ -66,15 +67,24 @@ void chaos_options::set(std::string_view name, std::string_view value) {
       throw std::invalid_argument("clockwork::chaos_options: " + std::string(name) + ": " + e.what());
     }
   };
-  if (name == "wait_error") next.wait_error = parse_probability(name, value);
-  else if (name == "wait_slow") next.wait_slow = parse_probability(name, value);
-  else if (name == "operation_error") next.operation_error = parse_probability(name, value);
-  else if (name == "operation_slow") next.operation_slow = parse_probability(name, value);
-  else if (name == "kind_enabled") next.kind_enabled = parse_probability(name, value);
-  else if (name == "clock_step") next.clock_step = parse_probability(name, value);
-  else if (name == "clock_drift") next.clock_drift = parse_probability(name, value);
-  else if (name == "max_slowdown") next.max_slowdown = duration();
-  else if (name == "max_spike") next.max_spike = duration();
+  if (name == "wait_error")
+    next.wait_error = parse_probability(name, value);
+  else if (name == "wait_slow")
+    next.wait_slow = parse_probability(name, value);
+  else if (name == "operation_error")
+    next.operation_error = parse_probability(name, value);
+  else if (name == "operation_slow")
+    next.operation_slow = parse_probability(name, value);
+  else if (name == "kind_enabled")
+    next.kind_enabled = parse_probability(name, value);
+  else if (name == "clock_step")
+    next.clock_step = parse_probability(name, value);
+  else if (name == "clock_drift")
+    next.clock_drift = parse_probability(name, value);
+  else if (name == "max_slowdown")
+    next.max_slowdown = duration();
+  else if (name == "max_spike")
+    next.max_spike = duration();
   else if (name == "budget") {
     std::uint64_t b = 0;
     const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), b);
@@ -86,8 +96,8 @@ void chaos_options::set(std::string_view name, std::string_view value) {
   } else {
     std::string known;
     for (const auto n : names()) known += (known.empty() ? "" : ", ") + std::string(n);
-    throw std::invalid_argument("clockwork::chaos_options: no option named '" + std::string(name) + "' (known: " + known +
-                                ")");
+    throw std::invalid_argument("clockwork::chaos_options: no option named '" + std::string(name) +
+                                "' (known: " + known + ")");
   }
   next.validate();
   *this = next;
@@ -142,7 +152,8 @@ std::uint64_t chaos::draw_below(kind k, std::uint64_t bound) {
 
 std::chrono::nanoseconds chaos::draw_duration(kind k, std::chrono::nanoseconds max) {
   if (max.count() <= 0) return std::chrono::nanoseconds{0};
-  return std::chrono::nanoseconds{static_cast<std::int64_t>(draw_below(k, static_cast<std::uint64_t>(max.count()))) + 1};
+  return std::chrono::nanoseconds{static_cast<std::int64_t>(draw_below(k, static_cast<std::uint64_t>(max.count()))) +
+                                  1};
 }
 
 bool chaos::spend(std::string_view site, std::string what) {
@@ -186,8 +197,8 @@ chaos::clock_plan chaos::plan_clock(std::chrono::nanoseconds span, const clock_t
     const auto at = std::chrono::nanoseconds{static_cast<std::int64_t>(draw_below(clock_step, span_ns))};
     auto by = draw_duration(clock_step, limits.max_step);
     if (draw_below(clock_step, 2) == 0) by = -by;
-    if (spend("wall clock", "step " + std::string(by.count() < 0 ? "-" : "+") + format_duration(by.count() < 0 ? -by : by) +
-                                " at +" + format_duration(at))) {
+    if (spend("wall clock", "step " + std::string(by.count() < 0 ? "-" : "+") +
+                                format_duration(by.count() < 0 ? -by : by) + " at +" + format_duration(at))) {
       plan.step_at = at;
       plan.step = by;
     }
@@ -196,7 +207,9 @@ chaos::clock_plan chaos::plan_clock(std::chrono::nanoseconds span, const clock_t
     const auto at = std::chrono::nanoseconds{static_cast<std::int64_t>(draw_below(clock_drift, span_ns))};
     // Whole hundredths of a ppm: a value that renders the same everywhere.
     const auto hundredths = static_cast<std::int64_t>(std::floor(limits.max_drift_ppm * 100.0));
-    auto ppm = static_cast<double>(static_cast<std::int64_t>(draw_below(clock_drift, static_cast<std::uint64_t>(hundredths))) + 1) / 100.0;
+    auto ppm = static_cast<double>(
+                   static_cast<std::int64_t>(draw_below(clock_drift, static_cast<std::uint64_t>(hundredths))) + 1) /
+               100.0;
     if (draw_below(clock_drift, 2) == 0) ppm = -ppm;
     char rendered[32];
     std::snprintf(rendered, sizeof rendered, "%+.2f", ppm);

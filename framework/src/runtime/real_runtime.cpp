@@ -633,7 +633,8 @@ void real_runtime::poll(bool may_block) {
   std::int64_t left_ns = 0;
   if (real_deadline) {
     left_ns = std::max<std::int64_t>(
-        0, std::chrono::duration_cast<std::chrono::nanoseconds>(*real_deadline - std::chrono::steady_clock::now()).count());
+        0, std::chrono::duration_cast<std::chrono::nanoseconds>(*real_deadline - std::chrono::steady_clock::now())
+               .count());
   }
   if (real_deadline && s.precise_timeouts && left_ns <= longest_precise_wait_ns) {
     const auto ns = left_ns;
@@ -700,7 +701,8 @@ void real_runtime::system_clock_stepped() {
     wall_clock_moved();
     if (auto* obs = observer()) {
       const utc_time now_utc = clock().stamp_utc();
-      obs->on_wall_clock_changed({wall_clock_change::kind::set, now_utc, now_utc, "the system clock was set or stepped"});
+      obs->on_wall_clock_changed(
+          {wall_clock_change::kind::set, now_utc, now_utc, "the system clock was set or stepped"});
     }
   }
 }

@@ -180,10 +180,12 @@ runtime::~runtime() {
 std::chrono::nanoseconds runtime::random_duration(std::chrono::nanoseconds max) noexcept {
   if (max.count() <= 0) return std::chrono::nanoseconds{0};
   const auto span = static_cast<std::uint64_t>(max.count());
-  if (span == std::numeric_limits<std::uint64_t>::max()) return std::chrono::nanoseconds{static_cast<std::int64_t>(random_())};
+  if (span == std::numeric_limits<std::uint64_t>::max())
+    return std::chrono::nanoseconds{static_cast<std::int64_t>(random_())};
   // Rejection sampling: uniform without the modulo bias.
   const std::uint64_t range = span + 1;
-  const std::uint64_t limit = std::numeric_limits<std::uint64_t>::max() - std::numeric_limits<std::uint64_t>::max() % range;
+  const std::uint64_t limit =
+      std::numeric_limits<std::uint64_t>::max() - std::numeric_limits<std::uint64_t>::max() % range;
   std::uint64_t draw = random_();
   while (draw >= limit) draw = random_();
   return std::chrono::nanoseconds{static_cast<std::int64_t>(draw % range)};
@@ -251,8 +253,7 @@ void runtime::spawn_as(task<> work, std::string name, std::string root) {
 
 void runtime::drop_work(const std::string& name) noexcept {
   try {
-    report(finding_kind::dropped_work, name,
-           "spawned while the runtime was shutting down: dropped without running");
+    report(finding_kind::dropped_work, name, "spawned while the runtime was shutting down: dropped without running");
   } catch (...) {
     // Reporting needs memory; dropping the work does not.
   }
@@ -450,8 +451,7 @@ void runtime::resume_slice(std::coroutine_handle<> h, detail::task_record* owner
   if (slice_work_ > options_.blocking_budget) {
     report(finding_kind::blocking_call, owner ? owner->root : "<unnamed coroutine>",
            "blocking work in '" + (owner ? owner->name : std::string("<unnamed coroutine>")) + "' held the loop for " +
-               format_duration(slice_work_) + " (budget " +
-               format_duration(options_.blocking_budget) + ")");
+               format_duration(slice_work_) + " (budget " + format_duration(options_.blocking_budget) + ")");
   }
   if (finished_ != nullptr) {
     tasks_.erase(finished_->id);

@@ -15,7 +15,8 @@ virtual_runtime::virtual_runtime(const virtual_runtime_options& options)
       start_(options.clock.start_steady),
       step_budget_(options.step_budget),
       slice_cap_(options.slice_cap) {
-  if (options.slice_cap.count() <= 0) throw std::invalid_argument("clockwork::virtual_runtime: slice_cap must be positive");
+  if (options.slice_cap.count() <= 0)
+    throw std::invalid_argument("clockwork::virtual_runtime: slice_cap must be positive");
   if (options.step_budget == 0) throw std::invalid_argument("clockwork::virtual_runtime: step_budget must be positive");
   clock_.set_read_hook(&virtual_runtime::count_wall_read, this);
   random_.seed(options.seed);
@@ -37,8 +38,8 @@ void virtual_runtime::work(std::chrono::nanoseconds d) {
   }
   if (saturating_add(slice_work(), d) > slice_cap_) {
     // Block up to the cap, then cut the slice: nothing else could ever run otherwise.
-    const auto allowed = std::max(saturating_sub(steady_time{} + slice_cap_, steady_time{} + slice_work()),
-                                  std::chrono::nanoseconds{0});
+    const auto allowed =
+        std::max(saturating_sub(steady_time{} + slice_cap_, steady_time{} + slice_work()), std::chrono::nanoseconds{0});
     move_time_to(saturating_add(clock_.steady_now(), allowed));
     add_slice_work(allowed);
     const task_info* task = current_task();
@@ -263,7 +264,9 @@ void virtual_runtime::wall_clock_changed(wall_clock_change change) {
 void virtual_runtime::jump_wall_clock(std::chrono::nanoseconds d) {
   const utc_time before = clock_.stamp_utc();
   clock_.jump_wall_clock(d);
-  wall_clock_changed({wall_clock_change::kind::jumped, before, {},
+  wall_clock_changed({wall_clock_change::kind::jumped,
+                      before,
+                      {},
                       "wall clock jumped by " + (d.count() < 0 ? format_duration(d) : "+" + format_duration(d))});
 }
 

@@ -262,14 +262,16 @@ std::string exploration::report() const {
     }
   }
   if (first_failure) {
-    const auto& s = *std::find_if(seeds.begin(), seeds.end(), [&](const seed_outcome& o) { return o.seed == *first_failure; });
-    out += "  first failing seed: " + std::to_string(s.seed) + " (" + std::to_string(s.faults) + " fault(s), " + s.kinds +
-           "): " + s.failure + "\n  replay: " + replay(s.seed) + "\n";
+    const auto& s =
+        *std::find_if(seeds.begin(), seeds.end(), [&](const seed_outcome& o) { return o.seed == *first_failure; });
+    out += "  first failing seed: " + std::to_string(s.seed) + " (" + std::to_string(s.faults) + " fault(s), " +
+           s.kinds + "): " + s.failure + "\n  replay: " + replay(s.seed) + "\n";
   }
   if (shrunk) {
     out += "  shrunk to " + std::to_string(shrunk->fault_budget) + " fault(s) over " + format_duration(shrunk->span) +
            ": " + shrunk->failure + "\n  replay: " + shrunk->command + "\n";
-    for (const auto& f : shrunk->faults) out += "    fault " + std::to_string(f.index) + ": " + f.site + ": " + f.what + "\n";
+    for (const auto& f : shrunk->faults)
+      out += "    fault " + std::to_string(f.index) + ": " + f.site + ": " + f.what + "\n";
   }
   return out;
 }

@@ -252,7 +252,9 @@ class real_world final : public scenario_world {
     throw std::logic_error(std::string("clockwork::testing::scenario_world::") + what +
                            ": wall-clock changes are scripted in virtual time only; declare the scenario virtual-only");
   }
-  void jump_wall_clock_at(std::chrono::nanoseconds, std::chrono::nanoseconds) override { virtual_only("jump_wall_clock_at"); }
+  void jump_wall_clock_at(std::chrono::nanoseconds, std::chrono::nanoseconds) override {
+    virtual_only("jump_wall_clock_at");
+  }
   void set_utc_at(std::chrono::nanoseconds, utc_time) override { virtual_only("set_utc_at"); }
   void set_drift_at(std::chrono::nanoseconds, double) override { virtual_only("set_drift_at"); }
   void set_local_zone_at(std::chrono::nanoseconds, std::string) override { virtual_only("set_local_zone_at"); }
@@ -378,13 +380,15 @@ scenario_run run_real(const scenario& s, const run_options& options) {
 
 double time_scale_for(const scenario& s, const run_options& options) {
   if (!s.resolution) return 1.0;
-  const double scale = static_cast<double>(s.resolution->count()) / static_cast<double>(options.real_resolution.count());
+  const double scale =
+      static_cast<double>(s.resolution->count()) / static_cast<double>(options.real_resolution.count());
   return std::clamp(scale, 1.0, real_runtime_options::max_time_scale);
 }
 
 scenario_run run_scenario(const scenario& s, const run_options& options) {
   if (options.real && (options.chaos || options.span)) {
-    throw std::invalid_argument("clockwork::testing::run_scenario: chaos and a span override are for virtual time only");
+    throw std::invalid_argument(
+        "clockwork::testing::run_scenario: chaos and a span override are for virtual time only");
   }
   if (options.real) {
     if (!s.resolution) {
@@ -397,7 +401,8 @@ scenario_run run_scenario(const scenario& s, const run_options& options) {
 }
 
 std::string scenario_run::report() const {
-  std::string out = name + (real ? " (real host, time scale " + std::to_string(time_scale) + ")" : " (virtual time)") + ": ";
+  std::string out =
+      name + (real ? " (real host, time scale " + std::to_string(time_scale) + ")" : " (virtual time)") + ": ";
   if (inconclusive) {
     out += "inconclusive: the machine distorted the run by " + format_duration(distortion) + "\n";
   } else {

@@ -11,8 +11,10 @@ namespace {
 std::vector<std::string> lines_of(const verdict& v) {
   std::vector<std::string> out;
   out.push_back("exit " + std::to_string(v.exit_code));
-  for (const auto& [kind, service] : v.findings) out.push_back("finding " + std::string(to_string(kind)) + " " + service);
-  for (const auto& [service, kind] : v.failures) out.push_back("failure " + service + " " + std::string(to_string(kind)));
+  for (const auto& [kind, service] : v.findings)
+    out.push_back("finding " + std::string(to_string(kind)) + " " + service);
+  for (const auto& [service, kind] : v.failures)
+    out.push_back("failure " + service + " " + std::string(to_string(kind)));
   for (const auto& [name, value] : v.counts) out.push_back("count " + name + " " + std::to_string(value));
   return out;
 }
@@ -29,9 +31,11 @@ std::string verdict::to_json() const {
   nlohmann::ordered_json j;
   j["exit_code"] = exit_code;
   j["findings"] = nlohmann::ordered_json::array();
-  for (const auto& [kind, service] : findings) j["findings"].push_back({{"kind", to_string(kind)}, {"service", service}});
+  for (const auto& [kind, service] : findings)
+    j["findings"].push_back({{"kind", to_string(kind)}, {"service", service}});
   j["failures"] = nlohmann::ordered_json::array();
-  for (const auto& [service, kind] : failures) j["failures"].push_back({{"service", service}, {"kind", to_string(kind)}});
+  for (const auto& [service, kind] : failures)
+    j["failures"].push_back({{"service", service}, {"kind", to_string(kind)}});
   j["counts"] = nlohmann::ordered_json::object();
   for (const auto& [name, value] : counts) j["counts"][name] = value;
   return j.dump();
@@ -56,7 +60,8 @@ verdict verdict_of(const std::vector<finding>& findings, const host_result& resu
   return v;
 }
 
-std::string side_by_side(const verdict& expected, const verdict& actual, std::string_view left, std::string_view right) {
+std::string side_by_side(const verdict& expected, const verdict& actual, std::string_view left,
+                         std::string_view right) {
   const auto a = lines_of(expected);
   const auto b = lines_of(actual);
   std::vector<std::string> all = a;
@@ -78,7 +83,8 @@ std::string side_by_side(const verdict& expected, const verdict& actual, std::st
 }
 
 std::string side_by_side(const verdict& expected, const verdict& in_virtual_time, const verdict& on_real_host) {
-  const std::vector<std::vector<std::string>> columns{lines_of(expected), lines_of(in_virtual_time), lines_of(on_real_host)};
+  const std::vector<std::vector<std::string>> columns{lines_of(expected), lines_of(in_virtual_time),
+                                                      lines_of(on_real_host)};
   std::vector<std::string> all;
   for (const auto& column : columns) {
     for (const auto& line : column) {

@@ -45,7 +45,8 @@ std::chrono::nanoseconds parse_duration(std::string_view text) {
       if (text[i] == '-' || text[i] == '+') refuse(text, "durations here have no sign");
       refuse(text, "expected a number at '" + std::string(text.substr(i)) + "'");
     }
-    if (i < text.size() && (text[i] == '.' || text[i] == ',')) refuse(text, "fractions are not accepted; use a smaller unit");
+    if (i < text.size() && (text[i] == '.' || text[i] == ','))
+      refuse(text, "fractions are not accepted; use a smaller unit");
     std::int64_t scale = 0;
     for (const auto& [name, ns] : units) {
       if (text.substr(i, name.size()) == name) {
@@ -71,8 +72,12 @@ std::string compact_duration(std::chrono::nanoseconds d) {
     std::int64_t ns;
     const char* name;
   };
-  static constexpr unit units[] = {{86'400'000'000'000, "d"}, {3'600'000'000'000, "h"}, {60'000'000'000, "min"},
-                                   {1'000'000'000, "s"},     {1'000'000, "ms"},        {1'000, "us"},
+  static constexpr unit units[] = {{86'400'000'000'000, "d"},
+                                   {3'600'000'000'000, "h"},
+                                   {60'000'000'000, "min"},
+                                   {1'000'000'000, "s"},
+                                   {1'000'000, "ms"},
+                                   {1'000, "us"},
                                    {1, "ns"}};
   std::string out;
   std::int64_t left = d.count();

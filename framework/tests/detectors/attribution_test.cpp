@@ -54,9 +54,8 @@ class forgets : public clockwork::background_service {
 
 TEST(Attribution, AnUnobservedExceptionNamesTheServiceThatSpawnedTheWork) {
   simulation sim;
-  sim.builder().add_hosted_service<forgets>("mailer", [](clockwork::service_provider&) {
-    return std::make_shared<forgets>(false);
-  });
+  sim.builder().add_hosted_service<forgets>(
+      "mailer", [](clockwork::service_provider&) { return std::make_shared<forgets>(false); });
   sim.start();
   sim.run_for(1min);
   const auto found = sim.findings(finding_kind::unobserved_exception);
@@ -68,9 +67,8 @@ TEST(Attribution, AnUnobservedExceptionNamesTheServiceThatSpawnedTheWork) {
 
 TEST(Attribution, FireAndForgetThatLogsItsErrorIsNotAFinding) {
   simulation sim;
-  sim.builder().add_hosted_service<forgets>("mailer", [](clockwork::service_provider&) {
-    return std::make_shared<forgets>(true);
-  });
+  sim.builder().add_hosted_service<forgets>(
+      "mailer", [](clockwork::service_provider&) { return std::make_shared<forgets>(true); });
   sim.start();
   sim.run_for(1min);
   EXPECT_TRUE(sim.findings().empty()) << sim.report();
@@ -128,9 +126,8 @@ class leaks_a_scope : public clockwork::background_service {
 std::vector<clockwork::finding> leak_findings(bool leak) {
   simulation sim;
   sim.services().add_scoped<repository>([](clockwork::service_provider&) { return std::make_shared<repository>(); });
-  sim.builder().add_hosted_service<leaks_a_scope>("worker", [leak](clockwork::service_provider& sp) {
-    return std::make_shared<leaks_a_scope>(sp, leak);
-  });
+  sim.builder().add_hosted_service<leaks_a_scope>(
+      "worker", [leak](clockwork::service_provider& sp) { return std::make_shared<leaks_a_scope>(sp, leak); });
   sim.start();
   sim.run_for(1min);
   sim.stop();  // the container is disposed at the end of stop

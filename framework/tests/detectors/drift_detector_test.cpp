@@ -5,8 +5,8 @@
 #include <gtest/gtest.h>
 
 #include "clockwork/runtime/periodic_timer.hpp"
-#include "clockwork/time/virtual_clock.hpp"
 #include "clockwork/testing/simulation.hpp"
+#include "clockwork/time/virtual_clock.hpp"
 
 namespace {
 

@@ -63,7 +63,7 @@ TEST(CompactDuration, IsTheShortestTextThatParsesBack) {
   EXPECT_EQ(compact_duration(std::chrono::nanoseconds(0)), "0s");
   EXPECT_EQ(compact_duration(std::chrono::nanoseconds(40668750000000)), "11h17min48s750ms");
   for (const std::int64_t ns : std::initializer_list<std::int64_t>{1, 999, 1'000'001, 86'400'000'000'001,
-                                                                std::numeric_limits<std::int64_t>::max()}) {
+                                                                   std::numeric_limits<std::int64_t>::max()}) {
     EXPECT_EQ(parse_duration(compact_duration(std::chrono::nanoseconds(ns))).count(), ns) << ns;
   }
   EXPECT_THROW((void)compact_duration(std::chrono::nanoseconds(-1)), std::invalid_argument);

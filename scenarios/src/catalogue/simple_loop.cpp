@@ -26,9 +26,7 @@ scenario simple_loop() {
   s.summary = "log, work, wait 5 min with the token: runs every 5 min, stops cleanly";
   s.span = std::chrono::minutes(57) + std::chrono::seconds(30);  // ends between two runs
   s.resolution = std::chrono::minutes(1);
-  s.setup = [](testing::scenario_world& w) {
-    w.builder().add_hosted_service<simple_background_service>("worker");
-  };
+  s.setup = [](testing::scenario_world& w) { w.builder().add_hosted_service<simple_background_service>("worker"); };
   s.count = [](testing::scenario_world& w, testing::verdict& v) { v.count("runs", w.count_records("run", "worker")); };
   s.expected.count("runs", 12);  // at +0, +5 min, ... +55 min
   return s;

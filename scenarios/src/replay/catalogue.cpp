@@ -75,7 +75,8 @@ int run_catalogue(const catalogue_args& args) {
   } else {
     const auto known = with_exploration_scenarios(all);
     for (const auto& name : args.names) {
-      const auto it = std::find_if(known.begin(), known.end(), [&](const testing::scenario& s) { return s.name == name; });
+      const auto it =
+          std::find_if(known.begin(), known.end(), [&](const testing::scenario& s) { return s.name == name; });
       if (it == known.end()) {
         std::string names;
         for (const auto& s : known) names += "\n  " + s.name;
@@ -86,18 +87,24 @@ int run_catalogue(const catalogue_args& args) {
   }
   const bool chaos = args.explore > 0 || args.chaos.on;
   if (chaos) {
-    if (args.names.empty()) throw std::invalid_argument(std::string(args.explore > 0 ? "--explore" : "--chaos") + " needs --scenario NAME");
-    if (args.real) throw std::invalid_argument("--real does not apply to --explore or --chaos: faults are injected in virtual time only");
+    if (args.names.empty())
+      throw std::invalid_argument(std::string(args.explore > 0 ? "--explore" : "--chaos") + " needs --scenario NAME");
+    if (args.real)
+      throw std::invalid_argument(
+          "--real does not apply to --explore or --chaos: faults are injected in virtual time only");
     if (!args.junit_path.empty() || !args.json_path.empty() || !args.trace_dir.empty()) {
-      throw std::invalid_argument("--junit, --json and --trace apply to the catalogue's verdicts, not to --explore or --chaos");
+      throw std::invalid_argument(
+          "--junit, --json and --trace apply to the catalogue's verdicts, not to --explore or --chaos");
     }
     return args.explore > 0 ? run_exploration(chosen, args) : run_chaos_replay(chosen, args);
   }
-  if (!args.chaos.sets.empty() || args.chaos.budget) throw std::invalid_argument("--chaos-set and --chaos-budget apply only with --chaos or --explore");
+  if (!args.chaos.sets.empty() || args.chaos.budget)
+    throw std::invalid_argument("--chaos-set and --chaos-budget apply only with --chaos or --explore");
   const auto span = args.chaos.span_value();
   if (span && args.real) throw std::invalid_argument("--span applies to virtual time only, not with --real");
   if (!args.html_path.empty()) {
-    if (chosen.size() != 1) throw std::invalid_argument("--html draws one scenario's run: give exactly one --scenario (or use --explore)");
+    if (chosen.size() != 1)
+      throw std::invalid_argument("--html draws one scenario's run: give exactly one --scenario (or use --explore)");
     check_writable(args.html_path, "--html");
   }
   if (!args.junit_path.empty()) check_writable(args.junit_path, "--junit");
@@ -155,8 +162,9 @@ int run_catalogue(const catalogue_args& args) {
     if (!ok) ++mismatched;
     if (o.real_run && o.real_run->inconclusive) ++inconclusive;
     if (terminal) std::fprintf(stderr, "\r\033[K");
-    std::printf("%s %s %s %s %s\n", ok ? "✓" : "✗", pad(s.name, 44).c_str(), pad(o.virtual_run.actual.headline(), 48).c_str(),
-                o.virtual_run.matched() ? "virtual ✓" : "virtual ✗", real_column(o).c_str());
+    std::printf("%s %s %s %s %s\n", ok ? "✓" : "✗", pad(s.name, 44).c_str(),
+                pad(o.virtual_run.actual.headline(), 48).c_str(), o.virtual_run.matched() ? "virtual ✓" : "virtual ✗",
+                real_column(o).c_str());
     if (o.real_run && !o.real_run->inconclusive && (!o.real_run->matched() || !o.virtual_run.matched())) {
       // Expected, virtual and real side by side: which one strayed is visible at a glance.
       std::printf("%s", testing::side_by_side(s.expected, o.virtual_run.actual, o.real_run->actual).c_str());
@@ -180,7 +188,8 @@ int run_catalogue(const catalogue_args& args) {
   }
   const auto took = wall.steady_now() - started;
   std::printf("\n%zu scenario(s), %zu matched, %zu mismatched", chosen.size(), chosen.size() - mismatched, mismatched);
-  if (real_checked > 0) std::printf("; %zu cross-checked on the real host, %zu inconclusive", real_checked, inconclusive);
+  if (real_checked > 0)
+    std::printf("; %zu cross-checked on the real host, %zu inconclusive", real_checked, inconclusive);
   std::printf("; %.2f s of real time\n", std::chrono::duration<double>(took).count());
   if (!args.junit_path.empty()) write_junit(outcomes, args.junit_path);
   if (!args.json_path.empty()) write_json(outcomes, args.json_path);

@@ -12,13 +12,13 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <filesystem>
-#include <cerrno>
-#include <cstdint>
-#include <cstdlib>
 #include <string>
 #include <type_traits>
 

@@ -45,7 +45,8 @@ void print_faults(const testing::scenario_run& run) {
     return;
   }
   std::printf("  %zu fault(s) injected (kinds on for this seed: %s):\n", run.injected.size(), run.chaos_kinds.c_str());
-  for (const auto& f : run.injected) std::printf("    #%llu %s at %s\n", static_cast<unsigned long long>(f.index), f.what.c_str(), f.site.c_str());
+  for (const auto& f : run.injected)
+    std::printf("    #%llu %s at %s\n", static_cast<unsigned long long>(f.index), f.what.c_str(), f.site.c_str());
 }
 
 }  // namespace
@@ -107,7 +108,8 @@ int run_chaos_replay(const std::vector<testing::scenario>& chosen, const catalog
 
 int run_exploration(const std::vector<testing::scenario>& chosen, const catalogue_args& args) {
   if (!args.html_path.empty()) check_writable(args.html_path, "--html");
-  if (args.chaos.span_value()) throw std::invalid_argument("--span applies to one seed's replay (--chaos), not to --explore");
+  if (args.chaos.span_value())
+    throw std::invalid_argument("--span applies to one seed's replay (--chaos), not to --explore");
   std::vector<testing::explore_options> plans;
   for (const auto& s : chosen) {
     testing::explore_options o;

@@ -30,8 +30,9 @@
 
 int main(int argc, char** argv) {
   using namespace clockwork::replay;
-  CLI::App app{"clockwork-replay: replays the background-service scenarios of clockwork's catalogue, in virtual "
-               "time and on the real host, and says what it found"};
+  CLI::App app{
+      "clockwork-replay: replays the background-service scenarios of clockwork's catalogue, in virtual "
+      "time and on the real host, and says what it found"};
   bool list = false;
   catalogue_args catalogue;
   std::string demo;
@@ -65,7 +66,8 @@ int main(int argc, char** argv) {
             return "must be a fraction in [0, 1], got " + value;
           },
           "in [0, 1]"));
-  app.add_flag("--first-failure", catalogue.first_failure, "with --explore: stop at the first failing seed (then shrink it)");
+  app.add_flag("--first-failure", catalogue.first_failure,
+               "with --explore: stop at the first failing seed (then shrink it)");
   app.add_option("--html", catalogue.html_path,
                  "write the run's timeline (one --scenario) or the exploration's table of seeds as one HTML file");
   app.add_option("--junit", catalogue.junit_path, "write the verdicts as JUnit XML to this file");
@@ -111,9 +113,11 @@ int main(int argc, char** argv) {
                "does not apply to --list");
         return list_catalogue();
       }
-      if (catalogue.all && !catalogue.names.empty()) throw std::invalid_argument("--all and --scenario exclude each other");
+      if (catalogue.all && !catalogue.names.empty())
+        throw std::invalid_argument("--all and --scenario exclude each other");
       if (catalogue.explore > 0 && catalogue.chaos.on) {
-        throw std::invalid_argument("--explore and --chaos exclude each other (--chaos replays one seed of an exploration)");
+        throw std::invalid_argument(
+            "--explore and --chaos exclude each other (--chaos replays one seed of an exploration)");
       }
       if ((app.count("--determinism-check") > 0 || catalogue.first_failure) && catalogue.explore == 0) {
         throw std::invalid_argument(std::string(catalogue.first_failure ? "--first-failure" : "--determinism-check") +
@@ -129,7 +133,8 @@ int main(int argc, char** argv) {
              "applies to --demo daily_log only");
       return run_month(daily.days);
     }
-    if (time_scale->count() > 0 && !catalogue.real) throw std::invalid_argument("--time-scale applies only with --real");
+    if (time_scale->count() > 0 && !catalogue.real)
+      throw std::invalid_argument("--time-scale applies only with --real");
     daily.real = catalogue.real;
     if (trace->count() > 0) daily.trace_path = catalogue.trace_dir;
     return run_daily_log(daily);

@@ -23,10 +23,10 @@ inline constexpr int inconclusive_exit_code = 77;
 // ---- the catalogue ----
 // Faults injected from the seed (--chaos, --chaos-set, --chaos-budget, --span).
 struct chaos_args {
-  bool on = false;                  // --chaos: replay one seed with faults
-  std::vector<std::string> sets;    // --chaos-set name=value, applied to the scenario's own chaos
+  bool on = false;                // --chaos: replay one seed with faults
+  std::vector<std::string> sets;  // --chaos-set name=value, applied to the scenario's own chaos
   std::optional<std::uint64_t> budget;
-  std::string span;                 // --span, as typed ("6h", "2d3h")
+  std::string span;  // --span, as typed ("6h", "2d3h")
   // The span, parsed; std::invalid_argument naming --span when it does not parse.
   std::optional<std::chrono::nanoseconds> span_value() const;
 };
@@ -39,8 +39,8 @@ struct catalogue_args {
   std::string junit_path;
   std::string json_path;
   std::string trace_dir;
-  std::string html_path;        // --html: the timeline page of the run (one scenario) or exploration
-  std::uint64_t explore = 0;    // --explore N: N seeds under chaos (0: no exploration)
+  std::string html_path;           // --html: the timeline page of the run (one scenario) or exploration
+  std::uint64_t explore = 0;       // --explore N: N seeds under chaos (0: no exploration)
   double determinism_check = 0.1;  // --determinism-check: the fraction of seeds run twice
   bool first_failure = false;      // --first-failure: stop exploring at the first failing seed
   chaos_args chaos;

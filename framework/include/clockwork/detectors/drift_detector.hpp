@@ -83,9 +83,9 @@ class drift_detector final : public runtime_observer {
 
   runtime* rt_;
   drift_detector_options options_;
-  std::map<std::uint64_t, loop> loops_;             // by task id
+  std::map<std::uint64_t, loop> loops_;            // by task id
   std::map<std::uint64_t, wall_wait> wall_waits_;  // by task id: the pending wall-derived wait
-  std::map<std::uint64_t, std::uint64_t> reads_;    // wall-clock reads seen at the task's last wait
+  std::map<std::uint64_t, std::uint64_t> reads_;   // wall-clock reads seen at the task's last wait
   std::map<std::uint64_t, std::uint64_t> zone_reads_;
 };
 

@@ -40,11 +40,11 @@ namespace clockwork {
 struct run_schedule {
   enum class kind { daily_utc, daily_local, every, custom };
   kind what = kind::daily_utc;
-  std::chrono::minutes time_of_day{0};        // daily_*: minutes after midnight
-  std::chrono::nanoseconds period{0};         // every
-  std::optional<utc_time> first;              // every: the first occurrence (default: the first run)
+  std::chrono::minutes time_of_day{0};                          // daily_*: minutes after midnight
+  std::chrono::nanoseconds period{0};                           // every
+  std::optional<utc_time> first;                                // every: the first occurrence (default: the first run)
   std::function<std::optional<utc_time>(utc_time)> next_after;  // custom: the first occurrence after
-  std::string description;                    // custom
+  std::string description;                                      // custom
   std::chrono::nanoseconds tolerance = std::chrono::minutes(1);
 
   static run_schedule daily_at_utc(int hour, int minute = 0);
@@ -80,7 +80,8 @@ class schedule_detector final : public runtime_observer {
     run_schedule schedule;
     utc_time from{};  // the window still to check
   };
-  std::vector<utc_time> occurrences(const run_schedule& s, utc_time from, utc_time to, const std::vector<utc_time>& runs) const;
+  std::vector<utc_time> occurrences(const run_schedule& s, utc_time from, utc_time to,
+                                    const std::vector<utc_time>& runs) const;
 
   runtime* rt_;
   std::map<std::string, std::vector<expectation>> expected_;

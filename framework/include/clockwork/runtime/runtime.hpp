@@ -132,7 +132,6 @@ class timed_wait : public timer_node {
   }
 
  public:
-
   // Completes the wait as fired (loop thread), unless a cancellation already won.
   static void fire_wait(timer_node& node);
   // Completes the wait as cancelled. Called by the stop callback, possibly from another

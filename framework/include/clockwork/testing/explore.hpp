@@ -72,7 +72,7 @@ struct seed_outcome {
   bool deterministic = true;
   std::string divergence;  // where the two runs parted (the first differing trace line of each)
   std::size_t faults = 0;
-  std::string kinds;  // the chaos kinds this seed turned on
+  std::string kinds;                // the chaos kinds this seed turned on
   std::optional<scenario_run> run;  // the first failing seeds (and every seed with keep_passing_runs)
 };
 
@@ -81,14 +81,14 @@ struct reproduction {
   chaos_options chaos;  // the options of the smaller run: the kinds it did not need turned off
   std::uint64_t fault_budget = 0;
   std::chrono::nanoseconds span{0};
-  std::string command;             // clockwork-replay --scenario X --seed S --chaos ...
+  std::string command;                // clockwork-replay --scenario X --seed S --chaos ...
   std::vector<chaos::record> faults;  // the faults the shrunk run injected
   std::string failure;
 };
 
 struct exploration {
   std::string scenario;
-  chaos_options chaos;  // the options every seed ran with
+  chaos_options chaos;      // the options every seed ran with
   std::string replay_base;  // the replay command of a seed, without --seed: see replay()
   std::vector<seed_outcome> seeds;
   std::optional<std::uint64_t> first_failure;  // the first failing seed

@@ -129,7 +129,7 @@ struct run_options {
   std::optional<std::chrono::nanoseconds> span;
   // Keep the trace, as text and as records (off: only its hash, which is much cheaper).
   bool render_trace = true;
-  bool real = false;       // the real-host cross-check instead of virtual time
+  bool real = false;  // the real-host cross-check instead of virtual time
   // Real host: overrides the time scale chosen from the resolution.
   std::optional<double> time_scale;
   // Real host: the real time the resolution maps to (the chosen scale makes one resolution
