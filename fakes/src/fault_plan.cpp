@@ -1,5 +1,6 @@
 #include "clockwork/fakes/fault_plan.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 #include <utility>
 
@@ -94,12 +95,18 @@ fault_rule& fault_plan::add_latency(std::string operation, std::chrono::nanoseco
   return rules_.back();
 }
 
-fault_plan::decision fault_plan::decide(std::string_view operation, std::string_view description, steady_time at) {
+fault_plan::decision fault_plan::decide(std::string_view operation, std::string_view description, const runtime* rt) {
   if (operation.empty()) throw std::invalid_argument("clockwork::fakes::fault_plan: a call needs an operation name");
-  auto counter = calls_.find(operation);
-  if (counter == calls_.end()) counter = calls_.emplace(std::string(operation), 0).first;
+  // Calls of one operation usually follow each other: try the last one's counter first.
+  if (last_counter_ >= calls_.size() || calls_[last_counter_].first != operation) {
+    const auto counter =
+        std::find_if(calls_.begin(), calls_.end(), [operation](const auto& c) { return c.first == operation; });
+    last_counter_ = static_cast<std::size_t>(counter - calls_.begin());
+    if (counter == calls_.end()) calls_.emplace_back(std::string(operation), 0);
+  }
   decision d;
-  d.call = fault_call{operation, ++counter->second, ++sequence_, description};
+  d.call = fault_call{operation, ++calls_[last_counter_].second, ++sequence_, description};
+  if (rules_.empty()) return d;  // chaos alone: nothing scripted to match
   for (fault_rule& rule : rules_) {
     if (rule.effect_ == fault_effect::thrown && d.fails) continue;  // the first failure rule decides
     if (!rule.matches(d.call)) continue;
@@ -113,7 +120,7 @@ fault_plan::decision fault_plan::decide(std::string_view operation, std::string_
       record.description = std::string(description);
       record.effect = fault_effect::latency;
       record.latency = rule.latency_;
-      record.at = at;
+      record.at = rt != nullptr ? rt->now() : steady_time{};
       keep(std::move(record));
     } else {
       d.fails = true;
@@ -123,7 +130,7 @@ fault_plan::decision fault_plan::decide(std::string_view operation, std::string_
   return d;
 }
 
-void fault_plan::fail_call(const decision& d, steady_time at) {
+std::exception_ptr fault_plan::failure(const decision& d, steady_time at) {
   injected_fault fault{std::string(d.call.operation), d.call.call, std::string(d.call.description), d.message};
   fault_record record;
   record.operation = fault.operation();
@@ -134,7 +141,7 @@ void fault_plan::fail_call(const decision& d, steady_time at) {
   record.at = at;
   record.message = fault.what();
   keep(std::move(record));
-  throw fault;
+  return std::make_exception_ptr(std::move(fault));
 }
 
 void fault_plan::keep(fault_record record) {
@@ -157,10 +164,11 @@ bool fault_plan::has_rule_for(std::string_view operation) const noexcept {
   return false;
 }
 
-task<> fault_plan::before(runtime& rt, std::string operation, describer describe, std::stop_token token) {
-  // A rule's predicate may read the description: made up front then, else only for a failure.
-  std::string description = has_rule_for(operation) && describe ? describe() : std::string();
-  decision d = decide(operation, description, rt.now());
+fault_gate fault_plan::open(runtime& rt, std::string_view operation, std::string description,
+                            description_source describe, const std::stop_token& token) {
+  // A rule's predicate may read the description: made up front then, else only for a fault.
+  if (describe && !rules_.empty() && has_rule_for(operation)) description = describe();
+  decision d = decide(operation, description, &rt);
   if (clockwork::chaos* c = rt.chaos(); c != nullptr) {
     const auto fault = c->at_operation(operation);
     d.latency += fault.extra;
@@ -169,38 +177,45 @@ task<> fault_plan::before(runtime& rt, std::string operation, describer describe
       d.message = "injected by chaos";
     }
   }
+  // The call fails: its description is needed now, while describe is still valid.
+  if (d.fails && description.empty() && describe) {
+    description = describe();
+    d.call.description = description;
+  }
   if (d.latency > std::chrono::nanoseconds{0}) {
-    auto slow = rt.delay(d.latency, token);
-    co_await slow;
+    // The views in d point at the caller's arguments, which may not outlive this call: the
+    // coroutine owns copies.
+    return fault_gate{slow_call(rt, std::move(d), std::string(operation), std::move(description), token)};
   }
-  if (d.fails) {
-    if (description.empty() && describe) {
-      description = describe();
-      d.call.description = description;
-    }
-    fail_call(d, rt.now());
-  }
+  if (!d.fails) return fault_gate{};
+  return fault_gate{failure(d, rt.now())};
 }
 
-task<> fault_plan::before(runtime& rt, std::string operation, std::string description, std::stop_token token) {
-  return before(rt, std::move(operation), describer([description = std::move(description)] { return description; }),
-                std::move(token));
+task<> fault_plan::slow_call(runtime& rt, decision d, std::string operation, std::string description,
+                             std::stop_token token) {
+  d.call.operation = operation;
+  d.call.description = description;
+  auto slow = rt.delay(d.latency, token);
+  co_await slow;
+  if (d.fails) std::rethrow_exception(failure(d, rt.now()));
 }
 
 void fault_plan::check(std::string_view operation, std::string_view description) {
-  const decision d = decide(operation, description, steady_time{});
+  const decision d = decide(operation, description, nullptr);
   if (d.latency > std::chrono::nanoseconds{0}) {
     throw std::logic_error("clockwork::fakes::fault_plan::check: a latency rule matched '" + std::string(operation) +
                            "' call " + std::to_string(d.call.call) +
                            ", but check() cannot wait; call before(rt, ...) from a coroutine instead");
   }
-  if (d.fails) fail_call(d, steady_time{});
+  if (d.fails) std::rethrow_exception(failure(d, steady_time{}));
 }
 
 std::uint64_t fault_plan::calls(std::string_view operation) const {
   if (operation == any_operation) return sequence_;
-  const auto it = calls_.find(operation);
-  return it == calls_.end() ? 0 : it->second;
+  for (const auto& [name, count] : calls_) {
+    if (name == operation) return count;
+  }
+  return 0;
 }
 
 std::size_t fault_plan::injected_count(fault_effect effect) const noexcept {
@@ -211,6 +226,7 @@ std::size_t fault_plan::injected_count(fault_effect effect) const noexcept {
 
 void fault_plan::reset_counts() {
   calls_.clear();
+  last_counter_ = 0;
   sequence_ = 0;
   injected_.clear();
   for (auto& rule : rules_) rule.fired_ = 0;

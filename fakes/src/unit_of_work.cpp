@@ -49,7 +49,7 @@ void unit_of_work::commit_staged() {
 
 task<> unit_of_work::commit_async(runtime& rt, std::stop_token token) {
   if (options_.faults != nullptr) {
-    auto gate = options_.faults->before(rt, std::string(fault_plan::commit_operation),
+    auto gate = options_.faults->before(rt, fault_plan::commit_operation,
                                         options_.name + ": " + std::to_string(staged()) + " staged write(s)", token);
     co_await gate;
   }

@@ -5,6 +5,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <functional>
 #include <string>
 
 namespace {
@@ -145,6 +147,83 @@ TEST(InMemoryTable, ATableNeedsAName) {
     FAIL();
   } catch (const std::invalid_argument& e) {
     EXPECT_THAT(e.what(), HasSubstr("needs a name"));
+  }
+}
+
+}  // namespace
+
+namespace {
+
+// A table with the default order finds rows by hash; one with its own order walks the map. Both
+// must see the same rows, staged and committed, whatever the mix of writes.
+TEST(InMemoryTable, HashedAndOrderedLookupsAgree) {
+  static_assert(clockwork::fakes::hashed_table_key<int>);
+  in_memory_table<int, int> hashed{"hashed"};
+  in_memory_table<int, int, std::greater<int>> ordered{"ordered"};
+  std::uint64_t state = 12345;
+  const auto next = [&state] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<int>((state >> 33) % 64);
+  };
+  for (int round = 0; round < 300; ++round) {
+    unit_of_work a{{.name = "a"}};
+    unit_of_work b{{.name = "b"}};
+    for (int i = 0; i < 20; ++i) {
+      const int key = next();
+      unit_of_work& unit = i % 2 == 0 ? a : b;
+      switch (next() % 3) {
+        case 0:
+          hashed.put(unit, key, round);
+          ordered.put(unit, key, round);
+          break;
+        case 1:
+          hashed.erase(unit, key);
+          ordered.erase(unit, key);
+          break;
+        default:
+          if (!hashed.contains(unit, key)) {
+            hashed.insert(unit, key, -round);
+            ordered.insert(unit, key, -round);
+          }
+      }
+      for (int k = 0; k < 64; ++k) {
+        ASSERT_EQ(hashed.contains(unit, k), ordered.contains(unit, k)) << "key " << k << " round " << round;
+        if (const int* v = hashed.find(unit, k)) {
+          ASSERT_EQ(*v, *ordered.find(unit, k));
+        }
+      }
+    }
+    a.commit_staged();
+    if (round % 3 == 0) {
+      b.rollback();
+    } else {
+      // b may now collide with a's inserts: both tables must refuse (or accept) alike.
+      bool hashed_failed = false;
+      bool ordered_failed = false;
+      try {
+        hashed.prepare(b);
+      } catch (const constraint_violation&) {
+        hashed_failed = true;
+      }
+      try {
+        ordered.prepare(b);
+      } catch (const constraint_violation&) {
+        ordered_failed = true;
+      }
+      ASSERT_EQ(hashed_failed, ordered_failed);
+      if (hashed_failed) {
+        b.rollback();
+      } else {
+        b.commit_staged();
+      }
+    }
+    ASSERT_EQ(hashed.size(), ordered.size());
+    for (int k = 0; k < 64; ++k) {
+      ASSERT_EQ(hashed.contains(k), ordered.contains(k)) << "key " << k << " round " << round;
+      if (const int* v = hashed.find(k)) {
+        ASSERT_EQ(*v, *ordered.find(k));
+      }
+    }
   }
 }
 

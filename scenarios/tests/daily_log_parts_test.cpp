@@ -35,6 +35,17 @@ constexpr nutrition_target weekend{.calories = 2400, .protein_g = 120, .carbs_g 
 
 // ---- calendar ------------------------------------------------------------------------------
 
+// add_days takes a shortcut inside a month; it must agree with the calendar everywhere.
+TEST(DailyLogCalendar, AddDaysAgreesWithSysDaysOnEveryDayOfThreeYears) {
+  for (auto day = std::chrono::sys_days{ymd(2026, 1, 1)}; day < std::chrono::sys_days{ymd(2029, 1, 1)};
+       day += std::chrono::days{1}) {
+    for (int n = -3; n <= 35; ++n) {
+      ASSERT_EQ(add_days(calendar_date{day}, n), calendar_date{day + std::chrono::days{n}})
+          << to_string(calendar_date{day}) << " + " << n;
+    }
+  }
+}
+
 TEST(DailyLogCalendar, UtcDateAddDaysAndIsoText) {
   const clockwork::utc_time t{std::chrono::sys_days{ymd(2026, 1, 31)} + 23h + 59min + 59s};
   EXPECT_EQ(utc_date_of(t), ymd(2026, 1, 31));

@@ -45,6 +45,8 @@
 #include <utility>
 #include <variant>
 
+#include "clockwork/task_frame_cache.hpp"
+
 namespace clockwork {
 
 template <class T = void>
@@ -92,6 +94,9 @@ struct task_promise_base {
   task_run run_ = task_run::not_started;
   std::suspend_always initial_suspend() const noexcept { return {}; }
   task_final_awaiter final_suspend() const noexcept { return {}; }
+  // Frames come from a per-thread cache of freed ones (task_frame_cache.hpp).
+  static void* operator new(std::size_t size) { return allocate_frame(size); }
+  static void operator delete(void* frame, std::size_t size) noexcept { free_frame(frame, size); }
 };
 
 template <class T>

@@ -10,7 +10,7 @@ calendar_date utc_date_of(utc_time t) {
   return calendar_date{std::chrono::floor<std::chrono::days>(t)};
 }
 
-calendar_date add_days(calendar_date d, int n) {
+calendar_date detail::add_days_through_sys_days(calendar_date d, int n) {
   return calendar_date{std::chrono::sys_days{d} + std::chrono::days{n}};
 }
 

@@ -51,7 +51,7 @@ in_memory_user_profile_repository::in_memory_user_profile_repository(std::shared
 
 task<std::vector<user_profile>> in_memory_user_profile_repository::get_all_active(std::stop_token token) {
   auto gate =
-      store_->faults().before(*rt_, std::string(daily_log_store::get_all_active_operation), "all active users", token);
+      store_->faults().before(*rt_, daily_log_store::get_all_active_operation, "all active users", token);
   co_await gate;
   std::vector<user_profile> active;
   for (const auto& [id, profile] : store_->users().rows()) {
@@ -70,7 +70,7 @@ in_memory_daily_log_repository::in_memory_daily_log_repository(std::shared_ptr<i
 
 task<bool> in_memory_daily_log_repository::exists(user_id user, calendar_date day, std::stop_token token) {
   const daily_log_key key{user, day};
-  auto gate = unit_->store().faults().before(*rt_, std::string(daily_log_store::exists_operation),
+  auto gate = unit_->store().faults().before(*rt_, daily_log_store::exists_operation,
                                             [key] { return to_string(key); }, token);
   co_await gate;
   // A connection sees its own transaction: committed logs plus those this unit staged.
@@ -78,7 +78,7 @@ task<bool> in_memory_daily_log_repository::exists(user_id user, calendar_date da
 }
 
 task<> in_memory_daily_log_repository::add(daily_log log, std::stop_token token) {
-  auto gate = unit_->store().faults().before(*rt_, std::string(daily_log_store::add_operation),
+  auto gate = unit_->store().faults().before(*rt_, daily_log_store::add_operation,
                                             [key = log.key()] { return to_string(key); }, token);
   co_await gate;
   const daily_log_key key = log.key();

@@ -7,6 +7,8 @@
 #include <fstream>
 #include <stdexcept>
 
+#include <spdlog/common.h>
+
 #include "clockwork/scenarios/catalogue.hpp"
 #include "clockwork/scenarios/explore_scenarios.hpp"
 #include "clockwork/testing/timeline_html.hpp"
@@ -84,6 +86,9 @@ int run_catalogue(const catalogue_args& args) {
       }
       chosen.push_back(*it);
     }
+  }
+  if (!args.log_level.empty()) {
+    for (auto& s : chosen) s.log_level = spdlog::level::from_str(args.log_level);
   }
   const bool chaos = args.explore > 0 || args.chaos.on;
   if (chaos) {

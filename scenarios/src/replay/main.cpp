@@ -66,6 +66,10 @@ int main(int argc, char** argv) {
             return "must be a fraction in [0, 1], got " + value;
           },
           "in [0, 1]"));
+  app.add_option("--log-level", catalogue.log_level,
+                 "record the services' log lines from this level up, instead of each scenario's level "
+                 "(e.g. debug to see every line of a seed explored at info)")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warning", "error", "critical", "off"}));
   app.add_flag("--first-failure", catalogue.first_failure,
                "with --explore: stop at the first failing seed (then shrink it)");
   app.add_option("--html", catalogue.html_path,

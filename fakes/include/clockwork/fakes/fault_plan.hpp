@@ -6,9 +6,11 @@
 //
 //   co_await plan.before(rt, "exists", "user 7 on 2026-01-03", token);
 //
-// The plan counts the call, then does what its rules say: waits the scripted latency on the
-// runtime's clock (so a slow call takes exact virtual time, and a stop request cancels it
-// like any wait), then throws injected_fault if a failure rule matches. Rules:
+// The plan counts the call and decides at once; awaiting what before() returns (a fault_gate)
+// then does what its rules say: waits the scripted latency on the runtime's clock (so a slow
+// call takes exact virtual time, and a stop request cancels it like any wait), then throws
+// injected_fault if a failure rule matched. A call that is neither slowed nor failed costs a
+// counter and no coroutine frame. Rules:
 //
 //   plan.fail("add").on_call(3);                  // the third add fails
 //   plan.fail("add").from_call(10);               // every add from the tenth on
@@ -60,15 +62,20 @@
 #pragma once
 
 #include <chrono>
+#include <coroutine>
 #include <cstdint>
 #include <deque>
+#include <exception>
 #include <functional>
 #include <limits>
-#include <map>
+#include <memory>
 #include <optional>
+#include <stdexcept>
 #include <stop_token>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "clockwork/runtime/runtime.hpp"
@@ -109,6 +116,40 @@ struct fault_record {
 };
 
 class fault_plan;
+
+// What fault_plan::before returns: the call, decided, to be awaited once. Ready at once (no
+// coroutine frame, no suspension) unless the call was slowed; then awaiting it waits on the
+// runtime. Awaiting rethrows the injected fault, if any. Awaiting a gate twice throws
+// std::logic_error, as awaiting a task twice does.
+class [[nodiscard]] fault_gate {
+ public:
+  fault_gate() noexcept = default;
+  fault_gate(fault_gate&&) noexcept = default;
+  fault_gate& operator=(fault_gate&&) noexcept = default;
+
+  bool await_ready() {
+    if (awaited_) throw std::logic_error("clockwork::fakes::fault_gate: awaiting a gate that was already awaited");
+    awaited_ = true;
+    return !slow_.valid() || slow_.operator co_await().await_ready();
+  }
+  std::coroutine_handle<> await_suspend(std::coroutine_handle<> awaiting) noexcept {
+    return slow_.operator co_await().await_suspend(awaiting);
+  }
+  void await_resume() {
+    if (failure_) std::rethrow_exception(failure_);
+    if (slowed_) slow_.operator co_await().await_resume();
+  }
+
+ private:
+  friend class fault_plan;
+  explicit fault_gate(std::exception_ptr failure) noexcept : failure_(std::move(failure)) {}
+  explicit fault_gate(task<> slow) noexcept : slow_(std::move(slow)), slowed_(true) {}
+
+  task<> slow_;  // the latency, then the failure if any
+  std::exception_ptr failure_;
+  bool slowed_ = false;
+  bool awaited_ = false;
+};
 
 // One rule of a plan; see the header comment. Returned by reference so conditions chain.
 class fault_rule {
@@ -173,15 +214,26 @@ class fault_plan {
   // A rule that makes calls of operation take latency longer (on the runtime's clock).
   fault_rule& add_latency(std::string operation, std::chrono::nanoseconds latency);
 
-  // Counts the call, waits the scripted latency on rt (throws operation_canceled if token is
-  // stopped meanwhile), then throws injected_fault if a failure rule matches.
-  task<> before(runtime& rt, std::string operation, std::string description, std::stop_token token = {});
-  // The same, with the description made only when something needs it — a rule for the operation
-  // (its predicate may read it) or a fault to record: a fake on a hot path (thousands of calls a
-  // simulated day, explored under thousands of seeds) then formats nothing on calls that pass.
+  // Counts the call and decides its faults now; awaiting the gate it returns waits the scripted
+  // latency on rt (throws operation_canceled if token is stopped meanwhile), then throws
+  // injected_fault if a failure rule matched. A call with no latency costs no coroutine frame.
+  // The token is copied only when the call waits.
+  fault_gate before(runtime& rt, std::string_view operation, std::string_view description,
+                    const std::stop_token& token = {}) {
+    return open(rt, operation, std::string(description), {}, token);
+  }
+  // The same, with the description made (by calling describe) only when something needs it — a
+  // rule for the operation (its predicate may read it) or a fault to record: a fake on a hot
+  // path (thousands of calls a simulated day, explored under thousands of seeds) then formats
+  // nothing on calls that pass. describe is called, if at all, before before() returns.
   //   co_await plan.before(rt, "exists", [key] { return to_string(key); }, token);
-  using describer = std::function<std::string()>;
-  task<> before(runtime& rt, std::string operation, describer describe, std::stop_token token = {});
+  template <class Describe>
+  requires std::is_invocable_r_v<std::string, Describe&>
+  fault_gate before(runtime& rt, std::string_view operation, Describe&& describe, const std::stop_token& token = {}) {
+    using callable = std::remove_reference_t<Describe>;
+    const auto call = [](const void* f) -> std::string { return (*static_cast<callable*>(const_cast<void*>(f)))(); };
+    return open(rt, operation, std::string(), description_source{std::addressof(describe), call}, token);
+  }
   // The synchronous form, for fakes that do not run on a runtime: counts the call and throws
   // what the rules say. A latency rule matching here is misuse (nothing can wait):
   // std::logic_error naming it.
@@ -202,21 +254,35 @@ class fault_plan {
 
  private:
   bool has_rule_for(std::string_view operation) const noexcept;
+  // A description made on demand: a callable, not owned, valid during open().
+  struct description_source {
+    const void* callable = nullptr;
+    std::string (*call)(const void*) = nullptr;
+    explicit operator bool() const noexcept { return call != nullptr; }
+    std::string operator()() const { return call(callable); }
+  };
+  fault_gate open(runtime& rt, std::string_view operation, std::string description, description_source describe,
+                  const std::stop_token& token);
   struct decision {
     fault_call call;
     std::chrono::nanoseconds latency{0};
     bool fails = false;
     std::string message;  // the failing rule's, copied: rules may be cleared while a call waits
   };
-  // Counts the call and applies the rules' counters; records latency faults at `at`.
-  decision decide(std::string_view operation, std::string_view description, steady_time at);
-  [[noreturn]] void fail_call(const decision& d, steady_time at);
+  // Counts the call and applies the rules' counters; records latency faults at rt's time (the
+  // epoch without a runtime, for check()).
+  decision decide(std::string_view operation, std::string_view description, const runtime* rt);
+  // Records the failure and returns the injected_fault to throw.
+  std::exception_ptr failure(const decision& d, steady_time at);
+  task<> slow_call(runtime& rt, decision d, std::string operation, std::string description, std::stop_token token);
   void keep(fault_record record);
 
   std::string name_;
   trace* trace_;
   std::deque<fault_rule> rules_;
-  std::map<std::string, std::uint64_t, std::less<>> calls_;
+  // Calls per operation: a handful of operations, searched linearly on every call.
+  std::vector<std::pair<std::string, std::uint64_t>> calls_;
+  std::size_t last_counter_ = 0;  // where in calls_ the last call's operation is
   std::uint64_t sequence_ = 0;
   std::vector<fault_record> injected_;
 };

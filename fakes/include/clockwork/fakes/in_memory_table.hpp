@@ -29,6 +29,10 @@
 //     key to be absent at commit time (counting the unit's earlier writes).
 //   - A unit of work that ends without committing leaves the table exactly as it was.
 //   - Key and Value must be copyable; Compare orders keys (rows() iterates in that order).
+//   - Lookups (contains, find) take one hash probe when Compare is the default std::less<Key>,
+//     std::hash<Key> is defined and Key has == (agreeing with <); otherwise they walk the
+//     ordered rows, in O(log n). A fake repository on an explored hot path (tens of
+//     thousands of lookups a simulated month, under thousands of seeds) defines the hash.
 //   - Pointers from find() stay valid until the next commit that touches the table; those from
 //     find(unit, key) until the next write staged in this table.
 //   - Error messages name the table and, when it can be printed, the key: with fmt if Key is
@@ -40,22 +44,32 @@
 //     must outlive every unit of work that staged writes in it.
 #pragma once
 
+#include <algorithm>
+#include <concepts>
 #include <cstddef>
 #include <functional>
 #include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
-#include <unordered_map>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "clockwork/fakes/detail/flat_key_index.hpp"
 #include "clockwork/fakes/transactional_resource.hpp"
 #include "clockwork/fakes/unit_of_work.hpp"
 
 namespace clockwork::fakes {
+
+// Keys an in_memory_table can index by hash as well as by order.
+template <class Key>
+concept hashed_table_key = requires(const Key& key) {
+  { std::hash<Key>{}(key) } -> std::convertible_to<std::size_t>;
+  { key == key } -> std::convertible_to<bool>;
+};
 
 template <class Key, class Value, class Compare = std::less<Key>>
 class in_memory_table final : public transactional_resource {
@@ -72,10 +86,15 @@ class in_memory_table final : public transactional_resource {
   in_memory_table& operator=(const in_memory_table&) = delete;
 
   // ---- committed rows: what everyone sees ----
-  bool contains(const Key& key) const { return rows_.find(key) != rows_.end(); }
+  bool contains(const Key& key) const { return find(key) != nullptr; }
   const Value* find(const Key& key) const {
-    const auto it = rows_.find(key);
-    return it == rows_.end() ? nullptr : &it->second;
+    if constexpr (hashed) {
+      const auto* row = index_.find(key);
+      return row == nullptr ? nullptr : &(*row)->second;
+    } else {
+      const auto it = rows_.find(key);
+      return it == rows_.end() ? nullptr : &it->second;
+    }
   }
   std::size_t size() const noexcept { return rows_.size(); }
   bool empty() const noexcept { return rows_.empty(); }
@@ -84,9 +103,9 @@ class in_memory_table final : public transactional_resource {
   // ---- what one unit of work sees: committed rows plus its own staged writes ----
   bool contains(const unit_of_work& unit, const Key& key) const { return find(unit, key) != nullptr; }
   const Value* find(const unit_of_work& unit, const Key& key) const {
-    if (const auto s = staged_.find(&unit); s != staged_.end()) {
-      if (const auto w = s->second.latest.find(key); w != s->second.latest.end()) {
-        const write& last = s->second.writes[w->second];
+    if (const staging* s = staging_of(unit); s != nullptr) {
+      if (const std::size_t* w = s->latest_write(key); w != nullptr) {
+        const write& last = s->writes[*w];
         return last.value ? &*last.value : nullptr;
       }
     }
@@ -102,7 +121,8 @@ class in_memory_table final : public transactional_resource {
   // if the key exists.
   void seed(Key key, Value value) {
     if (contains(key)) throw constraint_violation(message_for_existing(key, "seed"));
-    rows_.emplace(std::move(key), std::move(value));
+    const auto row = rows_.emplace(std::move(key), std::move(value)).first;
+    if constexpr (hashed) index_.assign(row->first, row);
   }
 
   // Writes staged by every unit and not yet committed or dropped, and how many units hold some.
@@ -116,36 +136,50 @@ class in_memory_table final : public transactional_resource {
   // ---- transactional_resource ----
   const std::string& name() const noexcept override { return name_; }
   std::size_t staged(const unit_of_work& unit) const noexcept override {
-    const auto s = staged_.find(&unit);
-    return s == staged_.end() ? 0 : s->second.writes.size();
+    const staging* s = staging_of(unit);
+    return s == nullptr ? 0 : s->writes.size();
   }
   void prepare(const unit_of_work& unit) const override {
-    const auto s = staged_.find(&unit);
-    if (s == staged_.end()) return;
+    const staging* s = staging_of(unit);
+    if (s == nullptr) return;
     // Whether each touched key will exist, write by write, without touching rows_.
-    std::map<Key, bool, Compare> present(rows_.key_comp());
-    for (const write& w : s->second.writes) {
-      auto [it, fresh] = present.try_emplace(w.key, false);
-      if (fresh) it->second = contains(w.key);
-      if (w.what == kind::insert && it->second) {
+    presence present = make_presence();
+    for (const write& w : s->writes) {
+      bool exists = false;
+      if constexpr (hashed) {
+        const bool* known = present.find(w.key);
+        exists = known != nullptr ? *known : contains(w.key);
+        present.assign(w.key, w.what != kind::erase);
+      } else {
+        auto [it, fresh] = present.try_emplace(w.key, false);
+        if (fresh) it->second = contains(w.key);
+        exists = it->second;
+        it->second = w.what != kind::erase;
+      }
+      if (w.what == kind::insert && exists) {
         throw constraint_violation(message_for_existing(w.key, "commit of unit of work '" + unit.name() + "'"));
       }
-      it->second = w.what != kind::erase;
     }
   }
   void apply(const unit_of_work& unit) noexcept override {
-    const auto s = staged_.find(&unit);
+    const auto s = position_of(unit);
     if (s == staged_.end()) return;
     for (write& w : s->second.writes) {
       if (w.what == kind::erase) {
+        if constexpr (hashed) index_.erase(w.key);
         rows_.erase(w.key);
       } else {
-        rows_.insert_or_assign(std::move(w.key), std::move(*w.value));
+        const auto [row, added] = rows_.insert_or_assign(std::move(w.key), std::move(*w.value));
+        if constexpr (hashed) {
+          if (added) index_.assign(row->first, row);
+        }
       }
     }
     staged_.erase(s);
   }
-  void discard(const unit_of_work& unit) noexcept override { staged_.erase(&unit); }
+  void discard(const unit_of_work& unit) noexcept override {
+    if (const auto s = position_of(unit); s != staged_.end()) staged_.erase(s);
+  }
 
  private:
   enum class kind { insert, put, erase };
@@ -154,17 +188,65 @@ class in_memory_table final : public transactional_resource {
     Key key;
     std::optional<Value> value;  // none for erase
   };
+  static constexpr bool hashed = hashed_table_key<Key> && std::is_same_v<Compare, std::less<Key>>;
+  // A unit's writes in order, and where each key's last write is.
   struct staging {
-    explicit staging(const Compare& compare) : latest(compare) {}
+    using latest_writes = std::conditional_t<hashed, detail::flat_key_index<Key, std::size_t>, std::map<Key, std::size_t, Compare>>;
     std::vector<write> writes;
-    std::map<Key, std::size_t, Compare> latest;  // key -> index of its last write
+    latest_writes latest;
+
+    const std::size_t* latest_write(const Key& key) const {
+      if constexpr (hashed) {
+        return latest.find(key);
+      } else {
+        const auto w = latest.find(key);
+        return w == latest.end() ? nullptr : &w->second;
+      }
+    }
+    void note(const Key& key, std::size_t index) {
+      if constexpr (hashed) {
+        latest.assign(key, index);
+      } else {
+        latest.insert_or_assign(key, index);
+      }
+    }
   };
+  // A second way into rows_ for hashed keys; a map's iterators stay valid until their row is
+  // erased, which erases the index entry first.
+  struct no_index {};
+  using row_index = std::conditional_t<hashed, detail::flat_key_index<Key, typename rows_type::iterator>, no_index>;
+  using presence = std::conditional_t<hashed, detail::flat_key_index<Key, bool>, std::map<Key, bool, Compare>>;
+  presence make_presence() const {
+    if constexpr (hashed) {
+      return presence{};
+    } else {
+      return presence(rows_.key_comp());
+    }
+  }
+  // Units holding staged writes: a few at a time, searched linearly.
+  using staged_units = std::vector<std::pair<const unit_of_work*, staging>>;
+
+  typename staged_units::iterator position_of(const unit_of_work& unit) noexcept {
+    return std::find_if(staged_.begin(), staged_.end(), [&unit](const auto& s) { return s.first == &unit; });
+  }
+  const staging* staging_of(const unit_of_work& unit) const noexcept {
+    for (const auto& [holder, s] : staged_) {
+      if (holder == &unit) return &s;
+    }
+    return nullptr;
+  }
 
   void stage(unit_of_work& unit, kind what, Key key, std::optional<Value> value) {
     unit.enlist(*this);
-    auto s = staged_.find(&unit);
-    if (s == staged_.end()) s = staged_.emplace(&unit, staging{rows_.key_comp()}).first;
-    s->second.latest.insert_or_assign(key, s->second.writes.size());
+    auto s = position_of(unit);
+    if (s == staged_.end()) {
+      if constexpr (hashed) {
+        s = staged_.insert(staged_.end(), {&unit, staging{}});
+      } else {
+        s = staged_.insert(staged_.end(), {&unit, staging{{}, typename staging::latest_writes(rows_.key_comp())}});
+      }
+    }
+    s->second.note(key, s->second.writes.size());
     s->second.writes.push_back(write{what, std::move(key), std::move(value)});
   }
 
@@ -184,7 +266,8 @@ class in_memory_table final : public transactional_resource {
   std::string name_;
   std::function<std::string(const Key&)> describe_key_;
   rows_type rows_;
-  std::unordered_map<const unit_of_work*, staging> staged_;
+  [[no_unique_address]] row_index index_;
+  staged_units staged_;
 };
 
 }  // namespace clockwork::fakes

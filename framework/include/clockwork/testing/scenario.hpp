@@ -41,6 +41,8 @@
 #include <string>
 #include <vector>
 
+#include <spdlog/common.h>
+
 #include "clockwork/detectors/schedule_detector.hpp"
 #include "clockwork/diagnostics/trace.hpp"
 #include "clockwork/hosting/host.hpp"
@@ -102,6 +104,10 @@ struct scenario {
   // The wall-clock start and zone of the run.
   utc_time start_utc{std::chrono::seconds(1767225600)};  // 2026-01-01T00:00:00Z
   std::string zone = "UTC";
+  // The services' log records from this level up reach the capture and the trace. Debug by
+  // default; a scenario explored under thousands of seeds may log as production does (info),
+  // since formatting and recording a line per item is most of a cheap run's cost.
+  spdlog::level::level_enum log_level = spdlog::level::debug;
 
   std::function<void(scenario_world&)> setup;
   std::function<void(scenario_world&, verdict&)> count;  // optional
@@ -129,6 +135,8 @@ struct run_options {
   std::optional<std::chrono::nanoseconds> span;
   // Keep the trace, as text and as records (off: only its hash, which is much cheaper).
   bool render_trace = true;
+  // The log level instead of the scenario's (a replay that wants every debug line).
+  std::optional<spdlog::level::level_enum> log_level;
   bool real = false;  // the real-host cross-check instead of virtual time
   // Real host: overrides the time scale chosen from the resolution.
   std::optional<double> time_scale;
