@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "clockwork/scenarios/explore_scenarios.hpp"
@@ -44,9 +45,22 @@ TEST(Explore, APlantedBugIsFoundAndShrunkToAReproduction) {
   EXPECT_EQ(found.shrunk->fault_budget, 1u) << found.report();
   ASSERT_EQ(found.shrunk->faults.size(), 1u) << found.report();
   EXPECT_EQ(found.shrunk->faults[0].what, "operation failed");
-  EXPECT_EQ(found.shrunk->chaos.wait_slow, 0.0) << "a kind it does not need is turned off";
-  EXPECT_THAT(found.shrunk->command, ::testing::StartsWith("clockwork-replay --scenario explore.daily_log_planted_bug --seed " +
-                                                           std::to_string(*found.first_failure) + " --chaos"));
+  // Every other kind the failing seed turned on is not needed, and is turned off.
+  const auto& failing = *std::find_if(found.seeds.begin(), found.seeds.end(),
+                                      [&](const auto& o) { return o.seed == *found.first_failure; });
+  const auto turned_off = [&](const char* kind, double probability) {
+    if (failing.kinds.find(kind) != std::string::npos) {
+      EXPECT_EQ(probability, 0.0) << kind << " is not needed";
+    }
+  };
+  turned_off("wait_slow", found.shrunk->chaos.wait_slow);
+  turned_off("operation_slow", found.shrunk->chaos.operation_slow);
+  turned_off("clock_step", found.shrunk->chaos.clock_step);
+  turned_off("clock_drift", found.shrunk->chaos.clock_drift);
+  EXPECT_GT(found.shrunk->chaos.operation_error, 0.0) << "the kind it needs stays on";
+  EXPECT_THAT(found.shrunk->command,
+              ::testing::StartsWith("clockwork-replay --scenario explore.daily_log_planted_bug --seed " +
+                                    std::to_string(*found.first_failure) + " --chaos"));
   EXPECT_THAT(found.shrunk->command, HasSubstr(" --chaos-budget 1"));
   EXPECT_THAT(found.report(), HasSubstr(found.shrunk->command));
   // The reproduction reproduces.
@@ -65,8 +79,9 @@ TEST(Explore, EachSeedsReplayCommandCarriesTheOptionsTheExplorationRanWith) {
   options.chaos->budget = 3;
   options.chaos->wait_slow = 0.5;
   const auto found = explore(clockwork::scenarios::daily_log_explored(20, 10), options);
-  EXPECT_EQ(found.replay(2),
-            "clockwork-replay --scenario explore.daily_log --seed 2 --chaos --chaos-set wait_slow=0.5 --chaos-budget 3");
+  EXPECT_EQ(
+      found.replay(2),
+      "clockwork-replay --scenario explore.daily_log --seed 2 --chaos --chaos-set wait_slow=0.5 --chaos-budget 3");
   // The replay command, run, injects what the exploration's seed injected.
   clockwork::testing::run_options replay;
   replay.seed = 2;
@@ -74,6 +89,32 @@ TEST(Explore, EachSeedsReplayCommandCarriesTheOptionsTheExplorationRanWith) {
   const auto again = clockwork::testing::run_scenario(clockwork::scenarios::daily_log_explored(20, 10), replay);
   EXPECT_EQ(again.injected.size(), found.seeds[1].faults);
   EXPECT_LE(again.injected.size(), 3u);
+}
+
+// The explored DailyLog logs from info up, as production does; a replay may ask for every debug
+// line, and logging more changes what the trace holds, never what the run does.
+TEST(Explore, ALogLevelOverrideRecordsMoreLinesAndChangesNothingElse) {
+  const auto scenario = clockwork::scenarios::daily_log_explored(20, 10);
+  EXPECT_EQ(scenario.log_level, spdlog::level::info);
+  clockwork::testing::run_options o;
+  o.seed = 3;
+  o.chaos = clockwork::scenarios::daily_log_chaos();
+  const auto at_info = clockwork::testing::run_scenario(scenario, o);
+  o.log_level = spdlog::level::debug;
+  const auto at_debug = clockwork::testing::run_scenario(scenario, o);
+  const auto debug_lines = [](const clockwork::testing::scenario_run& run) {
+    return std::count_if(run.records.begin(), run.records.end(), [](const clockwork::trace_record& r) {
+      const std::string* level = r.field("level");
+      return r.kind == "log" && level != nullptr && *level == "debug";
+    });
+  };
+  EXPECT_EQ(debug_lines(at_info), 0);
+  EXPECT_GT(debug_lines(at_debug), 100);  // a line per log created
+  EXPECT_EQ(at_debug.actual, at_info.actual);
+  EXPECT_EQ(at_debug.invariant_failure, at_info.invariant_failure);
+  ASSERT_EQ(at_debug.injected.size(), at_info.injected.size());
+  for (std::size_t i = 0; i < at_info.injected.size(); ++i)
+    EXPECT_EQ(at_debug.injected[i].what, at_info.injected[i].what);
 }
 
 // A service that breaks the one rule: it reads the real clock, so its trace differs run to run.

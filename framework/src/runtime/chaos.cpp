@@ -128,7 +128,7 @@ std::string chaos_options::describe(std::string_view name) const {
 
 chaos::chaos(std::uint64_t seed, chaos_options options) : options_(options) {
   options_.validate();
-  for (std::size_t k = 0; k < kinds; ++k) rng_[k].seed(mix(seed * kinds + k));
+  for (std::size_t k = 0; k < kinds; ++k) rng_[k].state = mix(seed * kinds + k);
   // Whether each kind is on is its generator's first draw, so a seed's storm is the same
   // whatever the program asks later and whatever the other kinds' probabilities are.
   const auto decide = [this](kind k, double p) { on_[k] = draw(k, options_.kind_enabled) && p > 0; };
@@ -138,12 +138,6 @@ chaos::chaos(std::uint64_t seed, chaos_options options) : options_(options) {
   decide(operation_slow, options_.operation_slow);
   on_[clock_step] = draw(clock_step, options_.clock_step);
   on_[clock_drift] = draw(clock_drift, options_.clock_drift);
-}
-
-bool chaos::draw(kind k, double p) {
-  // 53 random bits: a uniform double in [0, 1).
-  const double u = static_cast<double>(rng_[k]() >> 11) * (1.0 / 9007199254740992.0);
-  return u < p;
 }
 
 std::uint64_t chaos::draw_below(kind k, std::uint64_t bound) {
@@ -175,16 +169,13 @@ chaos::wait_fault chaos::at_wait(std::string_view site) {
   return out;
 }
 
-chaos::wait_fault chaos::at_operation(std::string_view site) {
-  wait_fault out;
-  if (on_[operation_slow] && draw(operation_slow, options_.operation_slow)) {
-    const auto extra = draw_duration(operation_slow, options_.max_spike);
-    if (spend(site, "operation +" + format_duration(extra))) out.extra = extra;
-  }
-  if (on_[operation_error] && draw(operation_error, options_.operation_error) && spend(site, "operation failed")) {
-    out.fail = true;
-  }
-  return out;
+std::chrono::nanoseconds chaos::slow_operation(std::string_view site) {
+  const auto extra = draw_duration(operation_slow, options_.max_spike);
+  return spend(site, "operation +" + format_duration(extra)) ? extra : std::chrono::nanoseconds{0};
+}
+
+bool chaos::fail_operation(std::string_view site) {
+  return spend(site, "operation failed");
 }
 
 chaos::clock_plan chaos::plan_clock(std::chrono::nanoseconds span, const clock_trouble_limits& limits) {

@@ -14,7 +14,9 @@ fakes::unit_of_work_options unit_options(daily_log_store& store, runtime& rt) {
   options.faults = &store.faults();
   // The store outlives the unit (in_memory_unit_of_work holds it in an earlier base), and the
   // runtime outlives every scope of its host.
-  options.on_uncommitted = [store = &store](const fakes::uncommitted_writes& writes) { store->note_uncommitted(writes); };
+  options.on_uncommitted = [store = &store](const fakes::uncommitted_writes& writes) {
+    store->note_uncommitted(writes);
+  };
   // A forgotten commit (not a rollback while an exception propagates) is a scope_violation
   // finding naming the service.
   options.report_to = &rt;
@@ -50,8 +52,7 @@ in_memory_user_profile_repository::in_memory_user_profile_repository(std::shared
     : store_(require(std::move(store), "in_memory_user_profile_repository")), rt_(&rt) {}
 
 task<std::vector<user_profile>> in_memory_user_profile_repository::get_all_active(std::stop_token token) {
-  auto gate =
-      store_->faults().before(*rt_, daily_log_store::get_all_active_operation, "all active users", token);
+  auto gate = store_->faults().before(*rt_, daily_log_store::get_all_active_operation, "all active users", token);
   co_await gate;
   std::vector<user_profile> active;
   for (const auto& [id, profile] : store_->users().rows()) {
@@ -70,18 +71,19 @@ in_memory_daily_log_repository::in_memory_daily_log_repository(std::shared_ptr<i
 
 task<bool> in_memory_daily_log_repository::exists(user_id user, calendar_date day, std::stop_token token) {
   const daily_log_key key{user, day};
-  auto gate = unit_->store().faults().before(*rt_, daily_log_store::exists_operation,
-                                            [key] { return to_string(key); }, token);
+  // The description is made, if at all, inside before(): the key can be captured by reference.
+  auto gate = unit_->store().faults().before(
+      *rt_, daily_log_store::exists_operation, [&key] { return to_string(key); }, token);
   co_await gate;
   // A connection sees its own transaction: committed logs plus those this unit staged.
   co_return unit_->store().logs().contains(*unit_, key);
 }
 
 task<> in_memory_daily_log_repository::add(daily_log log, std::stop_token token) {
-  auto gate = unit_->store().faults().before(*rt_, daily_log_store::add_operation,
-                                            [key = log.key()] { return to_string(key); }, token);
-  co_await gate;
   const daily_log_key key = log.key();
+  auto gate = unit_->store().faults().before(
+      *rt_, daily_log_store::add_operation, [&key] { return to_string(key); }, token);
+  co_await gate;
   unit_->store().logs().insert(*unit_, key, std::move(log));
 }
 

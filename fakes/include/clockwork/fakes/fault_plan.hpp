@@ -228,8 +228,9 @@ class fault_plan {
   // nothing on calls that pass. describe is called, if at all, before before() returns.
   //   co_await plan.before(rt, "exists", [key] { return to_string(key); }, token);
   template <class Describe>
-  requires std::is_invocable_r_v<std::string, Describe&>
-  fault_gate before(runtime& rt, std::string_view operation, Describe&& describe, const std::stop_token& token = {}) {
+  requires std::is_invocable_r_v<std::string, Describe&> fault_gate before(runtime& rt, std::string_view operation,
+                                                                           Describe&& describe,
+                                                                           const std::stop_token& token = {}) {
     using callable = std::remove_reference_t<Describe>;
     const auto call = [](const void* f) -> std::string { return (*static_cast<callable*>(const_cast<void*>(f)))(); };
     return open(rt, operation, std::string(), description_source{std::addressof(describe), call}, token);
@@ -269,6 +270,15 @@ class fault_plan {
     bool fails = false;
     std::string message;  // the failing rule's, copied: rules may be cleared while a call waits
   };
+  struct call_numbers {
+    std::uint64_t call = 0;
+    std::uint64_t sequence = 0;
+  };
+  // Counts a call of operation.
+  call_numbers count(std::string_view operation);
+  // What the decided call d does: nothing, a failure now, or a wait (then maybe a failure).
+  fault_gate settle(runtime& rt, decision& d, std::string_view operation, std::string& description,
+                    description_source describe, const std::stop_token& token);
   // Counts the call and applies the rules' counters; records latency faults at rt's time (the
   // epoch without a runtime, for check()).
   decision decide(std::string_view operation, std::string_view description, const runtime* rt);

@@ -25,14 +25,20 @@ calendar_date utc_date_of(utc_time t);
 namespace detail {
 calendar_date add_days_through_sys_days(calendar_date d, int n);
 }
-// d moved by n days (either sign), across months and years. Inline for the common case: within
-// the first 28 days of a month no month or year changes, so the DailyLog service asking for the
-// next seven days of every user on every run (the hottest arithmetic of an explored month)
-// skips the civil-calendar round trip.
+// d moved by n days (either sign), across months and years. Inline for the common case, up to
+// four weeks ahead (the DailyLog service asks for the next seven days of every user on every
+// run, the hottest arithmetic of an explored month): the day moves within its month or into the
+// next, without the round trip through days since the epoch.
 inline calendar_date add_days(calendar_date d, int n) {
   const unsigned day = static_cast<unsigned>(d.day());
-  if (day >= 1 && n >= 0 && n <= 27 && day + static_cast<unsigned>(n) <= 28 && d.month().ok() && d.year().ok()) {
-    return calendar_date{d.year(), d.month(), std::chrono::day{day + static_cast<unsigned>(n)}};
+  if (n >= 0 && n <= 28 && day >= 1 && d.month().ok() && d.year().ok()) {
+    const unsigned last = static_cast<unsigned>((d.year() / d.month() / std::chrono::last).day());
+    const unsigned moved = day + static_cast<unsigned>(n);
+    if (day <= last && moved <= last) return calendar_date{d.year(), d.month(), std::chrono::day{moved}};
+    if (day <= last) {  // into the next month: no month is shorter than 28 days
+      const std::chrono::year year = d.month() == std::chrono::December ? d.year() + std::chrono::years{1} : d.year();
+      if (year.ok()) return calendar_date{year, d.month() + std::chrono::months{1}, std::chrono::day{moved - last}};
+    }
   }
   return detail::add_days_through_sys_days(d, n);
 }
