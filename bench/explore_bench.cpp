@@ -7,6 +7,8 @@
 #include <chrono>
 #include <cstdint>
 
+#include <spdlog/common.h>
+
 #include "bench_common.hpp"
 #include "clockwork/scenarios/explore_scenarios.hpp"
 #include "clockwork/testing/explore.hpp"
@@ -24,10 +26,14 @@ int days() {
 
 // One iteration explores seeds_per_iteration seeds; each iteration starts where the last ended,
 // so that every seed is a new one.
+// The scenario logs from info up, as production does; log_level debug records the service's line
+// per log created too (3,000 a seed), the price of exploring with every line kept.
 void explore_seeds(benchmark::State& state, clockwork::chaos_options chaos, double determinism_check,
-                   std::uint64_t kind_probability_percent) {
+                   std::uint64_t kind_probability_percent,
+                   spdlog::level::level_enum log_level = spdlog::level::info) {
   chaos.kind_enabled = static_cast<double>(kind_probability_percent) / 100.0;
-  const auto scenario = clockwork::scenarios::daily_log_explored(users(), days());
+  auto scenario = clockwork::scenarios::daily_log_explored(users(), days());
+  scenario.log_level = log_level;
   std::uint64_t next_seed = 1;
   std::uint64_t failed = 0;
   std::uint64_t faults = 0;
@@ -54,6 +60,9 @@ void bm_no_faults(benchmark::State& state) {
 }
 void bm_faults(benchmark::State& state) {
   explore_seeds(state, clockwork::scenarios::daily_log_chaos(), 0.0, 50);
+}
+void bm_faults_debug_logs(benchmark::State& state) {
+  explore_seeds(state, clockwork::scenarios::daily_log_chaos(), 0.0, 50, spdlog::level::debug);
 }
 void bm_faults_default_double_run(benchmark::State& state) {
   explore_seeds(state, clockwork::scenarios::daily_log_chaos(), 0.1, 50);
@@ -88,6 +97,9 @@ void register_all() {
       ->UseRealTime()
       ->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("explore/daily_log_faults", bm_faults)->UseRealTime()->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("explore/daily_log_faults_debug_logs", bm_faults_debug_logs)
+      ->UseRealTime()
+      ->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("explore/daily_log_faults_10pct_twice", bm_faults_default_double_run)
       ->UseRealTime()
       ->Unit(benchmark::kMillisecond);

@@ -996,6 +996,7 @@ class Report:
     EXPLORE_CASES = [
         ("daily_log_no_faults", "no fault injected (the floor)"),
         ("daily_log_faults", "faults on (DailyLog's chaos)"),
+        ("daily_log_faults_debug_logs", "faults on, every debug line logged (`--log-level debug`)"),
         ("daily_log_faults_10pct_twice", "faults on, 10% of seeds run twice (the default)"),
         ("daily_log_faults_every_seed_twice", "faults on, every seed run twice"),
     ]
@@ -1010,8 +1011,10 @@ class Report:
             "## 8. Exploration: seeds per second",
             "",
             "`clockwork::testing::explore` on the DailyLog service (100 users, 30 simulated days, a run every 6 hours: "
-            "about 84,000 repository calls per seed, each a fault site) with no shrinking; one thread. Each iteration "
-            f"explores 20 new seeds (`bench/explore_bench.cpp`). {reps} repetitions.",
+            "about 84,000 repository calls per seed, each a fault site) with no shrinking; one thread. The scenario "
+            "logs from info up, as production would (`scenario::log_level`); one row records every debug line too "
+            f"(a line per log created). Each iteration explores 20 new seeds (`bench/explore_bench.cpp`). "
+            f"{reps} repetitions.",
             "",
         )
         base = med(r.spread("explore/daily_log_no_faults", "seeds_per_s"))
