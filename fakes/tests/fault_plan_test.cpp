@@ -280,4 +280,45 @@ TEST(FaultPlan, MisuseIsRefusedWithAMessageNamingIt) {
   EXPECT_THAT(message_of([&] { plan.fail("add").on_call(0); }), HasSubstr("'add'"));
 }
 
+// before() decides the call when it is made; the gate it returns is ready unless the call waits,
+// hands back the injected fault when awaited, and refuses a second await. The describer runs only
+// for a fault (or a rule that may read the text), and never after before() returned.
+task<> await_twice(virtual_runtime& rt, fault_plan& plan, std::vector<std::string>* journal) {
+  int described = 0;
+  auto passing = plan.before(rt, "exists", [&described] {
+    ++described;
+    return std::string("user 1");
+  });
+  journal->push_back("decided: " + std::to_string(plan.calls("exists")) + " call(s)");
+  co_await passing;
+  journal->push_back("passed, described " + std::to_string(described) + " time(s)");
+  try {
+    co_await passing;
+  } catch (const std::logic_error& e) {
+    journal->push_back(std::string("second await: ") + e.what());
+  }
+  plan.fail("exists");
+  auto failing = plan.before(rt, "exists", [&described] {
+    ++described;
+    return std::string("user 2");
+  });
+  journal->push_back("described " + std::to_string(described) + " time(s) before the await");
+  try {
+    co_await failing;
+  } catch (const injected_fault& f) {
+    journal->push_back("threw for " + f.description());
+  }
+}
+
+TEST(FaultPlan, AGateIsDecidedWhenMadeAndAwaitedOnce) {
+  virtual_runtime rt;
+  fault_plan plan;
+  std::vector<std::string> journal;
+  rt.block_on(await_twice(rt, plan, &journal));
+  EXPECT_THAT(journal,
+              ElementsAre("decided: 1 call(s)", "passed, described 0 time(s)",
+                          "second await: clockwork::fakes::fault_gate: awaiting a gate that was already awaited",
+                          "described 1 time(s) before the await", "threw for user 2"));
+}
+
 }  // namespace

@@ -117,6 +117,11 @@ struct fault_record {
 
 class fault_plan;
 
+// What a fake may pass fault_plan::before to describe a call on demand: a callable returning the
+// text ("user 7 on 2026-01-03").
+template <class F>
+concept call_describer = std::is_invocable_r_v<std::string, F&>;
+
 // What fault_plan::before returns: the call, decided, to be awaited once. Ready at once (no
 // coroutine frame, no suspension) unless the call was slowed; then awaiting it waits on the
 // runtime. Awaiting rethrows the injected fault, if any. Awaiting a gate twice throws
@@ -227,10 +232,8 @@ class fault_plan {
   // path (thousands of calls a simulated day, explored under thousands of seeds) then formats
   // nothing on calls that pass. describe is called, if at all, before before() returns.
   //   co_await plan.before(rt, "exists", [key] { return to_string(key); }, token);
-  template <class Describe>
-  requires std::is_invocable_r_v<std::string, Describe&> fault_gate before(runtime& rt, std::string_view operation,
-                                                                           Describe&& describe,
-                                                                           const std::stop_token& token = {}) {
+  template <call_describer Describe>
+  fault_gate before(runtime& rt, std::string_view operation, Describe&& describe, const std::stop_token& token = {}) {
     using callable = std::remove_reference_t<Describe>;
     const auto call = [](const void* f) -> std::string { return (*static_cast<callable*>(const_cast<void*>(f)))(); };
     return open(rt, operation, std::string(), description_source{std::addressof(describe), call}, token);
