@@ -29,8 +29,7 @@ int days() {
 // The scenario logs from info up, as production does; log_level debug records the service's line
 // per log created too (3,000 a seed), the price of exploring with every line kept.
 void explore_seeds(benchmark::State& state, clockwork::chaos_options chaos, double determinism_check,
-                   std::uint64_t kind_probability_percent,
-                   spdlog::level::level_enum log_level = spdlog::level::info) {
+                   std::uint64_t kind_probability_percent, spdlog::level::level_enum log_level = spdlog::level::info) {
   chaos.kind_enabled = static_cast<double>(kind_probability_percent) / 100.0;
   auto scenario = clockwork::scenarios::daily_log_explored(users(), days());
   scenario.log_level = log_level;

@@ -109,9 +109,9 @@ void install(testing::scenario& s, std::uint32_t users, bool planted) {
     for (const auto& user : demo_users(users, 10)) (*store)->add_user(user);
     if (planted) {
       add_in_memory_daily_log_store(w.builder().services(), *store);
-      w.builder().add_hosted_service<daily_log_with_quick_retry>(
-          daily_log_service_name,
-          [](service_provider& sp) { return std::make_shared<daily_log_with_quick_retry>(sp.get<scope_factory>()); });
+      w.builder().add_hosted_service<daily_log_with_quick_retry>(daily_log_service_name, [](service_provider& sp) {
+        return std::make_shared<daily_log_with_quick_retry>(sp.get<scope_factory>());
+      });
     } else {
       add_daily_log(w.builder(), *store);
     }

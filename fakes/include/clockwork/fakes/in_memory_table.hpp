@@ -191,7 +191,8 @@ class in_memory_table final : public transactional_resource {
   static constexpr bool hashed = hashed_table_key<Key> && std::is_same_v<Compare, std::less<Key>>;
   // A unit's writes in order, and where each key's last write is.
   struct staging {
-    using latest_writes = std::conditional_t<hashed, detail::flat_key_index<Key, std::size_t>, std::map<Key, std::size_t, Compare>>;
+    using latest_writes =
+        std::conditional_t<hashed, detail::flat_key_index<Key, std::size_t>, std::map<Key, std::size_t, Compare>>;
     std::vector<write> writes;
     latest_writes latest;
 

@@ -45,10 +45,11 @@ struct daily_log {
 template <>
 struct std::hash<clockwork::scenarios::daily_log_key> {
   std::size_t operator()(const clockwork::scenarios::daily_log_key& key) const noexcept {
-    const auto packed = (std::uint64_t{key.user.value} << 32) ^
-                        (static_cast<std::uint64_t>(static_cast<std::uint16_t>(static_cast<int>(key.day.year()))) << 16) ^
-                        (std::uint64_t{static_cast<unsigned>(key.day.month())} << 8) ^
-                        std::uint64_t{static_cast<unsigned>(key.day.day())};
+    const auto packed =
+        (std::uint64_t{key.user.value} << 32) ^
+        (static_cast<std::uint64_t>(static_cast<std::uint16_t>(static_cast<int>(key.day.year()))) << 16) ^
+        (std::uint64_t{static_cast<unsigned>(key.day.month())} << 8) ^
+        std::uint64_t{static_cast<unsigned>(key.day.day())};
     // A multiplicative mix spreads the packed fields over every bit the buckets use.
     const std::uint64_t mixed = packed * 0x9e3779b97f4a7c15ULL;
     return static_cast<std::size_t>(mixed ^ (mixed >> 32));
