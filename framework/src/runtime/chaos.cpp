@@ -12,14 +12,6 @@
 namespace clockwork {
 namespace {
 
-// splitmix64: one seed spread into independent generator seeds, one per kind of fault.
-std::uint64_t mix(std::uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
 double parse_probability(std::string_view name, std::string_view value) {
   double p = 0.0;
   const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), p);
@@ -128,7 +120,9 @@ std::string chaos_options::describe(std::string_view name) const {
 
 chaos::chaos(std::uint64_t seed, chaos_options options) : options_(options) {
   options_.validate();
-  for (std::size_t k = 0; k < kinds; ++k) rng_[k].state = mix(seed * kinds + k);
+  // One seed spread into independent generator states, one per kind of fault: each state is the
+  // first output of a splitmix64 started at (seed, kind).
+  for (std::size_t k = 0; k < kinds; ++k) rng_[k].state = generator{seed * kinds + k}();
   // Whether each kind is on is its generator's first draw, so a seed's storm is the same
   // whatever the program asks later and whatever the other kinds' probabilities are.
   const auto decide = [this](kind k, double p) { on_[k] = draw(k, options_.kind_enabled) && p > 0; };
