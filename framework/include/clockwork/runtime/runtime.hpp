@@ -513,6 +513,12 @@ class runtime {
   T run_to_completion(task<T> t, const char* who, Drive&& drive);
   // Destroys one live spawned coroutine (block_on cleans up after a deadlock with it).
   void destroy_task(std::uint64_t id) noexcept;
+  // A process that stops for a while (virtual_runtime::freeze): coroutines rooted at `root` are
+  // not resumed before `until`; what becomes ready for them meanwhile waits, in order.
+  void freeze_root(std::string root, steady_time until);
+  // A process that dies (virtual_runtime::crash): destroys every live coroutine rooted at `root`
+  // without resuming it. Returns how many.
+  std::size_t destroy_rooted(std::string_view root) noexcept;
 
  private:
   static detail::detached_task run_detached(runtime& rt, task<> work, detail::task_record* record);
@@ -523,12 +529,17 @@ class runtime {
     std::coroutine_handle<> handle;  // null: run the front of posted_
     detail::task_record* owner;
   };
+  struct frozen_root;
+  // Holds item back when its owner's root is frozen; returns whether it did.
+  bool hold_if_frozen(const ready_item& item);
+  void thaw(frozen_root& frozen);
 
   runtime_options options_;
   detail::timer_heap timers_;
   std::deque<ready_item> ready_;
   detail::wall_link wall_waits_;  // circular list head of pending wall-clock waits
   std::deque<std::function<void()>> posted_;
+  std::vector<std::unique_ptr<frozen_root>> frozen_;    // usually empty: one test per resume
   std::map<std::uint64_t, detail::task_record> tasks_;  // ordered: reports list in spawn order
   std::uint64_t next_task_id_ = 1;
   std::uint64_t next_seq_ = 0;

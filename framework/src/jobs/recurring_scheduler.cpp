@@ -1,0 +1,165 @@
+#include "clockwork/jobs/recurring_scheduler.hpp"
+
+#include <spdlog/logger.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "clockwork/errors.hpp"
+#include "clockwork/schedule/cron_schedule.hpp"
+#include "clockwork/time/duration.hpp"
+#include "clockwork/time/time_format.hpp"
+
+namespace clockwork::jobs {
+
+namespace {
+
+cron::schedule schedule_of(const recurring_definition& d) {
+  return cron::schedule{cron::expression{d.expression, d.dialect}, find_zone(d.zone)};
+}
+
+void check(const recurring_definition& d) {
+  if (d.name.empty()) throw std::invalid_argument("clockwork::jobs: a recurring job needs a name");
+  if (d.kind.empty()) throw std::invalid_argument("clockwork::jobs: recurring job '" + d.name + "' needs a kind");
+  if (d.misfire.policy == misfire_policy::strict && d.misfire.catch_up_cap == 0) {
+    throw std::invalid_argument("clockwork::jobs: recurring job '" + d.name + "': catch_up_cap must be at least 1");
+  }
+  (void)schedule_of(d);  // throws naming the expression or the zone
+}
+
+}  // namespace
+
+recurring_plan plan_recurring(const recurring_definition& d, utc_time now, std::size_t max_walk) {
+  const cron::schedule s = schedule_of(d);
+  recurring_plan plan;
+  const std::optional<utc_time> first =
+      d.last_fired ? s.next(*d.last_fired, cron::boundary::exclusive) : s.next(d.since, cron::boundary::inclusive);
+  if (!first || *first > now) {
+    plan.next = first;
+    return plan;
+  }
+  // Every due occurrence, oldest first. Walking is bounded: past max_walk the rest are counted
+  // from the latest one backwards only as far as the policy needs them.
+  std::vector<utc_time> due;
+  std::optional<utc_time> at = first;
+  while (at && *at <= now && due.size() < max_walk) {
+    due.push_back(*at);
+    at = s.next(*at, cron::boundary::exclusive);
+  }
+  const utc_time latest = (at && *at <= now) ? *s.prev(now, cron::boundary::inclusive) : due.back();
+  plan.next = s.next(now, cron::boundary::exclusive);
+  const bool truncated = latest != due.back();
+  plan.due = due.size() + (truncated ? 1 : 0);  // a lower bound when truncated (the walk's cap)
+  const auto late = [&](utc_time o) { return saturating_sub(now, o) > d.misfire.threshold; };
+  for (const utc_time o : due) plan.misfired += late(o) ? 1 : 0;
+  if (truncated && late(latest)) ++plan.misfired;
+  switch (d.misfire.policy) {
+    case misfire_policy::relaxed: plan.fire.push_back(latest); break;
+    case misfire_policy::strict: {
+      const std::size_t take = std::min<std::size_t>(due.size(), std::max(1U, d.misfire.catch_up_cap));
+      plan.fire.assign(due.begin(), due.begin() + static_cast<std::ptrdiff_t>(take));
+      if (plan.fire.back() != latest) plan.skip_to = latest;
+      break;
+    }
+    case misfire_policy::ignorable:
+      for (const utc_time o : due) {
+        if (saturating_sub(now, o) <= d.misfire.window) plan.fire.push_back(o);
+      }
+      if (truncated && saturating_sub(now, latest) <= d.misfire.window) plan.fire.push_back(latest);
+      if (plan.fire.empty() || plan.fire.back() != latest) plan.skip_to = latest;
+      break;
+  }
+  return plan;
+}
+
+recurring_scheduler::recurring_scheduler(std::shared_ptr<job_store> store, recurring_scheduler_options options)
+    : store_(std::move(store)), options_(std::move(options)) {}
+
+task<std::optional<utc_time>> recurring_scheduler::pass() {
+  const auto definitions = co_await store_->recurring();
+  const utc_time now = co_await store_->now();
+  std::optional<utc_time> earliest;
+  for (const recurring_definition& d : definitions) {
+    recurring_plan plan;
+    try {
+      plan = plan_recurring(d, now, options_.max_catch_up_walk);
+    } catch (const std::exception& e) {
+      log()->error("recurring job '{}': cannot compute its occurrences: {}", d.name, e.what());
+      continue;
+    }
+    std::uint64_t misfires_left = plan.misfired;
+    for (const utc_time occurrence : plan.fire) {
+      new_job j;
+      j.kind = d.kind;
+      j.payload = d.payload;
+      j.queue = d.queue;
+      const auto id = co_await store_->fire_recurring(d.name, occurrence, misfires_left, j);
+      misfires_left = 0;  // counted once, with the first occurrence this pass moved the mark to
+      if (id) {
+        ++fired_;
+        rt().emit("job.recurring_fired", name(),
+                  {{"recurring", d.name}, {"occurrence", format_utc(occurrence)}, {"job", std::to_string(*id)}});
+      }
+    }
+    if (plan.skip_to) {
+      const bool moved = co_await store_->skip_recurring(d.name, *plan.skip_to, misfires_left);
+      if (moved) {
+        const std::uint64_t dropped = plan.due - plan.fire.size();
+        log()->warn("recurring job '{}': {} occurrence(s) missed up to {}: {} fired, {} dropped ({} policy)", d.name,
+                    plan.due, format_utc(*plan.skip_to), plan.fire.size(), dropped,
+                    d.misfire.policy == misfire_policy::strict ? "strict" : "ignorable");
+        rt().emit("job.recurring_skipped", name(),
+                  {{"recurring", d.name}, {"to", format_utc(*plan.skip_to)}, {"dropped", std::to_string(dropped)}});
+      }
+    } else if (plan.due > 1) {
+      log()->warn("recurring job '{}': {} occurrence(s) missed; the latest ran ({} policy)", d.name, plan.due,
+                  d.misfire.policy == misfire_policy::relaxed ? "relaxed" : "strict");
+    }
+    if (plan.next && (!earliest || *plan.next < *earliest)) earliest = plan.next;
+  }
+  co_return earliest;
+}
+
+task<> recurring_scheduler::execute(std::stop_token stopping) {
+  for (unsigned failures = 0; !stopping.stop_requested();) {
+    try {
+      for (const recurring_definition& d : options_.definitions) co_await store_->put_recurring(d);
+      break;
+    } catch (const store_unavailable& e) {
+      if (failures++ == 0) log()->warn("recurring jobs: the store is unavailable ({}); retrying", e.what());
+    }
+    const bool waited = co_await rt().try_delay(options_.store_backoff, stopping);
+    if (!waited) co_return;
+  }
+  while (!stopping.stop_requested()) {
+    std::chrono::nanoseconds wait = options_.refresh;
+    try {
+      const std::optional<utc_time> next = co_await pass();
+      if (next) {
+        const utc_time now = co_await store_->now();
+        // Store time to this instance's clock: the delay from the store's now, on the monotonic clock.
+        wait = std::min(wait, std::max(saturating_sub(*next, now), std::chrono::nanoseconds{0}));
+      }
+    } catch (const store_unavailable& e) {
+      log()->warn("recurring jobs: the store is unavailable ({}); retrying", e.what());
+      wait = options_.store_backoff;
+    }
+    const bool waited = co_await rt().try_delay(wait, stopping);
+    if (!waited) break;
+  }
+}
+
+host_builder& add_recurring_scheduler(host_builder& builder, std::shared_ptr<job_store> store,
+                                      recurring_scheduler_options options, std::string name) {
+  if (!store) throw std::invalid_argument("clockwork::jobs::add_recurring_scheduler: no store");
+  for (const recurring_definition& d : options.definitions) check(d);
+  if (options.refresh.count() <= 0 || options.store_backoff.count() <= 0) {
+    throw std::invalid_argument("clockwork::jobs::add_recurring_scheduler: refresh and store_backoff must be positive");
+  }
+  return builder.add_hosted_service<recurring_scheduler>(
+      std::move(name), [store = std::move(store), options = std::move(options)](service_provider&) {
+        return std::make_shared<recurring_scheduler>(store, options);
+      });
+}
+
+}  // namespace clockwork::jobs
