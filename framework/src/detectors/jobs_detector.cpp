@@ -38,11 +38,12 @@ std::optional<utc_time> instant(const trace_fields& fields, std::string_view key
 
 }  // namespace
 
+// Any stop request counts (the simulation's scripted one comes just before the host's own).
 jobs_detector::jobs_detector(runtime& rt, jobs_detector_options options)
     : rt_(&rt), options_(options), grace_(options.grace) {}
 
 void jobs_detector::on_event(std::string_view kind, std::string_view source, const trace_fields& fields) {
-  if (kind == trace_kind::stop_requested && source == "host") {
+  if (kind == trace_kind::stop_requested) {
     if (!stop_requested_) stop_requested_ = rt_->clock().stamp_utc();
     return;
   }

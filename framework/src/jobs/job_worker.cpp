@@ -150,6 +150,7 @@ task<> job_worker::run(std::stop_token stopping) {
       }(*this, stopping, listened),
       instance_ + " listener");
 
+  steady_time next_poll = rt_.now();
   while (!stopping.stop_requested()) {
     wake_.reset();
     bool healthy = true;
@@ -163,7 +164,10 @@ task<> job_worker::run(std::stop_token stopping) {
       note_store_error("claim", e);
       healthy = false;
     }
-    steady_time until = saturating_add(rt_.now(), healthy ? options_.poll_interval : backoff(store_failures_));
+    // The poll is phase-aligned (start + k·poll_interval), not "poll_interval after the work":
+    // a loop that waits a fixed delay after its work drifts (the patterns' Pattern 3).
+    while (next_poll <= rt_.now()) next_poll = saturating_add(next_poll, options_.poll_interval);
+    steady_time until = healthy ? next_poll : saturating_add(rt_.now(), backoff(store_failures_));
     if (healthy) {
       if (next_due_ && *next_due_ < until) until = *next_due_;
       if (next_rescue_ && *next_rescue_ < until) until = *next_rescue_;
@@ -275,7 +279,10 @@ task<> job_worker::maintenance(std::stop_token stopping) {
     const auto skew = saturating_sub(mine, theirs);
     co_await store_->instance_heartbeat(instance_, skew);
     const auto magnitude = skew.count() < 0 ? -skew : skew;
-    if (magnitude > options_.skew_warning) {
+    const bool skewed = magnitude > options_.skew_warning;
+    const bool newly = skewed && !skew_warned_;
+    skew_warned_ = skewed;  // said when it crosses the threshold, not at every heartbeat
+    if (newly) {
       log_->warn(
           "jobs worker '{}': this instance's clock is {} {} the store's; leases and due times use the store's "
           "clock, so nothing runs early or twice, but logs and your own timestamps will disagree",

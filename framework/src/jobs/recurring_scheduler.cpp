@@ -18,7 +18,9 @@ cron::schedule schedule_of(const recurring_definition& d) {
   return cron::schedule{cron::expression{d.expression, d.dialect}, find_zone(d.zone)};
 }
 
-void check(const recurring_definition& d) {
+}  // namespace
+
+void validate_recurring(const recurring_definition& d) {
   if (d.name.empty()) throw std::invalid_argument("clockwork::jobs: a recurring job needs a name");
   if (d.kind.empty()) throw std::invalid_argument("clockwork::jobs: recurring job '" + d.name + "' needs a kind");
   if (d.misfire.policy == misfire_policy::strict && d.misfire.catch_up_cap == 0) {
@@ -26,8 +28,6 @@ void check(const recurring_definition& d) {
   }
   (void)schedule_of(d);  // throws naming the expression or the zone
 }
-
-}  // namespace
 
 recurring_plan plan_recurring(const recurring_definition& d, utc_time now, std::size_t max_walk) {
   const cron::schedule s = schedule_of(d);
@@ -72,8 +72,12 @@ recurring_plan plan_recurring(const recurring_definition& d, utc_time now, std::
   return plan;
 }
 
-recurring_scheduler::recurring_scheduler(std::shared_ptr<job_store> store, recurring_scheduler_options options)
-    : store_(std::move(store)), options_(std::move(options)) {}
+recurring_scheduler::recurring_scheduler(runtime& rt, std::shared_ptr<job_store> store,
+                                         recurring_scheduler_options options, std::shared_ptr<spdlog::logger> log,
+                                         std::string source)
+    : rt_(rt), store_(std::move(store)), options_(std::move(options)), log_(std::move(log)), source_(std::move(source)) {
+  if (!log_) log_ = rt_.logger();
+}
 
 task<std::optional<utc_time>> recurring_scheduler::pass() {
   const auto definitions = co_await store_->recurring();
@@ -84,7 +88,7 @@ task<std::optional<utc_time>> recurring_scheduler::pass() {
     try {
       plan = plan_recurring(d, now, options_.max_catch_up_walk);
     } catch (const std::exception& e) {
-      log()->error("recurring job '{}': cannot compute its occurrences: {}", d.name, e.what());
+      log_->error("recurring job '{}': cannot compute its occurrences: {}", d.name, e.what());
       continue;
     }
     std::uint64_t misfires_left = plan.misfired;
@@ -97,7 +101,7 @@ task<std::optional<utc_time>> recurring_scheduler::pass() {
       misfires_left = 0;  // counted once, with the first occurrence this pass moved the mark to
       if (id) {
         ++fired_;
-        rt().emit("job.recurring_fired", name(),
+        rt_.emit("job.recurring_fired", source_,
                   {{"recurring", d.name}, {"occurrence", format_utc(occurrence)}, {"job", std::to_string(*id)}});
       }
     }
@@ -105,14 +109,14 @@ task<std::optional<utc_time>> recurring_scheduler::pass() {
       const bool moved = co_await store_->skip_recurring(d.name, *plan.skip_to, misfires_left);
       if (moved) {
         const std::uint64_t dropped = plan.due - plan.fire.size();
-        log()->warn("recurring job '{}': {} occurrence(s) missed up to {}: {} fired, {} dropped ({} policy)", d.name,
+        log_->warn("recurring job '{}': {} occurrence(s) missed up to {}: {} fired, {} dropped ({} policy)", d.name,
                     plan.due, format_utc(*plan.skip_to), plan.fire.size(), dropped,
                     d.misfire.policy == misfire_policy::strict ? "strict" : "ignorable");
-        rt().emit("job.recurring_skipped", name(),
+        rt_.emit("job.recurring_skipped", source_,
                   {{"recurring", d.name}, {"to", format_utc(*plan.skip_to)}, {"dropped", std::to_string(dropped)}});
       }
     } else if (plan.due > 1) {
-      log()->warn("recurring job '{}': {} occurrence(s) missed; the latest ran ({} policy)", d.name, plan.due,
+      log_->warn("recurring job '{}': {} occurrence(s) missed; the latest ran ({} policy)", d.name, plan.due,
                   d.misfire.policy == misfire_policy::relaxed ? "relaxed" : "strict");
     }
     if (plan.next && (!earliest || *plan.next < *earliest)) earliest = plan.next;
@@ -120,45 +124,71 @@ task<std::optional<utc_time>> recurring_scheduler::pass() {
   co_return earliest;
 }
 
-task<> recurring_scheduler::execute(std::stop_token stopping) {
+task<> recurring_scheduler::run(std::stop_token stopping) {
   for (unsigned failures = 0; !stopping.stop_requested();) {
     try {
-      for (const recurring_definition& d : options_.definitions) co_await store_->put_recurring(d);
+      const auto stored = co_await store_->recurring();
+      for (const recurring_definition& d : options_.definitions) {
+        for (const recurring_definition& old : stored) {
+          if (old.name == d.name &&
+              (old.expression != d.expression || old.dialect != d.dialect || old.zone != d.zone)) {
+            // The later registration wins, and a changed schedule starts from now (the store
+            // moves its high-water mark): nothing of the old one is caught up.
+            log_->warn("recurring job '{}': its schedule changes from '{}' ({}) in {} to '{}' ({}) in {}; it starts from now",
+                       d.name, old.expression, to_string(old.dialect), old.zone, d.expression, to_string(d.dialect),
+                       d.zone);
+          }
+        }
+        co_await store_->put_recurring(d);
+      }
       break;
     } catch (const store_unavailable& e) {
-      if (failures++ == 0) log()->warn("recurring jobs: the store is unavailable ({}); retrying", e.what());
+      if (failures++ == 0) log_->warn("recurring jobs: the store is unavailable ({}); retrying", e.what());
     }
-    const bool waited = co_await rt().try_delay(options_.store_backoff, stopping);
+    const bool waited = co_await rt_.try_delay(options_.store_backoff, stopping);
     if (!waited) co_return;
   }
+  // Definitions are read again at start + k·refresh (phase-aligned: a loop that waits a fixed
+  // delay after its work drifts), or sooner when an occurrence is due.
+  steady_time next_refresh = rt_.now();
   while (!stopping.stop_requested()) {
-    std::chrono::nanoseconds wait = options_.refresh;
+    while (next_refresh <= rt_.now()) next_refresh = saturating_add(next_refresh, options_.refresh);
+    steady_time until = next_refresh;
     try {
       const std::optional<utc_time> next = co_await pass();
       if (next) {
         const utc_time now = co_await store_->now();
         // Store time to this instance's clock: the delay from the store's now, on the monotonic clock.
-        wait = std::min(wait, std::max(saturating_sub(*next, now), std::chrono::nanoseconds{0}));
+        until = std::min(until, saturating_add(rt_.now(), std::max(saturating_sub(*next, now), std::chrono::nanoseconds{0})));
       }
     } catch (const store_unavailable& e) {
-      log()->warn("recurring jobs: the store is unavailable ({}); retrying", e.what());
-      wait = options_.store_backoff;
+      log_->warn("recurring jobs: the store is unavailable ({}); retrying", e.what());
+      until = saturating_add(rt_.now(), options_.store_backoff);
     }
-    const bool waited = co_await rt().try_delay(wait, stopping);
+    const bool waited = co_await rt_.try_delay_until(until, stopping);
     if (!waited) break;
   }
+}
+
+recurring_scheduler_service::recurring_scheduler_service(std::shared_ptr<job_store> store,
+                                                         recurring_scheduler_options options)
+    : store_(std::move(store)), options_(std::move(options)) {}
+
+task<> recurring_scheduler_service::execute(std::stop_token stopping) {
+  recurring_scheduler engine{rt(), store_, options_, log(), name()};
+  co_await engine.run(stopping);
 }
 
 host_builder& add_recurring_scheduler(host_builder& builder, std::shared_ptr<job_store> store,
                                       recurring_scheduler_options options, std::string name) {
   if (!store) throw std::invalid_argument("clockwork::jobs::add_recurring_scheduler: no store");
-  for (const recurring_definition& d : options.definitions) check(d);
+  for (const recurring_definition& d : options.definitions) validate_recurring(d);
   if (options.refresh.count() <= 0 || options.store_backoff.count() <= 0) {
     throw std::invalid_argument("clockwork::jobs::add_recurring_scheduler: refresh and store_backoff must be positive");
   }
-  return builder.add_hosted_service<recurring_scheduler>(
+  return builder.add_hosted_service<recurring_scheduler_service>(
       std::move(name), [store = std::move(store), options = std::move(options)](service_provider&) {
-        return std::make_shared<recurring_scheduler>(store, options);
+        return std::make_shared<recurring_scheduler_service>(store, options);
       });
 }
 

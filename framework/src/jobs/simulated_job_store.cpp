@@ -97,7 +97,7 @@ task<store_fault> simulated_job_store::enter(std::string_view operation_name) {
   const std::uint64_t n = ++counter->second;
   store_fault fault;
   if (script_) fault = script_(store_call{connection_, operation_name, n});
-  if (clockwork::chaos* c = rt_.chaos(); c && op) {
+  if (clockwork::chaos* c = chaos_exempt_ ? nullptr : rt_.chaos(); c && op) {
     const auto drawn = c->at_operation(op->site);
     fault.latency = saturating_add(fault.latency, drawn.extra);
     if (drawn.fail) fault.unavailable = true;
@@ -107,9 +107,10 @@ task<store_fault> simulated_job_store::enter(std::string_view operation_name) {
   }
   if (severed_) throw store_unavailable("clockwork::jobs: " + describe() + ": the connection is gone");
   if (fault.latency.count() > 0) {
-    // A database call cannot be taken back once sent: no stop token.
-    auto slow = rt_.delay(fault.latency);
-    co_await slow;
+    // A database call cannot be taken back once sent: no stop token. try_delay, because this wait
+    // models the database, not the caller: seeded chaos decides it above, not again here.
+    const bool waited = co_await rt_.try_delay(fault.latency);
+    (void)waited;
   }
   if (severed_)
     throw store_unavailable("clockwork::jobs: " + describe() + ": the connection dropped during " +
@@ -138,7 +139,9 @@ void simulated_job_store::notify_all() {
     if (counter == c->calls_.end()) counter = c->calls_.emplace("notify", 0).first;
     const std::uint64_t n = ++counter->second;
     if (c->script_) lose = c->script_(store_call{c->connection_, "notify", n}).lose_notification;
-    if (clockwork::chaos* ch = rt_.chaos(); ch && !lose) lose = ch->at_operation("jobs.notify").fail;
+    if (clockwork::chaos* ch = c->chaos_exempt_ ? nullptr : rt_.chaos(); ch && !lose) {
+      lose = ch->at_operation("jobs.notify").fail;
+    }
     if (lose) {
       c->emit("job.store_fault", {{"operation", "notify"}, {"call", std::to_string(n)}, {"effect", "lost"}});
       continue;
@@ -234,8 +237,8 @@ task<std::vector<job_id>> simulated_job_store::rescue(std::size_t limit) {
   const auto seen = db_->tables.expired_leases(limit, store_now(rt_));
   if (f.between_read_and_write.count() > 0 && !seen.empty()) {
     // A slow rescue: what it read may change before it writes; the write re-checks each row.
-    auto slow = rt_.delay(f.between_read_and_write);
-    co_await slow;
+    const bool waited = co_await rt_.try_delay(f.between_read_and_write);
+    (void)waited;
     if (severed_) throw store_unavailable("clockwork::jobs: " + describe() + ": the connection dropped during rescue");
   }
   std::vector<job_id> rescued;

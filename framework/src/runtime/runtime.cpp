@@ -160,7 +160,7 @@ void delay_awaitable::await_suspend(std::coroutine_handle<> h) {
       deadline = saturating_add(deadline, fault.extra);
     }
   }
-  suspend(h, wait_kind::delay, {});
+  suspend(h, kind(), {});
 }
 
 void delay_awaitable::throw_injected() {
@@ -236,7 +236,9 @@ void runtime::wall_clock_moved() {
 }
 
 delay_awaitable runtime::delay_until(steady_time deadline, std::stop_token token) {
-  return delay_awaitable{*this, deadline, std::move(token)};
+  delay_awaitable wait{*this, deadline, std::move(token)};
+  wait.absolute_ = true;
+  return wait;
 }
 
 try_delay_awaitable runtime::try_delay(std::chrono::nanoseconds d, std::stop_token token) {
@@ -244,7 +246,9 @@ try_delay_awaitable runtime::try_delay(std::chrono::nanoseconds d, std::stop_tok
 }
 
 try_delay_awaitable runtime::try_delay_until(steady_time deadline, std::stop_token token) {
-  return try_delay_awaitable{*this, deadline, std::move(token)};
+  try_delay_awaitable wait{*this, deadline, std::move(token)};
+  wait.absolute_ = true;
+  return wait;
 }
 
 void runtime::spawn(task<> work, std::string name) {
@@ -451,7 +455,6 @@ bool runtime::run_one_ready() {
   const ready_item item = ready_.front();
   ready_.pop_front();
   if (item.handle) {
-    if (!frozen_.empty() && hold_if_frozen(item)) return true;
     resume_slice(item.handle, item.owner);
     return true;
   }
@@ -491,6 +494,9 @@ void runtime::fire_next_timer() {
 }
 
 void runtime::resume_slice(std::coroutine_handle<> h, detail::task_record* owner) {
+  // Every resumption comes through here (the ready queue, a timer that fired): the one place a
+  // frozen process's coroutines are held back.
+  if (!frozen_.empty() && hold_if_frozen({h, owner})) return;
   detail::task_record* const previous = current_;
   current_ = owner;
   if (owner) owner->waiting = wait_kind::none;
@@ -556,7 +562,10 @@ std::string runtime::describe_pending() const {
       out += "ready to run";
     } else {
       switch (record.waiting) {
-        case wait_kind::delay: out += "waiting for a delay until " + format_offset(record.wait_deadline, origin); break;
+        case wait_kind::delay:
+        case wait_kind::deadline:
+          out += "waiting for a delay until " + format_offset(record.wait_deadline, origin);
+          break;
         case wait_kind::tick:
           out += "waiting for the next tick of periodic timer";
           if (!record.wait_what.empty()) out += " '" + record.wait_what + "'";

@@ -22,7 +22,7 @@
 //   ... run ...
 //   jobs.finish();   // lost_job findings; duplicate_effect ones are reported as they happen
 //
-// The end of the run is the host's stop request when one was seen (jobs released by the stop
+// The end of the run is the first stop request seen (the host's, or a simulation's) (jobs released by the stop
 // are then not lost), else the instant finish() is called.
 //
 // Thread safety: an observer: its runtime's loop thread only. The runtime must outlive it.

@@ -36,6 +36,7 @@
 #include "clockwork/hosting/background_service.hpp"
 #include "clockwork/hosting/host_builder.hpp"
 #include "clockwork/jobs/job_store.hpp"
+#include "clockwork/runtime/runtime.hpp"
 
 namespace clockwork::jobs {
 
@@ -58,22 +59,43 @@ struct recurring_plan {
   std::optional<utc_time> next;     // the first occurrence after now
 };
 
+// std::invalid_argument for a definition without a name or kind, an expression or zone that does
+// not parse, or a strict policy with catch_up_cap 0.
+void validate_recurring(const recurring_definition& definition);
+
 // The pure decision, for tests and the scheduler: what to fire for `definition` at store time
 // `now`. std::invalid_argument for an expression or zone that does not parse.
 recurring_plan plan_recurring(const recurring_definition& definition, utc_time now, std::size_t max_walk = 100'000);
 
-class recurring_scheduler final : public background_service {
+// The engine: runs until stopping. A simulation runs one per simulated instance.
+class recurring_scheduler {
  public:
-  recurring_scheduler(std::shared_ptr<job_store> store, recurring_scheduler_options options);
-  task<> execute(std::stop_token stopping) override;
+  // `source` names it in the log and the trace.
+  recurring_scheduler(runtime& rt, std::shared_ptr<job_store> store, recurring_scheduler_options options,
+                      std::shared_ptr<spdlog::logger> log, std::string source);
+  task<> run(std::stop_token stopping);
 
   std::uint64_t fired() const noexcept { return fired_; }
 
  private:
   task<std::optional<utc_time>> pass();
+  runtime& rt_;
   std::shared_ptr<job_store> store_;
   recurring_scheduler_options options_;
+  std::shared_ptr<spdlog::logger> log_;
+  std::string source_;
   std::uint64_t fired_ = 0;
+};
+
+// The engine as a hosted service (its name is the service's).
+class recurring_scheduler_service final : public background_service {
+ public:
+  recurring_scheduler_service(std::shared_ptr<job_store> store, recurring_scheduler_options options);
+  task<> execute(std::stop_token stopping) override;
+
+ private:
+  std::shared_ptr<job_store> store_;
+  recurring_scheduler_options options_;
 };
 
 // Adds a scheduler as a hosted service named `name` (default "jobs.recurring"). Definitions are

@@ -93,6 +93,9 @@ class simulated_job_store final : public job_store, public std::enable_shared_fr
   void sever() noexcept { severed_ = true; }
   void restore() noexcept { severed_ = false; }
   bool severed() const noexcept { return severed_; }
+  // Seeded chaos (an exploration's) leaves this connection alone: for a test's own queries and
+  // checks after a run, which must see the store, not more faults.
+  void exempt_from_chaos(bool exempt = true) noexcept { chaos_exempt_ = exempt; }
   // Calls per operation so far on this connection.
   std::uint64_t calls(std::string_view operation) const;
 
@@ -149,6 +152,7 @@ class simulated_job_store final : public job_store, public std::enable_shared_fr
   std::string connection_;
   store_fault_script script_;
   bool severed_ = false;
+  bool chaos_exempt_ = false;
   std::map<std::string, std::uint64_t, std::less<>> calls_;
   std::unique_ptr<async_event> activity_;
 };

@@ -219,6 +219,12 @@ class [[nodiscard]] delay_awaitable : public detail::timed_wait {
  private:
   [[noreturn]] static void throw_injected();
   bool injected_failure_ = false;
+
+ protected:
+  friend class runtime;
+  // delay_until: the caller chose the instant (a phase of its own), reported as wait_kind::deadline.
+  bool absolute_ = false;
+  wait_kind kind() const noexcept { return absolute_ ? wait_kind::deadline : wait_kind::delay; }
 };
 
 // co_await rt.delay_until_utc(t, token): waits until the *wall clock* reads t — not for the
@@ -266,7 +272,7 @@ class [[nodiscard]] try_delay_awaitable : public delay_awaitable {
  public:
   using delay_awaitable::delay_awaitable;
   // No chaos here: try_delay is what shutdown paths and backoffs use to wait quietly.
-  void await_suspend(std::coroutine_handle<> h) { suspend(h, wait_kind::delay, {}); }
+  void await_suspend(std::coroutine_handle<> h) { suspend(h, kind(), {}); }
   bool await_resume() const noexcept {
     if (result() == outcome::fired) return true;
     return !(result() == outcome::canceled || stop_requested());
