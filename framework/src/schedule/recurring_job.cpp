@@ -2,6 +2,7 @@
 
 #include <spdlog/logger.h>
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <vector>
@@ -23,6 +24,8 @@ std::string two(int v) {
 // A long outage of a frequent job (three days of a minutely one) is counted, not looped over
 // forever: past this many, the oldest missed occurrences are only counted.
 constexpr std::size_t max_due_listed = 100'000;
+
+constexpr std::chrono::nanoseconds tick{1};
 
 }  // namespace
 
@@ -93,25 +96,39 @@ retry_policy retry_policy::hangfire() {
   return p;
 }
 
+namespace {
+
+// A non-negative count of nanoseconds computed in floating point, as a duration no longer than
+// cap: the comparison happens in double, before any conversion (a double beyond int64's range
+// converted to an integer is undefined behaviour).
+std::chrono::nanoseconds clamped(double nanoseconds, std::chrono::nanoseconds cap) {
+  if (!(nanoseconds < static_cast<double>(cap.count()))) return cap;  // also NaN and infinity
+  if (!(nanoseconds > 0.0)) return std::chrono::nanoseconds{0};
+  return std::chrono::nanoseconds{static_cast<std::int64_t>(nanoseconds)};
+}
+
+}  // namespace
+
 std::chrono::nanoseconds retry_policy::delay_before(
     unsigned attempt, const std::function<std::chrono::nanoseconds(std::chrono::nanoseconds)>& draw) const {
   const unsigned n = attempt > 1 ? attempt - 1 : 1;  // the n-th retry
   if (hangfire_curve) {
-    // (n-1)^4 + 15 + rand(0..29)·n seconds.
-    const auto jitter = std::chrono::duration_cast<std::chrono::seconds>(draw(std::chrono::seconds(29)));
-    const double seconds = std::pow(static_cast<double>(n - 1), 4) + 15.0 + static_cast<double>(jitter.count() * n);
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(seconds));
+    // (n-1)^4 + 15 + r·n seconds, r a whole number uniform in 0..29: a draw uniform over
+    // [0, 30 s) in nanoseconds, floored to the second, gives each of the 30 values 1/30.
+    const auto r = std::chrono::floor<std::chrono::seconds>(draw(std::chrono::seconds(30) - tick)).count();
+    const double seconds = std::pow(static_cast<double>(n - 1), 4) + 15.0 +
+                           static_cast<double>(std::clamp<std::int64_t>(r, 0, 29)) * static_cast<double>(n);
+    return clamped(seconds * 1e9, cap);
   }
   const double ceiling = static_cast<double>(base.count()) * std::pow(multiplier, static_cast<double>(n - 1));
-  const auto bound = !(ceiling < static_cast<double>(cap.count()))
-                         ? cap
-                         : std::chrono::nanoseconds{static_cast<std::int64_t>(ceiling)};
+  const auto bound = clamped(ceiling, cap);
   return full_jitter ? draw(bound) : bound;
 }
 
 void retry_policy::validate() const {
   const auto refuse = [](const std::string& what) { throw std::invalid_argument("clockwork::retry_policy: " + what); };
   if (max_attempts == 0) refuse("max_attempts must be at least 1 (1: no retry)");
+  if (cap.count() <= 0) refuse("cap must be positive, got " + format_duration(cap));
   if (hangfire_curve) return;
   if (base.count() <= 0) refuse("base must be positive, got " + format_duration(base));
   if (cap < base) refuse("cap (" + format_duration(cap) + ") must not be below base (" + format_duration(base) + ")");
@@ -366,9 +383,17 @@ host_builder& add_recurring_job(host_builder& builder, std::string name, recurri
   if (!options.schedule.valid())
     throw std::invalid_argument("clockwork::add_recurring_job '" + name + "': no schedule");
   options.retry.validate();
-  if (options.misfire.threshold.count() < 0 || options.misfire.window.count() < 0) {
-    throw std::invalid_argument("clockwork::add_recurring_job '" + name + "': misfire durations must not be negative");
-  }
+  const auto refuse = [&name](const std::string& what) {
+    throw std::invalid_argument("clockwork::add_recurring_job '" + name + "': " + what);
+  };
+  if (options.misfire.threshold.count() < 0)
+    refuse("misfire.threshold must not be negative, got " + format_duration(options.misfire.threshold));
+  if (options.misfire.window.count() < 0)
+    refuse("misfire.window must not be negative, got " + format_duration(options.misfire.window));
+  if (options.misfire.catch_up_cap == 0)
+    refuse("misfire.catch_up_cap must be at least 1 (strict runs that many missed occurrences at once)");
+  if (options.tolerance.count() < 0)
+    refuse("tolerance must not be negative, got " + format_duration(options.tolerance));
   const utc_time now = builder.rt().clock().stamp_utc();
   if (!options.schedule.next_after(now, now)) {
     throw std::invalid_argument("clockwork::add_recurring_job '" + name + "': the schedule (" +

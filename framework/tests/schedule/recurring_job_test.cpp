@@ -5,11 +5,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "clockwork/runtime/virtual_runtime.hpp"
 #include "clockwork/testing/simulation.hpp"
 #include "clockwork/time/time_format.hpp"
 
@@ -396,6 +398,81 @@ TEST(RecurringJob, BadPoliciesAndSchedulesWithoutAFutureAreRefusedWhenTheJobIsAd
   EXPECT_THROW(job_schedule::daily_at(24, 0, "UTC"), std::invalid_argument);
   EXPECT_THROW(job_schedule::daily_at(1, 0, "Mars/Olympus"), std::invalid_argument);
   EXPECT_THROW(job_schedule::cron("0 0 24 * * *", clockwork::cron::dialect::cronos6, "UTC"), std::invalid_argument);
+}
+
+// ---- what add_recurring_job refuses ---------------------------------------------------------
+
+std::string refusal(recurring_job_options o) {
+  simulation sim;
+  try {
+    clockwork::add_recurring_job(sim.builder(), "bad", std::move(o), [](job_run&) -> task<> { co_return; });
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+  return "accepted";
+}
+
+TEST(RecurringJob, ANegativeToleranceIsRefusedWhenTheJobIsAdded) {
+  recurring_job_options o;
+  o.schedule = job_schedule::every(1h);
+  o.tolerance = -1s;
+  EXPECT_THAT(refusal(o), HasSubstr("'bad': tolerance must not be negative, got -00:00:01.000"));
+  o.tolerance = 0s;
+  EXPECT_EQ(refusal(o), "accepted");
+}
+
+TEST(RecurringJob, ACatchUpCapOfZeroIsRefused) {
+  recurring_job_options o;
+  o.schedule = job_schedule::every(1h);
+  o.misfire.policy = clockwork::misfire_policy::strict;
+  o.misfire.catch_up_cap = 0;
+  EXPECT_THAT(refusal(o), HasSubstr("misfire.catch_up_cap must be at least 1"));
+  o.misfire.catch_up_cap = 1;
+  EXPECT_EQ(refusal(o), "accepted");
+}
+
+// ---- retry curves at their extremes ---------------------------------------------------------
+
+const auto no_jitter = [](std::chrono::nanoseconds) { return std::chrono::nanoseconds{0}; };
+
+TEST(RetryPolicy, HangfiresCurveStopsAtItsCapForAnyAttempt) {
+  const auto policy = clockwork::retry_policy::hangfire();
+  const auto year = std::chrono::nanoseconds{std::chrono::hours(24 * 365)};
+  EXPECT_EQ(policy.delay_before(101, no_jitter), year);  // the 100th retry: 99^4 + 15 s is 1,112 days
+  EXPECT_EQ(policy.delay_before(313, no_jitter), year);  // 311^4 s overflows int64 nanoseconds
+  EXPECT_EQ(policy.delay_before(100'000, no_jitter), year);
+  EXPECT_EQ(policy.delay_before(std::numeric_limits<unsigned>::max(), no_jitter), year);
+  EXPECT_EQ(policy.delay_before(39, no_jitter), std::chrono::seconds(37LL * 37 * 37 * 37 + 15));  // 21.7 days
+}
+
+TEST(RetryPolicy, HangfiresJitterDrawsEachWholeSecondFrom0To29) {
+  // rand(0..29) as the runtime's seeded generator draws it: 3,000 first retries (n = 1, so
+  // the delay is 15 s + the jitter).
+  clockwork::virtual_runtime rt;
+  const auto policy = clockwork::retry_policy::hangfire();
+  std::vector<int> seen(30, 0);
+  for (int i = 0; i < 3000; ++i) {
+    const auto d = policy.delay_before(2, [&rt](std::chrono::nanoseconds max) { return rt.random_duration(max); });
+    const auto jitter = std::chrono::duration_cast<std::chrono::seconds>(d - 15s).count();
+    ASSERT_GE(jitter, 0);
+    ASSERT_LE(jitter, 29);
+    ASSERT_EQ(d - 15s, std::chrono::seconds(jitter)) << "whole seconds";
+    ++seen[static_cast<std::size_t>(jitter)];
+  }
+  for (int j = 0; j < 30; ++j) EXPECT_GT(seen[static_cast<std::size_t>(j)], 50) << j << " s drawn too rarely";
+}
+
+TEST(RetryPolicy, TheExponentialCurveStopsAtItsCapForAnyAttempt) {
+  auto policy = clockwork::retry_policy::exponential(5, 1s, 10min);
+  policy.full_jitter = false;
+  EXPECT_EQ(policy.delay_before(2, no_jitter), 1s);
+  EXPECT_EQ(policy.delay_before(11, no_jitter), 512s);   // 2^9 s
+  EXPECT_EQ(policy.delay_before(12, no_jitter), 10min);  // 2^10 s, capped
+  EXPECT_EQ(policy.delay_before(64, no_jitter), 10min);
+  EXPECT_EQ(policy.delay_before(std::numeric_limits<unsigned>::max(), no_jitter), 10min);
+  policy.cap = std::chrono::nanoseconds::max();  // 2^62 s is beyond int64 nanoseconds
+  EXPECT_EQ(policy.delay_before(64, no_jitter), std::chrono::nanoseconds::max());
+  EXPECT_EQ(policy.delay_before(std::numeric_limits<unsigned>::max(), no_jitter), std::chrono::nanoseconds::max());
 }
 
 }  // namespace

@@ -93,7 +93,7 @@ enum class misfire_policy { relaxed, strict, ignorable };
 
 struct misfire_options {
   misfire_policy policy = misfire_policy::relaxed;
-  // strict: at most this many catch-up runs at once (the oldest first).
+  // strict: at most this many catch-up runs at once (the oldest first); at least 1.
   unsigned catch_up_cap = 10;
   // ignorable: only missed occurrences this recent still run.
   std::chrono::nanoseconds window = std::chrono::hours(1);
@@ -116,9 +116,12 @@ struct retry_policy {
 
   static retry_policy none() { return {}; }
   static retry_policy exponential(unsigned max_attempts, std::chrono::nanoseconds base, std::chrono::nanoseconds cap);
-  // Hangfire's AutomaticRetry default: 10 attempts, the n-th retry after n^4 + 15 + rand(30)·(n+1) s.
+  // Hangfire's AutomaticRetry default: 10 retries, the n-th after (n-1)^4 + 15 + r·n seconds,
+  // r a whole number drawn uniformly from 0..29; at most `cap` (365 days).
   static retry_policy hangfire();
-  // The wait before attempt `attempt` (2, 3, ...), drawing jitter from draw(max) (uniform in [0, max]).
+  // The wait before attempt `attempt` (2, 3, ...), drawing jitter from draw(max) (uniform in
+  // [0, max]). Never more than cap, never negative, for any attempt: the curve is computed in
+  // floating point and clamped before it becomes a duration.
   std::chrono::nanoseconds delay_before(
       unsigned attempt, const std::function<std::chrono::nanoseconds(std::chrono::nanoseconds)>& draw) const;
   // std::invalid_argument naming a zero or negative attempt count or delay, a multiplier below 1.
@@ -164,12 +167,14 @@ struct recurring_job_options {
   retry_policy retry;
   overlap_policy overlap = overlap_policy::skip;
   std::shared_ptr<job_state_store> state;  // none: a fresh start never catches up
-  // The schedule detectors' tolerance for this job's runs.
+  // The schedule detectors' tolerance for this job's runs (not negative).
   std::chrono::nanoseconds tolerance = std::chrono::minutes(1);
 };
 
-// Adds the job as a hosted service named `name`. Throws std::invalid_argument at once for an
-// invalid policy or a schedule without a future occurrence (from the runtime's wall clock now).
+// Adds the job as a hosted service named `name`. Throws std::invalid_argument at once, naming
+// what is wrong, for an invalid retry policy, a negative misfire duration or tolerance, a
+// catch_up_cap of 0, or a schedule without a future occurrence (from the runtime's wall clock
+// now).
 host_builder& add_recurring_job(host_builder& builder, std::string name, recurring_job_options options,
                                 job_function work);
 
