@@ -492,7 +492,7 @@ task<> recurring_job::follow_schedule(std::stop_token stopping) {
       due.latest = schedule.last_at_or_before(now, origin).value_or(*following);
       const cron::occurrence_count n = schedule.count(due.first, due.latest, origin);
       counters_.schedule_steps += n.steps;
-      due.count = n.count;
+      due.count = std::max<std::uint64_t>(n.count, 2);  // first and following, at least
       ++counters_.schedule_steps;
       following = schedule.next_after(due.latest, origin);
     }
@@ -536,9 +536,11 @@ recurring_job::run_plan recurring_job::plan_runs(const due_range& due, utc_time 
         ++counters_.schedule_steps;
         plan.run.push_back(*at);
       }
-      ++counters_.schedule_steps;
-      plan.skipped_from = schedule.next_after(plan.run.back(), origin_).value_or(due.latest);
-      plan.reason = "misfire, strict: past catch_up_cap";
+      if (plan.run.size() < due.count) {
+        ++counters_.schedule_steps;
+        plan.skipped_from = schedule.next_after(plan.run.back(), origin_).value_or(due.latest);
+        plan.reason = "misfire, strict: past catch_up_cap";
+      }
       break;
     }
     case misfire_policy::ignorable:
@@ -547,9 +549,11 @@ recurring_job::run_plan recurring_job::plan_runs(const due_range& due, utc_time 
         ++counters_.schedule_steps;
         plan.run.push_back(*at);
       }
-      ++counters_.schedule_steps;
-      plan.skipped_to = schedule.last_at_or_before(window_start - tick, origin_).value_or(due.latest);
-      plan.reason = "misfire, ignorable: older than the window";
+      if (plan.run.size() < due.count) {
+        ++counters_.schedule_steps;
+        plan.skipped_to = schedule.last_at_or_before(window_start - tick, origin_).value_or(due.latest);
+        plan.reason = "misfire, ignorable: older than the window";
+      }
       break;
   }
   return plan;
@@ -572,7 +576,7 @@ task<> recurring_job::catch_up(const due_range& due, utc_time now, std::stop_tok
   }
   const run_plan plan = plan_runs(due, now);
   const std::vector<utc_time>& to_run = plan.run;
-  const std::uint64_t dropped = due.count - to_run.size();
+  const std::uint64_t dropped = due.count > to_run.size() ? due.count - to_run.size() : 0;
   counters_.misfired += missed;
   if (missed > 0 || dropped > 0) {
     log()->warn("job '{}': {} occurrence(s) due from {} to {}, {} of them more than {} ago; {} run(s) now, {} skipped",
