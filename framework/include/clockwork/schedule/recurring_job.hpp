@@ -96,7 +96,8 @@ class job_schedule {
   // Every day at hour:minute local time in zone (a cron "0 m h * * *" with the cronos policy:
   // a time the day skips runs at the end of the gap, a repeated one once).
   static job_schedule daily_at(int hour, int minute, std::string_view zone);
-  // Every period of wall time, from the job's first start (phase-aligned).
+  // Every period of wall time, from the job's start (phase-aligned); with a state store, from
+  // the last run it saved, so that the phase survives a restart.
   static job_schedule every(std::chrono::nanoseconds period);
 
   // `origin` anchors every(): its occurrences are origin + k·period, k >= 1 (cron ignores it).
