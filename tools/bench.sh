@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
-# Regenerates docs/benchmarks.md and the charts next to it (docs/bench-*.svg) from one run of
-# every benchmark program in bench/ on this machine.
+# Regenerates docs/benchmarks.md, the figures next to it (docs/bench-*.svg) and the data they are
+# made of (docs/benchmarks.json) from one run of every benchmark program in bench/ on this machine.
+# (tools/bench_report.py --from docs/benchmarks.json makes the report again from that data alone.)
 #
 #   tools/bench.sh           full run (about 8 minutes on the 2-core VM), writes docs/
 #   tools/bench.sh --quick   smoke sizes, 2 repetitions; writes build/bench/results/ only
 #
-# Steps: Debian packages (tools/deps.sh, plus python3 for the report); a Release build of the
-# clockwork-bench-* targets with the `bench` preset; each program with JSON output and
-# repetitions (the report quotes medians and min–max); the npm peers under Node.js when it is
-# installed (@sinonjs/fake-timers, cron-parser, croner: pinned in bench/package-lock.json,
-# installed into bench/node_modules); then tools/bench_report.py. Run it on an otherwise idle machine: the
-# real-time figures measure the scheduler too, and the report prints the load average seen at
-# the start and the end.
+# Steps: Debian packages (tools/deps.sh, plus python3 and python3-matplotlib for the report); a
+# Release build of the clockwork-bench-* targets with the `bench` preset; each program with JSON
+# output and repetitions (the report quotes medians and min–max); the npm peers under Node.js when
+# it is installed (@sinonjs/fake-timers, cron-parser, croner: pinned in bench/package-lock.json,
+# installed into bench/node_modules); then tools/bench_report.py. Run it on an otherwise idle
+# machine: the real-time figures measure the scheduler too, and the report prints the load average
+# seen at the start and the end.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -21,12 +22,14 @@ quick=0
 for arg in "$@"; do
   case "$arg" in
     --quick) quick=1 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "tools/bench.sh: unknown argument '$arg' (try --help)" >&2; exit 2 ;;
   esac
 done
 
-tools/deps.sh python3
+tools/deps.sh python3 python3-matplotlib
+# Debian's interpreter, where Debian's matplotlib is (another python3 may come first in PATH).
+python=/usr/bin/python3
 
 build="$root/build/bench"
 programs=(virtual-throughput daily-log real-lateness drift overhead memory cron recurring-job explore)
@@ -133,9 +136,9 @@ cat >"$results/run.json" <<EOF
 EOF
 
 if [ "$quick" -eq 1 ]; then
-  python3 tools/bench_report.py --results "$results" --build "$build" --out "$results/benchmarks.md" --svg-dir "$results"
+  "$python" tools/bench_report.py --results "$results" --build "$build" --out "$results/benchmarks.md" --svg-dir "$results"
   echo "clockwork bench: quick report in $results/benchmarks.md (docs/ untouched)"
 else
-  python3 tools/bench_report.py --results "$results" --build "$build" --out docs/benchmarks.md --svg-dir docs
-  echo "clockwork bench: wrote docs/benchmarks.md and docs/bench-*.svg"
+  "$python" tools/bench_report.py --results "$results" --build "$build" --out docs/benchmarks.md --svg-dir docs
+  echo "clockwork bench: wrote docs/benchmarks.md, docs/bench-*.svg and docs/benchmarks.json"
 fi

@@ -1,29 +1,41 @@
 #!/usr/bin/env python3
-"""Writes docs/benchmarks.md and its SVG charts from one run of clockwork's benchmarks.
+"""Writes docs/benchmarks.md and its figures from one run of clockwork's benchmarks.
 
-Input (a results directory written by tools/bench.sh):
+  tools/bench_report.py --results DIR [--build DIR] --out MD --svg-dir DIR [--data JSON]
+  tools/bench_report.py --from JSON --out MD --svg-dir DIR
+
+The first form reads a results directory written by tools/bench.sh:
   <name>.json        Google Benchmark JSON of clockwork-bench-<name>, aggregates only, with the
                      custom min/max statistics next to the median
   fake-timers.json   the @sinonjs/fake-timers peer (absent when Node.js was not found)
   cron-peers.json    the cron-parser and croner peers of clockwork-bench-cron (likewise)
-  samples/           raw lateness samples and drift series for the charts
+  samples/           raw lateness samples and drift series for the figures
   run.json           what the runner recorded: times, load averages, repetitions
+and saves everything the report is made of, with the machine's facts and the figures' data
+condensed from the samples, into one data document (--data; by default beside --out, named like
+it with .json: docs/benchmarks.json). The second form makes the report again from that document
+alone, on any machine, without running anything: the same document gives the same report and
+the same SVG bytes. A document without benchmark results (only figures' data) redraws the
+figures and leaves --out as it is.
 
 Every figure is the median of the repetitions, followed by the [min–max] of the repetitions.
-Every ratio is of two medians measured in the same run. Standard library only; the charts are
-plain SVG polylines drawn here.
+Every ratio is of two medians measured in the same run. The figures are drawn with Debian's
+matplotlib (python3-matplotlib, tools/bench_charts.py); the rest is the standard library.
 """
 
 import argparse
-import datetime
 import json
-import math
 import os
 import platform
 import re
 import statistics
 import subprocess
 import sys
+
+sys.dont_write_bytecode = True  # the modules beside this file: no __pycache__ left in the source tree
+import bench_charts  # noqa: E402
+from bench_format import (BYTE_UNITS, COUNT_UNITS, LABELS, RATE_UNITS, TIME_UNITS, fmt,  # noqa: E402
+                          fmt_count, fmt_ratio, fmt_spread, sig)
 
 # ---------------------------------------------------------------------------------------------
 # Loading
@@ -42,9 +54,8 @@ class Results:
         self.rows = {}
         self.contexts = {}
 
-    def load(self, key, path):
-        with open(path, encoding="utf-8") as f:
-            doc = json.load(f)
+    def load(self, key, doc):
+        """One program's Google Benchmark document (or what kept() kept of it)."""
         self.contexts[key] = doc.get("context", {})
         for b in doc.get("benchmarks", []):
             name = normalise(b.get("run_name", b["name"]))
@@ -77,57 +88,18 @@ class Results:
         return None
 
 
+def kept(doc):
+    """What the data document keeps of a Google Benchmark document: the rows the report reads
+    (medians, minima, maxima, single runs, errors) and the context without the machine's name."""
+    used = ("median", "min", "max")
+    rows = [b for b in doc.get("benchmarks", [])
+            if b.get("run_type") != "aggregate" or b.get("aggregate_name") in used or b.get("error_occurred")]
+    context = {k: v for k, v in doc.get("context", {}).items() if k not in ("host_name", "executable")}
+    return {"context": context, "benchmarks": rows}
+
+
 # ---------------------------------------------------------------------------------------------
 # Formatting
-
-TIME_UNITS = [(1e9, "s"), (1e6, "ms"), (1e3, "µs"), (1.0, "ns")]
-RATE_UNITS = [(1e6, "M/s"), (1e3, "k/s"), (1.0, "/s")]
-BYTE_UNITS = [(1024.0, "KiB"), (1.0, "B")]
-COUNT_UNITS = [(1e9, "G"), (1e6, "M"), (1e3, "k"), (1.0, "")]
-
-
-def sig(x, digits=3):
-    if x == 0 or not math.isfinite(x):
-        return "0" if x == 0 else str(x)
-    magnitude = math.floor(math.log10(abs(x)))
-    decimals = max(0, digits - 1 - magnitude)
-    return f"{x:.{decimals}f}"
-
-
-def pick_unit(value, units):
-    for scale, suffix in units:
-        if abs(value) >= scale:
-            return scale, suffix
-    return units[-1]
-
-
-def fmt(value, units):
-    if value is None:
-        return "—"
-    scale, suffix = pick_unit(value, units)
-    return f"{sig(value / scale)} {suffix}"
-
-
-def fmt_spread(triple, units):
-    """'11.7 M/s [11.2–12.0]': the median, then min–max in the median's unit."""
-    if triple is None:
-        return "—"
-    med, lo, hi = triple
-    scale, suffix = pick_unit(med, units)
-    if lo == hi == med:
-        return f"{sig(med / scale)} {suffix}"
-    return f"{sig(med / scale)} {suffix} [{sig(lo / scale)}–{sig(hi / scale)}]"
-
-
-def fmt_count(x):
-    """An exact count with thousands separators: '9,534,820'."""
-    return "—" if x is None else f"{int(round(x)):,}"
-
-
-def fmt_ratio(x):
-    if x is None:
-        return "—"
-    return f"{sig(x)}×"
 
 
 def ratio(a, b):
@@ -153,238 +125,6 @@ def status(ok):
     if ok is None:
         return "not measured"
     return "**met**" if ok else "**missed**"
-
-
-# ---------------------------------------------------------------------------------------------
-# SVG
-
-PALETTE = {
-    "nanosleep_slack1": "#1f77b4",
-    "nanosleep_default": "#9ecae1",
-    "timerfd": "#2ca02c",
-    "asio": "#ff7f0e",
-    "asio_relative": "#ff7f0e",
-    "asio_absolute": "#8c564b",
-    "clockwork_delay": "#d62728",
-    "clockwork_periodic": "#9467bd",
-}
-LABELS = {
-    "nanosleep_slack1": "clock_nanosleep, slack 1 ns (floor)",
-    "nanosleep_default": "clock_nanosleep, default slack",
-    "timerfd": "timerfd",
-    "asio": "asio steady_timer",
-    "asio_relative": "asio expires_after loop",
-    "asio_absolute": "asio expires_at(origin + k·period)",
-    "clockwork_delay": "clockwork delay_until",
-    "clockwork_periodic": "clockwork periodic_timer",
-}
-
-
-def esc(s):
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-class Svg:
-    def __init__(self, width, height):
-        self.width, self.height = width, height
-        self.items = []
-
-    def line(self, x1, y1, x2, y2, stroke="#999", width=1.0, dash=None):
-        d = f' stroke-dasharray="{dash}"' if dash else ""
-        self.items.append(
-            f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{stroke}" stroke-width="{width}"{d}/>'
-        )
-
-    def text(self, x, y, s, size=12, anchor="start", fill="#222", rotate=None, weight=None):
-        r = f' transform="rotate({rotate} {x:.1f} {y:.1f})"' if rotate is not None else ""
-        w = f' font-weight="{weight}"' if weight else ""
-        self.items.append(
-            f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" fill="{fill}"{r}{w}>{esc(s)}</text>'
-        )
-
-    def polyline(self, points, stroke, width=1.6, opacity=1.0, dash=None):
-        if len(points) < 2:
-            return
-        pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
-        d = f' stroke-dasharray="{dash}"' if dash else ""
-        self.items.append(
-            f'<polyline points="{pts}" fill="none" stroke="{stroke}" stroke-width="{width}" '
-            f'stroke-opacity="{opacity}" stroke-linejoin="round"{d}/>'
-        )
-
-    def rect(self, x, y, w, h, fill="#fff", stroke="none"):
-        self.items.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" fill="{fill}" stroke="{stroke}"/>')
-
-    def render(self):
-        head = (
-            f'<svg xmlns="http://www.w3.org/2000/svg" width="{self.width}" height="{self.height}" '
-            f'viewBox="0 0 {self.width} {self.height}" font-family="DejaVu Sans, Helvetica, Arial, sans-serif">'
-        )
-        return "\n".join([head, f'<rect width="{self.width}" height="{self.height}" fill="#ffffff"/>'] + self.items + ["</svg>", ""])
-
-
-class Plot:
-    """A plot area with a linear or log10 scale on each axis."""
-
-    def __init__(self, svg, left, top, width, height, x_range, y_range, x_log=False, y_log=False):
-        self.svg, self.left, self.top, self.width, self.height = svg, left, top, width, height
-        self.x_range, self.y_range, self.x_log, self.y_log = x_range, y_range, x_log, y_log
-
-    @staticmethod
-    def _frac(v, lo, hi, log):
-        if log:
-            v = max(v, lo)
-            return (math.log10(v) - math.log10(lo)) / (math.log10(hi) - math.log10(lo))
-        return (v - lo) / (hi - lo)
-
-    def x(self, v):
-        return self.left + self._frac(v, *self.x_range, self.x_log) * self.width
-
-    def y(self, v):
-        return self.top + self.height - self._frac(v, *self.y_range, self.y_log) * self.height
-
-    def frame(self):
-        s = self.svg
-        s.line(self.left, self.top + self.height, self.left + self.width, self.top + self.height, "#333")
-        s.line(self.left, self.top, self.left, self.top + self.height, "#333")
-
-    def x_tick(self, v, label):
-        x = self.x(v)
-        self.svg.line(x, self.top, x, self.top + self.height, "#e3e3e3")
-        self.svg.text(x, self.top + self.height + 16, label, size=11, anchor="middle")
-
-    def y_tick(self, v, label, strong=False):
-        y = self.y(v)
-        self.svg.line(self.left, y, self.left + self.width, y, "#c8c8c8" if strong else "#e3e3e3", dash="4 3" if strong else None)
-        self.svg.text(self.left - 6, y + 4, label, size=11, anchor="end")
-
-
-def decades(lo, hi):
-    v = lo
-    out = []
-    while v <= hi * 1.0001:
-        out.append(v)
-        v *= 10
-    return out
-
-
-def ns_label(v):
-    scale, suffix = pick_unit(v, TIME_UNITS)
-    return f"{sig(v / scale, 1) if v / scale < 10 else int(round(v / scale))} {suffix}"
-
-
-# Baselines that coincide with a clockwork line are dashed so that both stay visible.
-DASHED = {"asio_relative": "7 5", "asio_absolute": "7 5"}
-
-
-def legend(svg, x, y, names):
-    for i, name in enumerate(names):
-        yy = y + i * 20
-        svg.line(x, yy, x + 22, yy, PALETTE.get(name, "#444"), width=3, dash=DASHED.get(name))
-        svg.text(x + 28, yy + 4, LABELS.get(name, name), size=11)
-
-
-def chart_lateness(samples, order, path, period_ns):
-    """Lateness distribution per contender: lateness (log x) against percentile, on a scale
-    that gives each 'nine' (p90, p99, p99.9, ...) the same height so the tail is visible."""
-    names = [n for n in order if samples.get(n)]
-    if not names:
-        return False
-    all_values = [v for n in names for v in samples[n] if v > 0]
-    lo = 10 ** math.floor(math.log10(max(100.0, min(all_values))))
-    hi = 10 ** math.ceil(math.log10(max(all_values)))
-    n_min = min(len(samples[n]) for n in names)
-    nines = math.log10(n_min)  # the top of the scale: the maximum of the smallest sample
-    svg = Svg(900, 440)
-    plot = Plot(svg, 60, 40, 560, 340, (lo, hi), (0.0, nines), x_log=True)
-    svg.text(60, 22, f"Wake-up lateness for a {ns_label(period_ns)} period, per contender (all ticks of all repetitions)",
-             size=14, weight="bold")
-    for v in decades(lo, hi):
-        plot.x_tick(v, ns_label(v))
-    for f, label in ((0.0, "p0"), (0.5, "p50"), (0.9, "p90"), (0.99, "p99"), (0.999, "p99.9"), (0.9999, "p99.99")):
-        t = math.log10(1.0 / (1.0 - f))
-        if t <= nines:
-            plot.y_tick(t, label, strong=(label == "p99"))
-    plot.frame()
-    svg.text(60 + 280, 40 + 340 + 36, "lateness (wake-up instant − deadline), log scale", size=12, anchor="middle")
-    svg.text(16, 40 + 170, "percentile of ticks", size=12, anchor="middle", rotate=-90)
-    for name in names:
-        values = sorted(samples[name])
-        n = len(values)
-        top = math.log10(n)
-        idx = sorted({min(n - 1, int(n * (1.0 - 10 ** (-top * j / 700)))) for j in range(701)})
-        pts = [(plot.x(max(values[i], lo)), plot.y(min(nines, math.log10(n / (n - i))))) for i in idx]
-        svg.polyline(pts, PALETTE.get(name, "#444"))
-    legend(svg, 640, 60, names)
-    svg.text(640, 60 + 20 * len(names) + 14, f"{n_min:,} ticks per contender; the top", size=10, fill="#555")
-    svg.text(640, 60 + 20 * len(names) + 28, "of the scale is the slowest tick", size=10, fill="#555")
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(svg.render())
-    return True
-
-
-def chart_drift(series, order, path, ticks, work_us, period_ns):
-    """Drift over ticks per contender (median over repetitions), log y axis."""
-    names = [n for n in order if series.get(n)]
-    if not names:
-        return False
-    floor_ns = 1e3
-    top_value = max(max(abs(v) for _, v in series[n]) for n in names)
-    hi = 10 ** math.ceil(math.log10(max(top_value, floor_ns * 10)))
-    svg = Svg(900, 440)
-    plot = Plot(svg, 70, 40, 550, 340, (0, ticks), (floor_ns, hi), y_log=True)
-    svg.text(70, 22, f"Drift over {ticks:,} ticks of {ns_label(period_ns)} with {work_us} µs of busy work per tick", size=14, weight="bold")
-    for k in range(0, ticks + 1, max(1, ticks // 5)):
-        plot.x_tick(k, f"{k:,}")
-    for v in decades(floor_ns, hi):
-        plot.y_tick(v, ns_label(v))
-    plot.frame()
-    svg.text(70 + 275, 40 + 340 + 36, "tick", size=12, anchor="middle")
-    svg.text(16, 40 + 170, "drift (log scale; ≤ 1 µs drawn at 1 µs)", size=12, anchor="middle", rotate=-90)
-    for name in names:
-        pts = [(plot.x(k), plot.y(max(abs(v), floor_ns))) for k, v in series[name]]
-        step = max(1, len(pts) // 600)
-        svg.polyline(pts[::step] + [pts[-1]], PALETTE.get(name, "#444"), dash=DASHED.get(name))
-    legend(svg, 640, 60, names)
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(svg.render())
-    return True
-
-
-def read_lateness(samples_dir, names):
-    out = {}
-    for n in names:
-        p = os.path.join(samples_dir, f"lateness_{n}.txt")
-        if os.path.exists(p):
-            with open(p, encoding="utf-8") as f:
-                out[n] = [float(line) for line in f if line.strip()]
-    return out
-
-
-def read_drift(samples_dir, names):
-    """Median drift per tick over the repetitions (each repetition restarts at its first tick)."""
-    out = {}
-    for n in names:
-        p = os.path.join(samples_dir, f"drift_{n}.txt")
-        if not os.path.exists(p):
-            continue
-        runs, current, last_tick = [], [], None
-        with open(p, encoding="utf-8") as f:
-            for line in f:
-                if not line.strip():
-                    continue
-                k, v = line.split()
-                k, v = int(k), float(v)
-                if last_tick is not None and k <= last_tick:
-                    runs.append(current)
-                    current = []
-                current.append((k, v))
-                last_tick = k
-        if current:
-            runs.append(current)
-        length = min(len(r) for r in runs)
-        out[n] = [(runs[0][i][0], statistics.median(r[i][1] for r in runs)) for i in range(length)]
-    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -436,6 +176,10 @@ def machine_facts(build_dir):
 
 # ---------------------------------------------------------------------------------------------
 # The report
+
+# The real-time contenders, in the order of their tables and figures.
+LATENESS_ORDER = ["nanosleep_slack1", "nanosleep_default", "timerfd", "asio", "clockwork_delay", "clockwork_periodic"]
+DRIFT_ORDER = ["clockwork_periodic", "clockwork_delay", "asio_absolute", "asio_relative"]
 
 
 class Report:
@@ -699,10 +443,9 @@ class Report:
             self.target(self.DAILY_TARGET, measured, "reported")
 
     # -- 3. lateness --------------------------------------------------------------------------
-    def lateness(self, samples_dir, svg_dir):
+    def lateness(self, chart, svg_dir):
         r = self.res
-        order = ["nanosleep_slack1", "nanosleep_default", "timerfd", "asio", "clockwork_delay", "clockwork_periodic"]
-        names = [n for n in order if r.has(f"lateness/{n}")]
+        names = [n for n in LATENESS_ORDER if r.has(f"lateness/{n}")]
         if not names:
             return
         ticks = r.value(f"lateness/{names[0]}", "ticks")
@@ -727,8 +470,7 @@ class Report:
         self.add(table(["contender", "p50", "p90", "p99", "max", "p99 ÷ floor p99"], rows), "")
         self.spurious_cancellations("lateness", names)
         self.load_line("real-lateness")
-        samples = read_lateness(samples_dir, names)
-        if chart_lateness(samples, names, os.path.join(svg_dir, "bench-lateness.svg"), 1e6):
+        if chart and bench_charts.draw_lateness(chart, os.path.join(svg_dir, "bench-lateness.svg")):
             self.add(f"![Lateness distribution per contender]({self.svg_rel}/bench-lateness.svg)", "")
         for n in ("clockwork_delay", "clockwork_periodic"):
             p99 = med(r.spread(f"lateness/{n}", "p99_ns"))
@@ -738,10 +480,9 @@ class Report:
                             f"{fmt(p99, TIME_UNITS)} vs {fmt(med(base), TIME_UNITS)}: {fmt_ratio(rt)}", rt is not None and rt <= 1.2)
 
     # -- 4. drift -----------------------------------------------------------------------------
-    def drift(self, samples_dir, svg_dir):
+    def drift(self, chart, svg_dir):
         r = self.res
-        order = ["clockwork_periodic", "clockwork_delay", "asio_absolute", "asio_relative"]
-        names = [n for n in order if r.has(f"drift/{n}")]
+        names = [n for n in DRIFT_ORDER if r.has(f"drift/{n}")]
         if not names:
             return
         ticks = int(r.value(f"drift/{names[0]}", "ticks") or 0)
@@ -773,8 +514,7 @@ class Report:
                  "asio's absolute loop fires each missed deadline at once instead, in a burst.", "")
         self.spurious_cancellations("drift", names)
         self.load_line("drift")
-        series = read_drift(samples_dir, names)
-        if chart_drift(series, names, os.path.join(svg_dir, "bench-drift.svg"), ticks or 10000, 200, 1e6):
+        if chart and bench_charts.draw_drift(chart, os.path.join(svg_dir, "bench-drift.svg")):
             self.add(f"![Drift over ticks per contender]({self.svg_rel}/bench-drift.svg)", "")
         if r.has("drift/clockwork_periodic"):
             g = r.spread("drift/clockwork_periodic", "growth_ns")
@@ -1176,53 +916,136 @@ def notes_for(rep):
     return notes
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--results", required=True)
-    ap.add_argument("--build", default=None)
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--svg-dir", required=True)
-    args = ap.parse_args()
+# ---------------------------------------------------------------------------------------------
+# The data document
 
-    res = Results()
-    for key in ("virtual-throughput", "daily-log", "real-lateness", "drift", "overhead", "memory", "cron", "recurring",
-                "explore"):
-        path = os.path.join(args.results, f"{key}.json")
+PROGRAMS = ("virtual-throughput", "daily-log", "real-lateness", "drift", "overhead", "memory", "cron", "recurring", "explore")
+DATA_FORMAT = 1
+
+
+def read_json(path):
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def collect(results_dir, build_dir):
+    """Everything the report is made of, read from a results directory of tools/bench.sh."""
+    benchmarks = {}
+    for key in PROGRAMS:
+        path = os.path.join(results_dir, f"{key}.json")
         if os.path.exists(path):
-            res.load(key, path)
+            benchmarks[key] = kept(read_json(path))
         else:
             print(f"bench_report: {path} missing; its section is left out", file=sys.stderr)
-    peer = None
-    peer_path = os.path.join(args.results, "fake-timers.json")
-    if os.path.exists(peer_path):
-        with open(peer_path, encoding="utf-8") as f:
-            peer = json.load(f)
-    cron_peer = None
-    cron_peer_path = os.path.join(args.results, "cron-peers.json")
-    if os.path.exists(cron_peer_path):
-        with open(cron_peer_path, encoding="utf-8") as f:
-            cron_peer = json.load(f)
-    run = {}
-    run_path = os.path.join(args.results, "run.json")
-    if os.path.exists(run_path):
-        with open(run_path, encoding="utf-8") as f:
-            run = json.load(f)
+    peers = {}
+    for key in ("fake-timers", "cron-peers"):
+        path = os.path.join(results_dir, f"{key}.json")
+        if os.path.exists(path):
+            peers[key] = read_json(path)
+    run_path = os.path.join(results_dir, "run.json")
+    run = read_json(run_path) if os.path.exists(run_path) else {}
 
-    os.makedirs(args.svg_dir, exist_ok=True)
-    svg_rel = os.path.relpath(os.path.abspath(args.svg_dir), os.path.dirname(os.path.abspath(args.out))) or "."
-    rep = Report(res, peer, run, machine_facts(args.build), svg_rel)
-    samples = os.path.join(args.results, "samples")
+    # The figures' data, for the contenders the results have, condensed from the raw samples.
+    res = Results()
+    for key, doc in benchmarks.items():
+        res.load(key, doc)
+    samples = os.path.join(results_dir, "samples")
+    charts = {}
+    names = [n for n in LATENESS_ORDER if res.has(f"lateness/{n}")]
+    lateness = bench_charts.lateness_chart(bench_charts.read_lateness(samples, names), names, 1e6)
+    if lateness:
+        charts["lateness"] = lateness
+    names = [n for n in DRIFT_ORDER if res.has(f"drift/{n}")]
+    if names:
+        ticks = int(res.value(f"drift/{names[0]}", "ticks") or 0) or 10000
+        drift = bench_charts.drift_chart(bench_charts.read_drift(samples, names), names, ticks, 200, 1e6)
+        if drift:
+            charts["drift"] = drift
+    return {"format": DATA_FORMAT, "run": run, "facts": machine_facts(build_dir), "benchmarks": benchmarks, "peers": peers,
+            "charts": charts}
+
+
+def dump(value, indent=0):
+    """JSON with one object member per line, and lists of numbers (a figure's points) kept on
+    one line each, so that the document stays short and reads in a diff."""
+    pad = " " * indent
+    if isinstance(value, dict) and value:
+        items = [f'{pad} {json.dumps(k, ensure_ascii=False)}: {dump(v, indent + 1).lstrip()}' for k, v in value.items()]
+        return pad + "{\n" + ",\n".join(items) + "\n" + pad + "}"
+    if isinstance(value, list) and value and any(isinstance(v, dict) for v in value):
+        return pad + "[\n" + ",\n".join(dump(v, indent + 1) for v in value) + "\n" + pad + "]"
+    return pad + json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+
+
+def render(data, out, svg_dir):
+    """Writes the report (when the document has results) and its figures; returns the Report or
+    None."""
+    os.makedirs(svg_dir, exist_ok=True)
+    charts = data.get("charts", {})
+    if not data.get("benchmarks"):
+        drawn = [name for name, draw in (("lateness", bench_charts.draw_lateness), ("drift", bench_charts.draw_drift))
+                 if charts.get(name) and draw(charts[name], os.path.join(svg_dir, f"bench-{name}.svg"))]
+        print(f"bench_report: the data document has no benchmark results: drew {', '.join(drawn) or 'no figure'} "
+              f"into {svg_dir}, left {out} as it is")
+        return None
+    res = Results()
+    for key, doc in data["benchmarks"].items():
+        res.load(key, doc)
+    peers = data.get("peers", {})
+    svg_rel = os.path.relpath(os.path.abspath(svg_dir), os.path.dirname(os.path.abspath(out))) or "."
+    rep = Report(res, peers.get("fake-timers"), data.get("run", {}), data.get("facts", {}), svg_rel)
     rep.virtual()
     rep.dailylog()
-    rep.lateness(samples, args.svg_dir)
-    rep.drift(samples, args.svg_dir)
+    rep.lateness(charts.get("lateness"), svg_dir)
+    rep.drift(charts.get("drift"), svg_dir)
     rep.overhead()
-    rep.cron(cron_peer)
+    rep.cron(peers.get("cron-peers"))
     rep.recurring()
     rep.explore()
     text = rep.render(notes_for(rep))
-    with open(args.out, "w", encoding="utf-8") as f:
+    with open(out, "w", encoding="utf-8") as f:
         f.write(text)
+    return rep
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    source = ap.add_mutually_exclusive_group(required=True)
+    source.add_argument("--results", help="a results directory of tools/bench.sh")
+    source.add_argument("--from", dest="data_in", metavar="JSON", help="a data document saved by an earlier report")
+    ap.add_argument("--build", default=None, help="the build directory of the benchmarks (compiler, build type)")
+    ap.add_argument("--out", required=True, help="the report to write (Markdown)")
+    ap.add_argument("--svg-dir", required=True, help="where the figures go")
+    ap.add_argument("--data", default=None, help="with --results: where to save the data document (default: beside --out)")
+    args = ap.parse_args()
+    if not bench_charts.available():
+        print("bench_report: matplotlib is missing: install Debian's python3-matplotlib (tools/deps.sh python3-matplotlib) "
+              "and run this with Debian's python3", file=sys.stderr)
+        sys.exit(2)
+
+    if args.results:
+        if not os.path.isdir(args.results):
+            print(f"bench_report: {args.results} is not a directory", file=sys.stderr)
+            sys.exit(2)
+        data = collect(args.results, args.build)
+        data_out = args.data or os.path.splitext(args.out)[0] + ".json"
+        os.makedirs(os.path.dirname(os.path.abspath(data_out)), exist_ok=True)
+        with open(data_out, "w", encoding="utf-8") as f:
+            f.write(dump(data) + "\n")
+        print(f"bench_report: saved the report's data in {data_out}")
+    else:
+        try:
+            data = read_json(args.data_in)
+        except (OSError, ValueError) as e:
+            print(f"bench_report: cannot read {args.data_in}: {e}", file=sys.stderr)
+            sys.exit(2)
+        if data.get("format") != DATA_FORMAT:
+            print(f"bench_report: {args.data_in} is not a data document of format {DATA_FORMAT}", file=sys.stderr)
+            sys.exit(2)
+
+    rep = render(data, args.out, args.svg_dir)
+    if rep is None:
+        return
     missed = sum(1 for t in rep.targets if t[2] is False)
     met = sum(1 for t in rep.targets if t[2] is True)
     reported = sum(1 for t in rep.targets if isinstance(t[2], str))

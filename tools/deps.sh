@@ -1,14 +1,25 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages clockwork builds with, skipping those already present.
 # Usage: tools/deps.sh [--browser] [extra-package ...]   (must run as root when anything is missing)
-#   --browser   also Debian's Chromium and a font for it: only the browser test of the HTML
-#               timeline (tools/browser/) asks for these; nothing else needs them.
+#   --browser   also what the browser test of the HTML timeline (tools/browser/) needs, and
+#               nothing else does: Debian's Chromium and a font for it, and Debian's Node.js and
+#               npm when the machine has no Node.js 18 or later (playwright-core, pinned in
+#               tools/browser/package-lock.json, runs on 18: Debian 12's own).
 set -euo pipefail
+
+# Node.js and npm are looked for as commands, not as packages: a machine may have its own
+# (nodesource, nvm), which is kept when it is recent enough.
+node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+browser_packages() { # one a line
+  printf '%s\n' chromium fonts-dejavu-core
+  [ "$(node_major)" -ge 18 ] || echo nodejs
+  command -v npm >/dev/null 2>&1 || echo npm
+}
 
 extras=()
 for arg in "$@"; do
   case "$arg" in
-    --browser) extras+=(chromium fonts-dejavu-core) ;;
+    --browser) mapfile -t browser < <(browser_packages) && extras+=("${browser[@]}") ;;
     *) extras+=("$arg") ;;
   esac
 done

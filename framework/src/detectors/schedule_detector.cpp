@@ -24,7 +24,18 @@ const date::time_zone& zone_of(const clock& clk) {
 
 std::chrono::nanoseconds distance(utc_time a, utc_time b) {
   const auto d = saturating_sub(a, b);
+  if (d == std::chrono::nanoseconds::min()) return std::chrono::nanoseconds::max();
   return d.count() < 0 ? -d : d;
+}
+
+// The instant a whole second names, if utc_time (int64 nanoseconds) can hold it: days are
+// counted in seconds, where nothing overflows, and only instants in range become utc_time.
+// Within a day of either end of the range a daily occurrence may not exist.
+std::optional<utc_time> representable(std::chrono::sys_seconds t) {
+  constexpr auto first = std::chrono::ceil<std::chrono::seconds>(utc_time::min());
+  constexpr auto last = std::chrono::floor<std::chrono::seconds>(utc_time::max());
+  if (t < first || t > last) return std::nullopt;
+  return utc_time{t};
 }
 
 }  // namespace
@@ -96,7 +107,7 @@ void schedule_detector::expect(std::string service, run_schedule schedule) {
 const std::vector<utc_time>& schedule_detector::runs_of(const std::string& service) const {
   static const std::vector<utc_time> none;
   const auto it = runs_.find(service);
-  return it == runs_.end() ? none : it->second;
+  return it == runs_.end() ? none : it->second.by_time;
 }
 
 void schedule_detector::on_schedule_declared(const schedule_declaration& declaration) {
@@ -106,37 +117,48 @@ void schedule_detector::on_schedule_declared(const schedule_declaration& declara
 
 void schedule_detector::on_event(std::string_view kind, std::string_view source, const trace_fields&) {
   if (kind != trace_kind::run) return;
-  runs_[std::string(source)].push_back(rt_->clock().stamp_utc());
+  const utc_time at = rt_->clock().stamp_utc();
+  auto found = runs_.find(source);
+  if (found == runs_.end()) found = runs_.emplace(std::string(source), run_log{{}, at}).first;
+  std::vector<utc_time>& runs = found->second.by_time;
+  // Runs arrive in wall-clock order unless the wall clock was stepped back since the last one.
+  if (runs.empty() || runs.back() <= at) {
+    runs.push_back(at);
+  } else {
+    runs.insert(std::upper_bound(runs.begin(), runs.end(), at), at);
+  }
 }
 
 std::vector<utc_time> schedule_detector::occurrences(const run_schedule& s, utc_time from, utc_time to,
-                                                     const std::vector<utc_time>& runs) const {
+                                                     const run_log* runs) const {
   std::vector<utc_time> out;
-  if (to <= from) return out;
+  if (to <= from) return out;  // nothing new: the wall clock was stepped back since the last check
   switch (s.what) {
     case run_schedule::kind::daily_utc: {
-      for (auto day = std::chrono::floor<std::chrono::days>(from); day <= to; day += std::chrono::days(1)) {
-        const utc_time at = utc_time{day} + s.time_of_day;
-        if (at > from && at <= to) out.push_back(at);
+      const auto last_day = std::chrono::floor<std::chrono::days>(to);
+      for (auto day = std::chrono::floor<std::chrono::days>(from); day <= last_day; day += std::chrono::days(1)) {
+        const std::optional<utc_time> at = representable(day + s.time_of_day);
+        if (at && *at > from && *at <= to) out.push_back(*at);
       }
       break;
     }
     case run_schedule::kind::daily_local: {
       const date::time_zone& zone = zone_of(rt_->clock());
-      const auto first_local = date::floor<date::days>(zone.to_local(from - std::chrono::days(1)));
-      const auto last_local = date::floor<date::days>(zone.to_local(to + std::chrono::days(1)));
+      const auto from_s = std::chrono::floor<std::chrono::seconds>(from);
+      const auto to_s = std::chrono::floor<std::chrono::seconds>(to);
+      const auto first_local = date::floor<date::days>(zone.to_local(from_s - std::chrono::days(1)));
+      const auto last_local = date::floor<date::days>(zone.to_local(to_s + std::chrono::days(1)));
       for (auto day = first_local; day <= last_local; day += date::days(1)) {
-        const auto local = day + s.time_of_day;
+        const date::local_seconds local = day + s.time_of_day;
         // A local time the day skips (a DST gap) happens at the end of the gap; a repeated one
         // counts once, at its first pass.
         const auto info = zone.get_info(local);
-        utc_time at{};
-        if (info.result == date::local_info::nonexistent) {
-          at = utc_time{info.second.begin};
-        } else {
-          at = utc_time{(local - info.first.offset).time_since_epoch()};
-        }
-        if (at > from && at <= to) out.push_back(at);
+        const std::chrono::sys_seconds when =
+            info.result == date::local_info::nonexistent
+                ? info.second.begin
+                : std::chrono::sys_seconds{(local - info.first.offset).time_since_epoch()};
+        const std::optional<utc_time> at = representable(when);
+        if (at && *at > from && *at <= to) out.push_back(*at);
       }
       break;
     }
@@ -146,9 +168,16 @@ std::vector<utc_time> schedule_detector::occurrences(const run_schedule& s, utc_
     }
     case run_schedule::kind::every: {
       std::optional<utc_time> first = s.first;
-      if (!first && !runs.empty()) first = runs.front();
+      if (!first && runs != nullptr) first = runs->first_reported;
       if (!first) break;
-      for (utc_time at = *first; at < to; at = saturating_add(at, s.period)) {
+      // Start from the last occurrence at or before `from`, computed rather than walked: each
+      // check costs what its own window holds, however long the schedule has been running.
+      utc_time at = *first;
+      while (at <= from && at != utc_time::max()) {
+        const auto gap = saturating_sub(from, at);
+        at = saturating_add(at, gap >= s.period ? gap - gap % s.period : s.period);
+      }
+      for (; at <= to; at = saturating_add(at, s.period)) {
         if (at > from) out.push_back(at);
         if (at == utc_time::max()) break;
       }
@@ -158,44 +187,59 @@ std::vector<utc_time> schedule_detector::occurrences(const run_schedule& s, utc_
   return out;
 }
 
+void schedule_detector::check(const std::string& service, const run_schedule& s, const std::vector<utc_time>& due,
+                              const std::vector<utc_time>& runs) {
+  if (due.empty()) return;
+  // Each run belongs to the occurrence it is nearest to, within half a period: the occurrence at
+  // `at` owns the runs in (at - half, at + half].
+  std::chrono::nanoseconds half = std::chrono::hours(12);
+  if (s.what == run_schedule::kind::every) half = s.period / 2;
+  if (s.what == run_schedule::kind::custom) {
+    // Half the gap to the next occurrence (a custom schedule's occurrences need not be even).
+    if (const auto following = s.next_after(due.front())) half = saturating_sub(*following, due.front()) / 2;
+  }
+  const auto before_window = [half](utc_time run, utc_time at) { return run <= at && distance(run, at) >= half; };
+  const auto after_window = [half](utc_time run, utc_time at) { return run > at && distance(run, at) > half; };
+  const auto late = [&s](utc_time run, utc_time at) { return run < at && distance(run, at) > s.tolerance; };
+  // The runs are in wall-clock order and the windows move forward with the occurrences, so one
+  // walk of two cursors over the runs serves every occurrence: [mine, past) is the window.
+  auto mine =
+      std::partition_point(runs.begin(), runs.end(), [&](utc_time run) { return before_window(run, due.front()); });
+  auto past = mine;
+  for (const utc_time at : due) {
+    for (; mine != runs.end() && before_window(*mine, at); ++mine) ++examined_;
+    if (past < mine) past = mine;
+    for (; past != runs.end() && !after_window(*past, at); ++past) ++examined_;
+    // The window's runs earlier than the tolerance come first; the next one decides.
+    const auto nearest = std::partition_point(mine, past, [&](utc_time run) { return late(run, at); });
+    const bool in_time = nearest != past && distance(*nearest, at) <= s.tolerance;
+    if (!in_time) {
+      const std::string instead = mine == past ? std::string() : " (it ran at " + format_utc(*mine) + " instead)";
+      rt_->report(finding_kind::missed_run, service,
+                  "no run at " + format_utc(at) + " (" + s.describe() + ", tolerance " + format_duration(s.tolerance) +
+                      ")" + instead);
+    }
+    if (past - mine > 1) {
+      std::string when;
+      for (auto run = mine; run != past; ++run) when += (when.empty() ? "" : ", ") + format_utc(*run);
+      rt_->report(finding_kind::duplicate_run, service,
+                  std::to_string(past - mine) + " runs for the occurrence at " + format_utc(at) + " (" + s.describe() +
+                      "): " + when);
+    }
+  }
+}
+
 void schedule_detector::finish() {
   const utc_time now = rt_->clock().stamp_utc();
   for (auto& [service, list] : expected_) {
-    const auto& runs = runs_of(service);
+    const auto found = runs_.find(service);
+    const run_log* log = found == runs_.end() ? nullptr : &found->second;
     for (auto& e : list) {
       // Leave occurrences whose tolerance window is still open for the next call.
       const utc_time to = saturating_add(now, -e.schedule.tolerance);
-      const auto due = occurrences(e.schedule, e.from, to, runs);
-      // Each run belongs to the occurrence it is nearest to, within half a period.
-      std::chrono::nanoseconds half = std::chrono::hours(12);
-      if (e.schedule.what == run_schedule::kind::every) half = e.schedule.period / 2;
-      if (e.schedule.what == run_schedule::kind::custom && !due.empty()) {
-        // Half the gap to the next occurrence (a custom schedule's occurrences need not be even).
-        if (const auto following = e.schedule.next_after(due.front()))
-          half = saturating_sub(*following, due.front()) / 2;
-      }
-      for (const utc_time at : due) {
-        std::vector<utc_time> mine;
-        for (const utc_time run : runs) {
-          if (distance(run, at) < half || (distance(run, at) == half && run > at)) mine.push_back(run);
-        }
-        const bool in_time = std::any_of(mine.begin(), mine.end(),
-                                         [&](utc_time run) { return distance(run, at) <= e.schedule.tolerance; });
-        if (!in_time) {
-          const std::string instead =
-              mine.empty() ? std::string() : " (it ran at " + format_utc(mine.front()) + " instead)";
-          rt_->report(finding_kind::missed_run, service,
-                      "no run at " + format_utc(at) + " (" + e.schedule.describe() + ", tolerance " +
-                          format_duration(e.schedule.tolerance) + ")" + instead);
-        }
-        if (mine.size() > 1) {
-          std::string when;
-          for (const utc_time run : mine) when += (when.empty() ? "" : ", ") + format_utc(run);
-          rt_->report(finding_kind::duplicate_run, service,
-                      std::to_string(mine.size()) + " runs for the occurrence at " + format_utc(at) + " (" +
-                          e.schedule.describe() + "): " + when);
-        }
-      }
+      const auto due = occurrences(e.schedule, e.from, to, log);
+      examined_ += due.size();
+      check(service, e.schedule, due, runs_of(service));
       if (to > e.from) e.from = to;
     }
   }

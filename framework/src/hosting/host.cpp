@@ -119,7 +119,8 @@ using hook = task<> (background_service::*)(std::stop_token);
 // One round of hooks, shared by the host coroutine that waits for it and the hook tasks that
 // report into it: neither outlives what it writes to, whoever ends first.
 struct hook_round {
-  hook_round(runtime& rt, std::size_t count) : errors(count), finished(count, 0), remaining(count), all_done(rt, "lifecycle hooks") {}
+  hook_round(runtime& rt, std::size_t count)
+      : errors(count), finished(count, 0), remaining(count), all_done(rt, "lifecycle hooks") {}
   std::vector<std::exception_ptr> errors;
   std::vector<char> finished;
   std::size_t remaining;
@@ -217,7 +218,8 @@ void report_hooks(host::state& st, const std::vector<service_slot*>& order, cons
     const std::string& name = order[i]->name;
     if (outcome.errors[i] && token.stop_requested() && is_cancellation(outcome.errors[i])) {
       if (cancellation_is_failure) {
-        const std::string message = std::string(label) + " was cancelled at the " + deadline_name + " before it finished";
+        const std::string message =
+            std::string(label) + " was cancelled at the " + deadline_name + " before it finished";
         st.fail(name, error_kind, message, outcome.errors[i]);
         st.logger->error("service '{}': {}", name, message);
       }
@@ -255,11 +257,21 @@ void host::state::faulted(service_slot& slot, const std::exception_ptr& error) {
   logger->error("background service '{}' failed: {}", slot.name, what);
   record(trace_kind::service_faulted, slot.name, {{"error", what}});
   rt->report(finding_kind::service_faulted, slot.name, "execute threw: " + what);
-  if (options.on_service_exception == service_exception_behavior::stop_host) {
-    logger->critical("the host is stopping because background service '{}' failed (on_service_exception = stop_host)",
-                     slot.name);
-    lifetime->stop_application();
+  if (options.on_service_exception != service_exception_behavior::stop_host) return;
+  if (phase == host_phase::starting) {
+    // .NET's order: the start goes on (the other services start, the started hooks run and the
+    // application is notified as started), then the host stops. Stopping the application now
+    // would cancel the start and leave the other services half started.
+    logger->critical(
+        "the host will stop once its start has finished because background service '{}' failed "
+        "(on_service_exception = stop_host)",
+        slot.name);
+    stop_after_start = true;
+    return;
   }
+  logger->critical("the host is stopping because background service '{}' failed (on_service_exception = stop_host)",
+                   slot.name);
+  lifetime->stop_application();
 }
 
 void host::state::ended_early(service_slot& slot) {
@@ -492,6 +504,10 @@ task<> host::start(std::stop_token token) {
       st->logger->info("application started");
     }
   }
+  if (st->stop_after_start) {
+    st->logger->info("the application is stopping: a service failed during start (on_service_exception = stop_host)");
+    st->lifetime->stop_application();
+  }
   st->start_done->set();
   if (error) std::rethrow_exception(error);
 }
@@ -526,8 +542,8 @@ task<> host::stop(std::stop_token token) {
   const linked_stop_source link{token, shutdown_timer.get_token()};
   const std::stop_token shutdown = link.token();
   st->stop_deadline = saturating_add(st->rt->now(), budget);
-  const std::string deadline_name = "shutdown deadline (shutdown_timeout " +
-                                    format_duration(st->options.shutdown_timeout) + ")";
+  const std::string deadline_name =
+      "shutdown deadline (shutdown_timeout " + format_duration(st->options.shutdown_timeout) + ")";
 
   if (start_in_progress) {
     // Cancel the start and let it unwind: it launches nothing more. If it is still waiting for
@@ -597,10 +613,10 @@ task<> host::stop(std::stop_token token) {
     }
   }
 
-  const auto stopped = co_await run_hooks(st, reverse, &background_service::stopped, "stopped hook", shutdown,
-                                          shutdown, st->options.stop_concurrently, false);
-  report_hooks(*st, reverse, stopped, "stopped hook", failure_kind::stop_failed, failure_kind::abandoned,
-               deadline_name, shutdown, true);
+  const auto stopped = co_await run_hooks(st, reverse, &background_service::stopped, "stopped hook", shutdown, shutdown,
+                                          st->options.stop_concurrently, false);
+  report_hooks(*st, reverse, stopped, "stopped hook", failure_kind::stop_failed, failure_kind::abandoned, deadline_name,
+               shutdown, true);
 
   // Disposal is part of the result: services that ended, then the container's singletons.
   // An abandoned service is disposed when its coroutine ends (host::state's destructor).

@@ -1,5 +1,6 @@
 #include "clockwork/runtime/callback_timer.hpp"
 
+#include <optional>
 #include <stdexcept>
 
 #include "clockwork/time/duration.hpp"
@@ -64,7 +65,17 @@ void callback_timer::on_fire(timer_node& node) {
   }
   if (self.generation_ != generation || self.disposed_) return;
   const bool periodic = self.period_.count() > 0 && self.period_ != infinite;
-  if (periodic) self.arm_at(saturating_add(due, self.period_));
+  if (!periodic) return;
+  // A callback that advanced time itself (a nested advance_by on virtual time) is next due one
+  // period after where it moved time to, as .NET's FakeTimeProvider re-phases it: due + period
+  // would fall inside that advance, and a callback advancing by its own period would trigger
+  // itself forever.
+  const std::optional<steady_time> advanced_to = rt.advance_asked_while_firing();
+  if (advanced_to && *advanced_to > due) {
+    self.arm_at(saturating_add(*advanced_to, self.period_));
+  } else {
+    self.arm_at(saturating_add(due, self.period_));
+  }
 }
 
 }  // namespace clockwork

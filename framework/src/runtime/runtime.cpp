@@ -477,6 +477,7 @@ void runtime::record_unobserved(std::string source, std::exception_ptr error) {
 }
 
 void runtime::fire_next_timer() {
+  asked_while_firing_.reset();
   if (shuffle_ && timers_.size() > 1) {
     // Gather every timer sharing the earliest deadline, fire a random one, put the rest back
     // with their original sequence numbers.

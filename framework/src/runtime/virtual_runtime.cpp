@@ -164,6 +164,7 @@ std::size_t virtual_runtime::advance_to(steady_time t) {
   }
   if (stepping_ > 0) {  // from a coroutine or a timer callback: extend the advance in progress
     if (!extend_to_ || *extend_to_ < t) extend_to_ = t;
+    note_advance_asked(t);
     return 0;
   }
   stepping_scope scope{*this};

@@ -19,6 +19,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include "clockwork/schedule/iso8601.hpp"
+
 namespace clockwork::cron {
 namespace {
 
@@ -343,6 +345,13 @@ std::optional<utc_time> schedule::prev(utc_time from, boundary b) const {
 }
 
 occurrence_range schedule::occurrences(utc_time from, utc_time to, boundary from_boundary, boundary to_boundary) const {
+  // An inverted range is a caller's mistake (two arguments swapped, a wall clock read after it
+  // was stepped back), not an empty answer: refused, as Cronos' GetOccurrences refuses it.
+  if (from > to) {
+    throw std::invalid_argument("clockwork::cron::schedule::occurrences: the range ends (" +
+                                format_instant(to, *zone_) + ") before it starts (" + format_instant(from, *zone_) +
+                                ")");
+  }
   return occurrence_range{*this, from, to, from_boundary, to_boundary};
 }
 

@@ -38,7 +38,9 @@ std::string verdict::to_json() const {
     j["failures"].push_back({{"service", service}, {"kind", to_string(kind)}});
   j["counts"] = nlohmann::ordered_json::object();
   for (const auto& [name, value] : counts) j["counts"][name] = value;
-  return j.dump();
+  // A service name may carry any bytes; invalid UTF-8 becomes U+FFFD, as in the trace's JSON
+  // lines and the timeline, instead of an exception from a report writer.
+  return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 std::string verdict::headline() const {

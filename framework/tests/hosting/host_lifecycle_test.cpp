@@ -181,7 +181,8 @@ TEST(HostLifecycle, AStoppingHookThatIgnoresItsTokenIsAbandonedAtTheShutdownDead
   EXPECT_TRUE(has_failure(result, "deaf", failure_kind::abandoned)) << result.summary();
   EXPECT_THAT(result.summary(), HasSubstr("stopping hook still running at the shutdown deadline"));
   bool found = false;
-  for (const auto& f : rt.findings()) found |= f.kind == clockwork::finding_kind::cancellation_ignored && f.source == "deaf";
+  for (const auto& f : rt.findings())
+    found |= f.kind == clockwork::finding_kind::cancellation_ignored && f.source == "deaf";
   EXPECT_TRUE(found);
 }
 
@@ -368,6 +369,61 @@ TEST(HostLifecycle, StopApplicationDuringAStartCancelsTheStart) {
   EXPECT_TRUE(app.result().ok()) << app.result().summary();
 }
 
+// .NET's HostTests.HostStopsApplicationWithOneBackgroundServiceErrorAndOthersWithoutError, ported:
+// a service faults while the host is still starting (here: while a started hook is running);
+// the start finishes — the other service runs, its started hook completes, the application is
+// notified as started — and then the host stops.
+class throws_when_released : public background_service {
+ public:
+  explicit throws_when_released(clockwork::async_event& release) : release_(&release) {}
+  task<> execute(std::stop_token) override {
+    auto released = release_->wait();
+    co_await released;
+    throw std::runtime_error("lost its connection");
+  }
+
+ private:
+  clockwork::async_event* release_;
+};
+
+class releases_the_other : public background_service {
+ public:
+  releases_the_other(journal& j, clockwork::async_event& release) : journal_(&j), release_(&release) {}
+  task<> execute(std::stop_token stopping) override {
+    journal_->add(rt(), name() + ":execute");
+    release_->set();
+    co_await rt().delay(clockwork::infinite, stopping);
+  }
+  task<> started(std::stop_token token) override {
+    co_await rt().delay(1s, token);  // the host is still starting when the other service faults
+    journal_->add(rt(), name() + ":started");
+  }
+
+ private:
+  journal* journal_;
+  clockwork::async_event* release_;
+};
+
+TEST(HostLifecycle, AServiceFaultingDuringStartLetsTheStartFinishThenStopsTheHost) {
+  virtual_runtime rt;
+  journal j;
+  clockwork::async_event release{rt, "release"};
+  host_builder b{rt};  // on_service_exception = stop_host
+  add<throws_when_released>(b, "throwing", release);
+  add<releases_the_other>(b, "other", j, release);
+  auto app = b.build();
+  std::stop_callback on_started{app.lifetime().started(), [&] { j.add(rt, "application started"); }};
+  std::stop_callback on_stopping{app.lifetime().stopping(), [&] { j.add(rt, "application stopping"); }};
+  const auto result = rt.block_on(app.run());
+  EXPECT_THAT(j.lines, ElementsAre("other:execute@+00:00:00.000", "other:started@+00:00:01.000",
+                                   "application started@+00:00:01.000", "application stopping@+00:00:01.000"));
+  EXPECT_TRUE(has_failure(result, "throwing", failure_kind::faulted)) << result.summary();
+  EXPECT_EQ(result.failures.size(), 1u) << result.summary();
+  EXPECT_EQ(app.state_of("other"), clockwork::service_state::stopped);
+  EXPECT_TRUE(app.lifetime().stopped().stop_requested());
+  EXPECT_EQ(rt.live_tasks(), 0u);
+}
+
 class notes_stopping : public background_service {
  public:
   explicit notes_stopping(journal& j) : journal_(&j) {}
@@ -412,10 +468,10 @@ TEST(HostLifecycle, StoppingHooksRunBeforeApplicationStoppingAndStoppedHooksBefo
       rt.run_for(1min);
       rt.block_on(app.stop());
     }
-    EXPECT_THAT(j.lines, ElementsAre("stopping hook, application stopping=no@+00:01:00.000",
-                                     "application stopping@+00:01:00.000",
-                                     "stopped hook, application stopped=no@+00:01:00.000",
-                                     "application stopped@+00:01:00.000"))
+    EXPECT_THAT(
+        j.lines,
+        ElementsAre("stopping hook, application stopping=no@+00:01:00.000", "application stopping@+00:01:00.000",
+                    "stopped hook, application stopped=no@+00:01:00.000", "application stopped@+00:01:00.000"))
         << "through run(): " << through_run;
   }
 }
@@ -507,11 +563,12 @@ TEST(HostLifecycle, AFactoryErrorKeepsItsTypeAndTheBuildCanBeRetried) {
   virtual_runtime rt;
   host_builder b{rt};
   bool fail = true;
-  b.add_hosted_service<disposable_service>("svc", [&fail](clockwork::service_provider&) -> std::shared_ptr<disposable_service> {
-    if (fail) throw config_missing("no connection string");
-    static journal j;
-    return std::make_shared<disposable_service>(j);
-  });
+  b.add_hosted_service<disposable_service>(
+      "svc", [&fail](clockwork::service_provider&) -> std::shared_ptr<disposable_service> {
+        if (fail) throw config_missing("no connection string");
+        static journal j;
+        return std::make_shared<disposable_service>(j);
+      });
   EXPECT_THROW((void)b.build(), config_missing);
   fail = false;
   auto app = b.build();

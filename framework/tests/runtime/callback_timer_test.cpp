@@ -87,7 +87,7 @@ TEST(CallbackTimer, TheCallbackMayChangeOrDisposeItsOwnTimer) {
   callback_timer timer{rt,
                        [&] {
                          calls.push_back(at(rt));
-                         if (calls.size() == 2) self->change(1h, 0s);   // slower, one-shot
+                         if (calls.size() == 2) self->change(1h, 0s);  // slower, one-shot
                          if (calls.size() == 3) self->dispose();
                        },
                        1s, 1s};
@@ -115,8 +115,12 @@ TEST(CallbackTimer, AnExceptionFromTheCallbackIsRecordedAndTheScheduleGoesOn) {
 
 TEST(CallbackTimer, NegativeDurationsAndAnEmptyCallbackAreRefused) {
   virtual_runtime rt;
-  EXPECT_THROW(callback_timer(rt, [] {}, -1s, 1s), std::invalid_argument);
-  EXPECT_THROW(callback_timer(rt, [] {}, 1s, -1ns), std::invalid_argument);
+  EXPECT_THROW(callback_timer(
+                   rt, [] {}, -1s, 1s),
+               std::invalid_argument);
+  EXPECT_THROW(callback_timer(
+                   rt, [] {}, 1s, -1ns),
+               std::invalid_argument);
   EXPECT_THROW(callback_timer(rt, {}, 1s, 1s), std::invalid_argument);
   callback_timer ok{rt, [] {}, 1s, 1s};
   EXPECT_THROW(ok.change(-1s, 1s), std::invalid_argument);
@@ -137,9 +141,53 @@ TEST(CallbackTimer, AdvancingFromInsideACallbackExtendsTheAdvanceWithoutRecursio
                         },
                         1min, 0s};
   EXPECT_EQ(rt.advance_by(2min), 2u);  // ... and the outer advance goes on to +01:01, timer by timer
-  EXPECT_THAT(calls, ElementsAre("pusher at +00:01:00.000", "pusher returns at +00:01:00.000",
-                                 "other at +00:30:00.000"));
+  EXPECT_THAT(calls,
+              ElementsAre("pusher at +00:01:00.000", "pusher returns at +00:01:00.000", "other at +00:30:00.000"));
   EXPECT_EQ(rt.now(), rt.start_time() + 1h + 1min) << "nested advance: +1 h from the callback's instant";
+}
+
+// .NET's FakeTimeProviderTests.Advance_TimeInCallback_PreventsInfiniteLoop, ported: a timer whose
+// callback advances the clock by the timer's own period runs once; its next call is one period
+// after the instant the callback advanced to.
+TEST(CallbackTimer, ACallbackThatAdvancesTimeByItsPeriodRunsOnceAndIsRePhased) {
+  virtual_runtime rt;
+  std::vector<std::string> calls;
+  callback_timer timer{rt,
+                       [&] {
+                         calls.push_back(at(rt));
+                         // The bound only keeps a failure from hanging the test.
+                         if (calls.size() < 100) rt.advance_by(1s);
+                       },
+                       0s, 1s};
+  rt.advance_by(0s);  // due now: the first call (.NET makes it from CreateTimer)
+  EXPECT_THAT(calls, ElementsAre("+00:00:00.000"));
+  EXPECT_EQ(rt.now(), rt.start_time() + 1s);
+  EXPECT_EQ(timer.next_due(), rt.start_time() + 2s);
+  rt.advance_by(1s);  // its next call, at +2 s, advances to +3 s
+  EXPECT_THAT(calls, ElementsAre("+00:00:00.000", "+00:00:02.000"));
+  EXPECT_EQ(rt.now(), rt.start_time() + 3s);
+  EXPECT_EQ(timer.next_due(), rt.start_time() + 4s);
+}
+
+TEST(CallbackTimer, ACallbackIsRePhasedOnlyWhenItMovesTimePastItsOwnInstant) {
+  virtual_runtime rt;
+  std::vector<std::string> calls;
+  callback_timer still{rt, [&] { rt.advance_by(0s); }, 1s, 1s, "still"};
+  callback_timer shorter{rt,
+                         [&] {
+                           calls.push_back(at(rt));
+                           rt.advance_by(2s);  // less than its period
+                         },
+                         3s, 5s, "shorter"};
+  rt.advance_by(3s);
+  EXPECT_EQ(rt.now(), rt.start_time() + 5s) << "extended by the callback at +3 s";
+  EXPECT_EQ(shorter.next_due(), rt.start_time() + 10s);
+  rt.advance_by(5s);
+  EXPECT_EQ(rt.now(), rt.start_time() + 12s);
+  EXPECT_THAT(calls, ElementsAre("+00:00:03.000", "+00:00:10.000"));
+  EXPECT_EQ(shorter.next_due(), rt.start_time() + 17s);
+  EXPECT_EQ(still.calls(), 12u) << "a zero advance moves nothing: every second, in phase";
+  EXPECT_EQ(still.next_due(), rt.start_time() + 13s);
 }
 
 task<> advances_from_a_coroutine(virtual_runtime& rt, std::vector<std::string>& log) {

@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -321,9 +322,28 @@ TEST(CronDst, RangesHonourTheirBoundaries) {
   EXPECT_EQ(count(boundary::exclusive, boundary::exclusive), 2);
   EXPECT_EQ(count(boundary::inclusive, boundary::inclusive), 4);
   EXPECT_EQ(count(boundary::exclusive, boundary::inclusive), 3);
-  int n = 0;
-  for ([[maybe_unused]] const auto& o : s.occurrences(b, a)) ++n;
-  EXPECT_EQ(n, 0);
+}
+
+TEST(CronDst, AnInvertedRangeIsRefusedAndAnEmptyOneIsNot) {
+  const auto s = make("0 * * * *", cron::dialect::cronos5, "Europe/Berlin");
+  const utc_time a = at("2020-01-01T00:00:00Z");
+  const utc_time b = at("2020-01-01T03:00:00Z");
+  try {
+    (void)s.occurrences(b, a);
+    FAIL() << "an inverted range was accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_THAT(e.what(), HasSubstr("the range ends (2020-01-01T01:00:00+01:00) before it starts "
+                                    "(2020-01-01T04:00:00+01:00)"));
+  }
+  EXPECT_THROW((void)s.occurrences(a + std::chrono::nanoseconds{1}, a), std::invalid_argument);
+  // from == to is a range, empty unless both ends count.
+  const auto count = [&](boundary fb, boundary tb) {
+    int n = 0;
+    for ([[maybe_unused]] const auto& o : s.occurrences(a, a, fb, tb)) ++n;
+    return n;
+  };
+  EXPECT_EQ(count(boundary::inclusive, boundary::exclusive), 0);
+  EXPECT_EQ(count(boundary::inclusive, boundary::inclusive), 1);
 }
 
 TEST(CronDst, TheEndsOfTheInstantRange) {

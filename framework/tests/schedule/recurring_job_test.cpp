@@ -5,13 +5,18 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "clockwork/hosting/host_builder.hpp"
+#include "clockwork/runtime/virtual_runtime.hpp"
 #include "clockwork/testing/simulation.hpp"
 #include "clockwork/time/time_format.hpp"
+#include "recurring_job_support.hpp"
 
 namespace {
 
@@ -27,35 +32,11 @@ using clockwork::testing::simulation_options;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-utc_time at(int month, int day, int hour = 0, int minute = 0) {
-  return utc_time{std::chrono::sys_days{std::chrono::year{2026} / month / day}} + std::chrono::hours(hour) +
-         std::chrono::minutes(minute);
-}
-
-simulation_options starting(utc_time start, std::uint64_t seed = 0) {
-  simulation_options o;
-  o.runtime.clock.start_utc = start;
-  o.runtime.seed = seed;
-  return o;
-}
-
-// The instants (UTC) the job's runs were scheduled for, from the trace.
-std::vector<std::string> scheduled_runs(simulation& sim, const std::string& job) {
-  std::vector<std::string> out;
-  for (const auto& r : sim.trace().find("job_run", job)) out.push_back(*r.field("scheduled"));
-  return out;
-}
-
-clockwork::job_function counts(int& runs) {
-  return [&runs](job_run&) -> task<> {
-    ++runs;
-    co_return;
-  };
-}
-
-const recurring_job& job_of(simulation& sim, const std::string& name) {
-  return static_cast<const recurring_job&>(*sim.app().service(name));
-}
+using clockwork::test::at;
+using clockwork::test::counts;
+using clockwork::test::job_of;
+using clockwork::test::scheduled_runs;
+using clockwork::test::starting;
 
 TEST(RecurringJob, DailyAtMidnightRunsEveryMidnightForAMonth) {
   simulation sim{starting(at(1, 1, 12))};
@@ -396,6 +377,178 @@ TEST(RecurringJob, BadPoliciesAndSchedulesWithoutAFutureAreRefusedWhenTheJobIsAd
   EXPECT_THROW(job_schedule::daily_at(24, 0, "UTC"), std::invalid_argument);
   EXPECT_THROW(job_schedule::daily_at(1, 0, "Mars/Olympus"), std::invalid_argument);
   EXPECT_THROW(job_schedule::cron("0 0 24 * * *", clockwork::cron::dialect::cronos6, "UTC"), std::invalid_argument);
+}
+
+// ---- a run never outlives its job --------------------------------------------------------------
+
+// A store whose second save fails (the database went away).
+class failing_store final : public clockwork::job_state_store {
+ public:
+  std::optional<utc_time> last_scheduled(std::string_view) override { return std::nullopt; }
+  void save(std::string_view, utc_time) override {
+    if (++saves_ == 2) throw std::runtime_error("the state database is unreachable");
+  }
+
+ private:
+  int saves_ = 0;
+};
+
+TEST(RecurringJob, WhenExecuteFailsTheRunInFlightIsCancelledAndEndsFirst) {
+  // 01:00 runs for 90 minutes; at 02:00 the save fails and execute ends with that error.
+  simulation sim;
+  recurring_job_options o;
+  o.schedule = job_schedule::every(1h);
+  o.state = std::make_shared<failing_store>();
+  clockwork::add_recurring_job(sim.builder(), "nightly", o,
+                               [](job_run& run) -> task<> { co_await run.rt.delay(90min, run.stopping); });
+  sim.start();
+  sim.run_for(3h);
+  sim.stop();
+  const auto canceled = sim.trace().find("job_canceled", "nightly");
+  const auto faulted = sim.trace().find("service_faulted", "nightly");
+  ASSERT_EQ(canceled.size(), 1u);
+  ASSERT_EQ(faulted.size(), 1u);
+  EXPECT_LT(canceled[0].seq, faulted[0].seq) << "the run ended before its service did";
+  EXPECT_EQ(clockwork::format_offset(canceled[0].steady, sim.start_time()), "+02:00:00.000");
+  EXPECT_THAT(sim.result().summary(), HasSubstr("the state database is unreachable"));
+  for (const auto& t : sim.rt().tasks())
+    EXPECT_NE(t.name, "nightly run") << "still live: " << sim.rt().describe_pending();
+}
+
+TEST(RecurringJob, ARunDeafToItsTokenKeepsItsJobAliveUntilItEnds) {
+  // The same failure, with a run that ignores cancellation: the host abandons the service at
+  // the shutdown deadline instead of destroying it under the run; the run ends, 30 minutes
+  // after the host is gone, with its job still alive.
+  clockwork::virtual_runtime_options options;
+  options.clock.start_utc = at(1, 1);
+  clockwork::virtual_runtime rt{options};
+  std::weak_ptr<clockwork::background_service> job;
+  std::vector<std::string> seen;
+  {
+    clockwork::host_builder builder{rt};
+    recurring_job_options o;
+    o.schedule = job_schedule::every(1h);
+    o.state = std::make_shared<failing_store>();
+    clockwork::add_recurring_job(builder, "nightly", o, [&job, &seen](job_run& run) -> task<> {
+      co_await run.rt.delay(90min);  // deaf to stop
+      seen.push_back(job.expired() ? "the run went on after its job was destroyed" : "the run ended, its job alive");
+    });
+    auto app = builder.build();
+    job = app.service("nightly");
+    const auto result = rt.block_on(app.run());
+    EXPECT_FALSE(result.ok());
+  }
+  rt.run_for(2h);
+  EXPECT_THAT(seen, ElementsAre("the run ended, its job alive"));
+  EXPECT_TRUE(job.expired()) << "released once its run and execute ended";
+}
+
+// ---- a throwing should_retry --------------------------------------------------------------
+
+TEST(RecurringJob, AThrowingShouldRetryFailsTheRunAndTheJobGoesOn) {
+  simulation sim;
+  recurring_job_options o;
+  o.schedule = job_schedule::every(1h);
+  o.retry = clockwork::retry_policy::exponential(3, 1s, 1min);
+  o.retry.should_retry = [](const std::exception_ptr& e) {
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::invalid_argument&) {
+      return false;  // bad data; any other error escapes the predicate
+    }
+  };
+  clockwork::add_recurring_job(sim.builder(), "flaky", o, [](job_run&) -> task<> {
+    throw std::runtime_error("the disk is full");
+    co_return;
+  });
+  sim.start();
+  sim.run_for(3h + 30min);
+  sim.stop();
+  const auto& job = job_of(sim, "flaky");
+  EXPECT_EQ(job.stats().runs, 3u);
+  EXPECT_EQ(job.stats().failed, 3u);
+  EXPECT_EQ(job.stats().skipped, 0u);
+  const auto failed = sim.trace().find("job_failed", "flaky");
+  ASSERT_EQ(failed.size(), 3u);
+  EXPECT_EQ(*failed[0].field("why"), "not retried: should_retry threw: the disk is full");
+  EXPECT_TRUE(sim.logs().contains(spdlog::level::err, "should_retry threw"));
+  EXPECT_TRUE(sim.result().ok()) << sim.result().summary();
+  EXPECT_TRUE(sim.rt().unobserved_exceptions().empty());
+}
+
+// ---- what add_recurring_job refuses ---------------------------------------------------------
+
+std::string refusal(recurring_job_options o) {
+  simulation sim;
+  try {
+    clockwork::add_recurring_job(sim.builder(), "bad", std::move(o), [](job_run&) -> task<> { co_return; });
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+  return "accepted";
+}
+
+TEST(RecurringJob, ANegativeToleranceIsRefusedWhenTheJobIsAdded) {
+  recurring_job_options o;
+  o.schedule = job_schedule::every(1h);
+  o.tolerance = -1s;
+  EXPECT_THAT(refusal(o), HasSubstr("'bad': tolerance must not be negative, got -00:00:01.000"));
+  o.tolerance = 0s;
+  EXPECT_EQ(refusal(o), "accepted");
+}
+
+TEST(RecurringJob, ACatchUpCapOfZeroIsRefused) {
+  recurring_job_options o;
+  o.schedule = job_schedule::every(1h);
+  o.misfire.policy = clockwork::misfire_policy::strict;
+  o.misfire.catch_up_cap = 0;
+  EXPECT_THAT(refusal(o), HasSubstr("misfire.catch_up_cap must be at least 1"));
+  o.misfire.catch_up_cap = 1;
+  EXPECT_EQ(refusal(o), "accepted");
+}
+
+// ---- retry curves at their extremes ---------------------------------------------------------
+
+const auto no_jitter = [](std::chrono::nanoseconds) { return std::chrono::nanoseconds{0}; };
+
+TEST(RetryPolicy, HangfiresCurveStopsAtItsCapForAnyAttempt) {
+  const auto policy = clockwork::retry_policy::hangfire();
+  const auto year = std::chrono::nanoseconds{std::chrono::hours(24 * 365)};
+  EXPECT_EQ(policy.delay_before(101, no_jitter), year);  // the 100th retry: 99^4 + 15 s is 1,112 days
+  EXPECT_EQ(policy.delay_before(313, no_jitter), year);  // 311^4 s overflows int64 nanoseconds
+  EXPECT_EQ(policy.delay_before(100'000, no_jitter), year);
+  EXPECT_EQ(policy.delay_before(std::numeric_limits<unsigned>::max(), no_jitter), year);
+  EXPECT_EQ(policy.delay_before(39, no_jitter), std::chrono::seconds(37LL * 37 * 37 * 37 + 15));  // 21.7 days
+}
+
+TEST(RetryPolicy, HangfiresJitterDrawsEachWholeSecondFrom0To29) {
+  // rand(0..29) as the runtime's seeded generator draws it: 3,000 first retries (n = 1, so
+  // the delay is 15 s + the jitter).
+  clockwork::virtual_runtime rt;
+  const auto policy = clockwork::retry_policy::hangfire();
+  std::vector<int> seen(30, 0);
+  for (int i = 0; i < 3000; ++i) {
+    const auto d = policy.delay_before(2, [&rt](std::chrono::nanoseconds max) { return rt.random_duration(max); });
+    const auto jitter = std::chrono::duration_cast<std::chrono::seconds>(d - 15s).count();
+    ASSERT_GE(jitter, 0);
+    ASSERT_LE(jitter, 29);
+    ASSERT_EQ(d - 15s, std::chrono::seconds(jitter)) << "whole seconds";
+    ++seen[static_cast<std::size_t>(jitter)];
+  }
+  for (int j = 0; j < 30; ++j) EXPECT_GT(seen[static_cast<std::size_t>(j)], 50) << j << " s drawn too rarely";
+}
+
+TEST(RetryPolicy, TheExponentialCurveStopsAtItsCapForAnyAttempt) {
+  auto policy = clockwork::retry_policy::exponential(5, 1s, 10min);
+  policy.full_jitter = false;
+  EXPECT_EQ(policy.delay_before(2, no_jitter), 1s);
+  EXPECT_EQ(policy.delay_before(11, no_jitter), 512s);   // 2^9 s
+  EXPECT_EQ(policy.delay_before(12, no_jitter), 10min);  // 2^10 s, capped
+  EXPECT_EQ(policy.delay_before(64, no_jitter), 10min);
+  EXPECT_EQ(policy.delay_before(std::numeric_limits<unsigned>::max(), no_jitter), 10min);
+  policy.cap = std::chrono::nanoseconds::max();  // 2^62 s is beyond int64 nanoseconds
+  EXPECT_EQ(policy.delay_before(64, no_jitter), std::chrono::nanoseconds::max());
+  EXPECT_EQ(policy.delay_before(std::numeric_limits<unsigned>::max(), no_jitter), std::chrono::nanoseconds::max());
 }
 
 }  // namespace

@@ -5,9 +5,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "clockwork/runtime/periodic_timer.hpp"
 #include "clockwork/testing/simulation_test.hpp"
 #include "clockwork/testing/trace_matchers.hpp"
+#include "clockwork/testing/verdict.hpp"
 #include "clockwork/time/time_format.hpp"
 
 namespace {
@@ -140,6 +143,17 @@ TEST(Simulation, ReportListsFindingsAndTheResult) {
   ASSERT_EQ(sim.findings(clockwork::finding_kind::blocking_call).size(), 1u);
   EXPECT_THAT(sim.report(), HasSubstr("[blocking_call] blocker"));
   EXPECT_THROW(sim.builder(), std::logic_error);
+}
+
+TEST(Verdict, AServiceNameThatIsNotUtf8IsWrittenWithReplacementCharactersNotThrown) {
+  clockwork::testing::verdict v;
+  v.finding(clockwork::finding_kind::missed_run, std::string("job\xff", 4))
+      .failure(std::string("svc\xc3", 4), clockwork::failure_kind::faulted)
+      .count(std::string("runs\xfe", 5), 2);
+  EXPECT_EQ(v.to_json(),
+            "{\"exit_code\":1,\"findings\":[{\"kind\":\"missed_run\",\"service\":\"job\xef\xbf\xbd\"}],"
+            "\"failures\":[{\"service\":\"svc\xef\xbf\xbd\",\"kind\":\"faulted\"}],"
+            "\"counts\":{\"runs\xef\xbf\xbd\":2}}");
 }
 
 TEST(Simulation, SchedulingInThePastIsRefused) {

@@ -14,6 +14,11 @@
 // Each with a tolerance (default one minute): a run within it of an occurrence is that
 // occurrence's run.
 //
+// Cost: finish() walks the occurrences it checks and the runs near them once, side by side (the
+// runs are kept in wall-clock order), so checking a year of a minutely job is linear in its
+// 525,600 occurrences and runs, not their product. Occurrences past the end of the clock's range
+// (2262-04-11T23:47:16Z; before 1677-09-21T00:12:44Z) do not exist and are never expected.
+//
 // Example — test (production services report runs the same way; only tests check them):
 //
 //   clockwork::schedule_detector schedules{rt};
@@ -26,6 +31,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -68,8 +74,12 @@ class schedule_detector final : public runtime_observer {
   // Occurrences closer to now than the tolerance are left for the next call.
   void finish();
 
-  // Runs reported so far by service, as wall-clock instants.
+  // Runs reported so far by service, as wall-clock instants, earliest first (a run reported
+  // after the wall clock was stepped back sorts before the runs stamped later).
   const std::vector<utc_time>& runs_of(const std::string& service) const;
+  // How many occurrences and runs finish() has stepped over so far, all calls together: its
+  // work, which stays within a small multiple of the occurrences checked plus the runs reported.
+  std::uint64_t instants_examined() const noexcept { return examined_; }
 
   void on_event(std::string_view kind, std::string_view source, const trace_fields& fields) override;
   // A declared schedule (a recurring job's) is expected from the moment it is declared.
@@ -80,12 +90,19 @@ class schedule_detector final : public runtime_observer {
     run_schedule schedule;
     utc_time from{};  // the window still to check
   };
-  std::vector<utc_time> occurrences(const run_schedule& s, utc_time from, utc_time to,
-                                    const std::vector<utc_time>& runs) const;
+  struct run_log {
+    std::vector<utc_time> by_time;  // earliest first
+    utc_time first_reported{};      // an every() schedule without `first` starts here
+  };
+  std::vector<utc_time> occurrences(const run_schedule& s, utc_time from, utc_time to, const run_log* runs) const;
+  // Reports the missed and doubled occurrences of `due` (earliest first) against `runs`.
+  void check(const std::string& service, const run_schedule& s, const std::vector<utc_time>& due,
+             const std::vector<utc_time>& runs);
 
   runtime* rt_;
   std::map<std::string, std::vector<expectation>> expected_;
-  std::map<std::string, std::vector<utc_time>> runs_;
+  std::map<std::string, run_log, std::less<>> runs_;  // by service
+  std::uint64_t examined_ = 0;
 };
 
 }  // namespace clockwork

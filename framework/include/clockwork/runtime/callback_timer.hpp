@@ -12,7 +12,10 @@
 //   - Periodic calls are phase-aligned: due + k * period, never drifting with the callback's
 //     duration. In virtual time every call happens at its own instant, even during one big
 //     advance_by (the clock reads that instant inside the callback). A callback that overruns
-//     its period (modeled work) is followed by the calls it missed, each at once.
+//     its period (modeled work) is followed by the calls it missed, each at once. A callback
+//     that advances virtual time itself (virtual_runtime::advance_by from inside it) is next
+//     due one period after the instant it advanced to, as .NET's FakeTimeProvider re-phases
+//     it: advancing by its own period, it runs once, and never triggers itself forever.
 //   - Timers due at the same instant run in the order they were armed, with the runtime's other
 //     timers and waits (see runtime.hpp).
 //   - change(due, period) re-arms from now; dispose() (and destruction) stops it for good: no

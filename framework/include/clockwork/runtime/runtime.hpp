@@ -469,6 +469,10 @@ class runtime {
   virtual void forget_wait(detail::timed_wait& /*wait*/) noexcept {}
   virtual void forget_offload(detail::offload_job& /*job*/) noexcept {}
   void note_wait(wait_kind kind, steady_time due, std::string_view what) noexcept;
+  // The furthest instant the timer firing now asked time to reach (virtual_runtime: advance_by
+  // called from inside a timer callback); none when it asked nothing, and always none on a
+  // runtime whose time nobody advances. callback_timer re-phases its timer from it.
+  std::optional<steady_time> advance_asked_while_firing() const noexcept { return asked_while_firing_; }
   // Resumes h as owner, with the watchdog and the modeled-work budget.
   void resume_slice(std::coroutine_handle<> h, detail::task_record* owner);
 
@@ -506,6 +510,10 @@ class runtime {
   // first, while their own state still exists; spawn() refuses work from then on.
   void shutdown_tasks() noexcept;
   std::uint64_t steps() const noexcept { return steps_; }
+  // A nested advance asked time to reach t (see advance_asked_while_firing).
+  void note_advance_asked(steady_time t) noexcept {
+    if (!asked_while_firing_ || *asked_while_firing_ < t) asked_while_firing_ = t;
+  }
 
   // Spawns without the name checks; returns the id. Used by block_on (with an empty root: its
   // wrapper is transparent, what it spawns is rooted at its own name).
@@ -557,6 +565,7 @@ class runtime {
   std::chrono::nanoseconds total_slices_{0};
   std::chrono::nanoseconds slice_blocked_real_{0};
   bool measure_slices_ = false;
+  std::optional<steady_time> asked_while_firing_;  // reset as each timer fires
   bool shutting_down_ = false;
   bool shuffle_ = false;
   std::mt19937_64 rng_;

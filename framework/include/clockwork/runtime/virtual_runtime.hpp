@@ -94,7 +94,10 @@ class virtual_runtime final : public runtime {
   // that instant, which the outermost stepping call then reaches timer by timer before it
   // returns — no recursion, every timer still at its own instant. run_until_idle, step,
   // run_until and block_on from inside the stepping throw std::logic_error (a coroutine that
-  // blocks on its own runtime would deadlock on a real one).
+  // blocks on its own runtime would deadlock on a real one). A periodic callback_timer whose
+  // callback advances time this way is next due one period after the instant it advanced to,
+  // as with .NET's FakeTimeProvider: a callback advancing by its own period runs once, instead
+  // of triggering itself forever.
 
   // Rule 2. Returns the number of ready items run.
   std::size_t run_until_idle();

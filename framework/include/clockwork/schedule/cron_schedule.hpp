@@ -113,7 +113,8 @@ class schedule {
   bool has_occurrence_after(utc_time from) const { return next(from).has_value(); }
 
   // The occurrences from `from` to `to`, earliest first, computed one at a time as the range
-  // is walked. By default `from` counts and `to` does not: [from, to).
+  // is walked. By default `from` counts and `to` does not: [from, to). Throws
+  // std::invalid_argument when from > to (a caller's mistake, not an empty range).
   occurrence_range occurrences(utc_time from, utc_time to, boundary from_boundary = boundary::inclusive,
                                boundary to_boundary = boundary::exclusive) const;
 

@@ -52,6 +52,9 @@ struct host::state {
   detail::host_phase phase = detail::host_phase::created;
   std::stop_source start_cancel;   // stop() cancels a start in progress (its hooks see it)
   std::stop_source start_abandon;  // ... and gives up waiting for its hooks at the shutdown deadline
+  // A service faulted during start under the stop_host policy: the application is stopped once
+  // the start has finished, as .NET's host finishes starting before it stops.
+  bool stop_after_start = false;
   std::unique_ptr<async_event> start_done;
   std::unique_ptr<async_event> stop_done;
   steady_time stop_deadline{};
