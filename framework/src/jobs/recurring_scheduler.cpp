@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "clockwork/errors.hpp"
+#include "clockwork/schedule/cron_count.hpp"
 #include "clockwork/schedule/cron_schedule.hpp"
 #include "clockwork/time/duration.hpp"
 #include "clockwork/time/time_format.hpp"
@@ -29,46 +30,43 @@ void validate_recurring(const recurring_definition& d) {
   (void)schedule_of(d);  // throws naming the expression or the zone
 }
 
-recurring_plan plan_recurring(const recurring_definition& d, utc_time now, std::size_t max_walk) {
+recurring_plan plan_recurring(const recurring_definition& d, utc_time now) {
   const cron::schedule s = schedule_of(d);
   recurring_plan plan;
   const std::optional<utc_time> first =
       d.last_fired ? s.next(*d.last_fired, cron::boundary::exclusive) : s.next(d.since, cron::boundary::inclusive);
-  if (!first || *first > now) {
-    plan.next = first;
-    return plan;
-  }
-  // Every due occurrence, oldest first. Walking is bounded: past max_walk the rest are counted
-  // from the latest one backwards only as far as the policy needs them.
-  std::vector<utc_time> due;
-  std::optional<utc_time> at = first;
-  while (at && *at <= now && due.size() < max_walk) {
-    due.push_back(*at);
-    at = s.next(*at, cron::boundary::exclusive);
-  }
-  const utc_time latest = (at && *at <= now) ? *s.prev(now, cron::boundary::inclusive) : due.back();
+  plan.next = first;
+  if (!first || *first > now) return plan;
   plan.next = s.next(now, cron::boundary::exclusive);
-  const bool truncated = latest != due.back();
-  plan.due = due.size() + (truncated ? 1 : 0);  // a lower bound when truncated (the walk's cap)
-  const auto late = [&](utc_time o) { return saturating_sub(now, o) > d.misfire.threshold; };
-  for (const utc_time o : due) plan.misfired += late(o) ? 1 : 0;
-  if (truncated && late(latest)) ++plan.misfired;
+  // Counted, not walked: a year of a per-second schedule costs what the calendar says, and only
+  // the occurrences that will run are visited (cron_count.hpp).
+  const utc_time latest = *s.prev(now, cron::boundary::inclusive);
+  plan.due = cron::count_occurrences(s, *first, now).count;
+  // Late: more than `threshold` before now.
+  const utc_time late_before = saturating_add(now, -d.misfire.threshold);
+  if (*first < late_before) {
+    plan.misfired = cron::count_occurrences(s, *first, late_before - std::chrono::nanoseconds{1}).count;
+  }
   switch (d.misfire.policy) {
-    case misfire_policy::relaxed: plan.fire.push_back(latest); break;
-    case misfire_policy::strict: {
-      const std::size_t take = std::min<std::size_t>(due.size(), std::max(1U, d.misfire.catch_up_cap));
-      plan.fire.assign(due.begin(), due.begin() + static_cast<std::ptrdiff_t>(take));
-      if (plan.fire.back() != latest) plan.skip_to = latest;
+    case misfire_policy::relaxed:
+      plan.fire.push_back(latest);
+      break;
+    case misfire_policy::strict:
+      for (std::optional<utc_time> at = first; at && *at <= now && plan.fire.size() < std::max(1U, d.misfire.catch_up_cap);
+           at = s.next(*at, cron::boundary::exclusive)) {
+        plan.fire.push_back(*at);
+      }
+      break;
+    case misfire_policy::ignorable: {
+      const utc_time window_start = std::max(*first, saturating_add(now, -d.misfire.window));
+      for (std::optional<utc_time> at = s.next(window_start, cron::boundary::inclusive); at && *at <= now;
+           at = s.next(*at, cron::boundary::exclusive)) {
+        plan.fire.push_back(*at);
+      }
       break;
     }
-    case misfire_policy::ignorable:
-      for (const utc_time o : due) {
-        if (saturating_sub(now, o) <= d.misfire.window) plan.fire.push_back(o);
-      }
-      if (truncated && saturating_sub(now, latest) <= d.misfire.window) plan.fire.push_back(latest);
-      if (plan.fire.empty() || plan.fire.back() != latest) plan.skip_to = latest;
-      break;
   }
+  if (plan.fire.empty() || plan.fire.back() != latest) plan.skip_to = latest;
   return plan;
 }
 
@@ -86,7 +84,7 @@ task<std::optional<utc_time>> recurring_scheduler::pass() {
   for (const recurring_definition& d : definitions) {
     recurring_plan plan;
     try {
-      plan = plan_recurring(d, now, options_.max_catch_up_walk);
+      plan = plan_recurring(d, now);
     } catch (const std::exception& e) {
       log_->error("recurring job '{}': cannot compute its occurrences: {}", d.name, e.what());
       continue;

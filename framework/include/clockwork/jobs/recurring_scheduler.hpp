@@ -46,8 +46,6 @@ struct recurring_scheduler_options {
   // How often definitions are read again (others may add or change them), at most.
   std::chrono::nanoseconds refresh = std::chrono::minutes(1);
   std::chrono::nanoseconds store_backoff = std::chrono::seconds(1);
-  // An outage longer than this many occurrences of one definition is counted, not walked.
-  std::size_t max_catch_up_walk = 100'000;
 };
 
 // What one pass decided for one definition.
@@ -64,8 +62,10 @@ struct recurring_plan {
 void validate_recurring(const recurring_definition& definition);
 
 // The pure decision, for tests and the scheduler: what to fire for `definition` at store time
-// `now`. std::invalid_argument for an expression or zone that does not parse.
-recurring_plan plan_recurring(const recurring_definition& definition, utc_time now, std::size_t max_walk = 100'000);
+// `now`. Costs what runs, not what was missed: the missed occurrences are counted
+// (cron::count_occurrences), never visited. std::invalid_argument for an expression or zone that
+// does not parse.
+recurring_plan plan_recurring(const recurring_definition& definition, utc_time now);
 
 // The engine: runs until stopping. A simulation runs one per simulated instance.
 class recurring_scheduler {
