@@ -179,6 +179,8 @@ TEST(CommandLines, ARefusedCommandLeavesNoFileAndNoFolderBehind) {
       {{"--scenario", "s1.simple_loop", "--strict-real", "-o", "x.html"}, "--strict-real applies only with --real"},
       {{"--showcase", "--synthetic", "10", "-o", "x.html"}, "give one of"},
       {{"--showcase"}, "-o"},
+      {{"--showcase", "--seed", "3", "-o", "x.html"}, "--seed applies to --scenario only"},
+      {{"--synthetic", "10", "--explore", "3", "-o", "x.html"}, "--explore applies to --scenario only"},
       {{"--scenario", "s1.simple_loop", "--explore", "0", "-o", "x.html"}, "--explore"},
   };
   for (const auto& [args, message] : timeline_refused) {

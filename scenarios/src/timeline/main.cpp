@@ -267,6 +267,11 @@ int main(int argc, char** argv) {
   }
   try {
     if (days->count() > 0 && args.records == 0) throw std::invalid_argument("--days applies only with --synthetic");
+    if (args.name.empty()) {
+      for (const char* flag : {"--seed", "--real", "--strict-real", "--explore"}) {
+        if (app.count(flag) > 0) throw std::invalid_argument(std::string(flag) + " applies to --scenario only");
+      }
+    }
     return run(args);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "clockwork-timeline: %s\n", e.what());
