@@ -5,6 +5,7 @@
 set -euo pipefail
 filter_program="${1:-$(dirname "$0")/build-progress.sh}"
 coproc filter { "$filter_program" 2>&1; }
+filter_pid=$filter_PID # (bash unsets filter_PID once the filter has ended)
 expect_line() {  # the step just written must come out at once (10 s: a machine under any load)
   local line
   if ! IFS= read -r -t 10 line <&"${filter[0]}"; then
@@ -23,5 +24,5 @@ expect_line "[2/4]" "clockwork:   built  50% (2 of 4 steps)"
 echo "[4/4] Linking CXX executable c" >&"${filter[1]}"
 expect_line "[4/4]" "clockwork:   built 100% (4 of 4 steps)"
 exec {filter[1]}>&-
-wait "$filter_PID"
+wait "$filter_pid"
 echo "build progress: each step reported as it came"
