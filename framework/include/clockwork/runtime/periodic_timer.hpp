@@ -15,7 +15,7 @@
 //     p. A pending wait is re-armed.
 //   - After dispose() (and destruction), every wait, the pending one included, returns false.
 //
-// Example — the seed's Pattern 3, production and test:
+// Example — Pattern 3 of the patterns document (README.md), production and test:
 //
 //   clockwork::task<> hourly(clockwork::runtime& rt, std::stop_token stopping) {
 //     clockwork::periodic_timer timer{rt, std::chrono::hours(1), "hourly"};
