@@ -48,6 +48,9 @@ foreach(include_dir IN ITEMS ${source_dir}/framework/include ${source_dir}/fakes
     endif()
   endforeach()
 endforeach()
+if(NOT every_header)
+  message(FATAL_ERROR "no public header under ${source_dir}/framework/include: README.md is read from the source tree")
+endif()
 
 while(TRUE)
   string(SUBSTRING "${text}" ${position} -1 rest)
