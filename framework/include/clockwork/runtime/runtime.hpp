@@ -259,9 +259,8 @@ class [[nodiscard]] wall_delay_awaitable : public detail::timed_wait, private de
 //     if (!waited) break;  // stopping
 //     ...
 //   }
-// GCC 12 miscompiles `while (co_await rt.try_delay(...))` (the coroutine traps on entry), as
-// it does other awaits of a temporary in a loop condition (periodic_timer.hpp): bind the result
-// to a local as above.
+// The result is awaited into a local, never inside the loop's condition: GCC 12 miscompiles an
+// await written in a condition (docs/scenarios.md#await-into-a-local).
 class [[nodiscard]] try_delay_awaitable : public delay_awaitable {
  public:
   using delay_awaitable::delay_awaitable;
