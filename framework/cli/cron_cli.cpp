@@ -12,6 +12,7 @@
 #include "clockwork/schedule/cron_describe.hpp"
 #include "clockwork/schedule/cron_schedule.hpp"
 #include "clockwork/schedule/iso8601.hpp"
+#include "clockwork/version.hpp"
 
 namespace clockwork::cli {
 namespace {
@@ -178,6 +179,7 @@ int run(const options& o, bool forward, std::ostream& out, std::ostream& err, ut
 
 int run_cron_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err, utc_time now) {
   CLI::App app{"Prints the next (or previous) occurrences of a cron expression in a time zone.", "clockwork-cron"};
+  app.set_version_flag("--version", std::string("clockwork-cron ") + CLOCKWORK_VERSION_STRING);
   app.require_subcommand(1, 1);
   options next_options;
   options prev_options;
@@ -193,6 +195,9 @@ int run_cron_cli(const std::vector<std::string>& args, std::ostream& out, std::o
     return 0;
   } catch (const CLI::CallForAllHelp&) {
     out << app.help("", CLI::AppFormatMode::All);
+    return 0;
+  } catch (const CLI::CallForVersion& e) {
+    out << e.what() << "\n";
     return 0;
   } catch (const CLI::ParseError& e) {
     err << "clockwork-cron: " << e.what() << "\nRun 'clockwork-cron --help' for the usage.\n";

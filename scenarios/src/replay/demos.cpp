@@ -98,8 +98,8 @@ std::filesystem::path json_path_for(const std::filesystem::path& text) {
 void print_daily_log(const daily_log_args& args, const sc::daily_log_options& service,
                      const sc::daily_log_demo_report& r, const clockwork::trace& tr, std::chrono::nanoseconds real_took,
                      const std::string& runtime_name) {
-  std::printf("clockwork-replay: DailyLog maintenance (the seed's section 3), %d simulated days on %s\n\n", args.days,
-              runtime_name.c_str());
+  std::printf("clockwork-replay: DailyLog maintenance (the patterns document's section 3), %d simulated days on %s\n\n",
+              args.days, runtime_name.c_str());
   std::printf("  users             %u (%u active, %u inactive)\n", r.users, r.active_users, r.users - r.active_users);
   std::printf("  schedule          first run after %s, then %s after each run, %d days ahead\n",
               clockwork::format_duration(service.startup_delay).c_str(),

@@ -31,6 +31,7 @@
 
 #include "../commands/exit_codes.hpp"
 #include "clockwork/runtime/real_runtime.hpp"
+#include "clockwork/version.hpp"
 #include "replay.hpp"
 
 int main(int argc, char** argv) {
@@ -107,6 +108,7 @@ int main(int argc, char** argv) {
                 return "must be a number in [" + short_number(lo) + ", " + short_number(hi) + "], got " + value;
               },
               "in [1e-06, 1e+07]"));
+  app.set_version_flag("--version", std::string("clockwork-replay ") + CLOCKWORK_VERSION_STRING);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -38,6 +38,7 @@
 #include "clockwork/testing/timeline_html.hpp"
 #include "clockwork/time/duration.hpp"
 #include "clockwork/time/time_format.hpp"
+#include "clockwork/version.hpp"
 
 namespace {
 
@@ -50,7 +51,11 @@ class heartbeat final : public clockwork::background_service {
  public:
   clockwork::task<> execute(std::stop_token stopping) override {
     clockwork::periodic_timer timer{rt(), 5min, "heartbeat"};
-    while (co_await timer.next_tick(stopping)) note_run();
+    for (;;) {
+      const bool ticked = co_await timer.next_tick(stopping);
+      if (!ticked) break;
+      note_run();
+    }
   }
 };
 
@@ -259,6 +264,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 10'000'000));
   auto* days = app.add_option("--days", args.days, "--synthetic: the days it spans")->check(CLI::Range(1, 3650));
   app.add_option("-o,--out", args.out, "the HTML file to write (its missing folders are made)")->required();
+  app.set_version_flag("--version", std::string("clockwork-timeline ") + CLOCKWORK_VERSION_STRING);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -223,7 +223,7 @@ class [[nodiscard]] delay_awaitable : public detail::timed_wait {
 
 // co_await rt.delay_until_utc(t, token): waits until the *wall clock* reads t — not for the
 // duration t - utc_now(), which a clock step (NTP), a set, drift or a zone change during the
-// wait would turn into a wake-up at the wrong wall time (the seed's Pattern 4 bug). The wait is
+// wait would turn into a wake-up at the wrong wall time (the patterns document's Pattern 4 bug). The wait is
 // re-evaluated whenever the wall clock changes, and when its monotonic timer fires early (the
 // clock drifted) it waits on for the rest. A t already reached completes through the ready
 // queue. Throws operation_canceled when token is stopped first.
