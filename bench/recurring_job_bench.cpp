@@ -1,5 +1,6 @@
-// A year of a minutely cron job in virtual time: a recurring_job on "* * * * *" (525,600 runs,
-// each waited for on the wall clock, with its trace events and schedule bookkeeping) against
+// A year of a minutely cron job in virtual time: a recurring_job on "* * * * *" (525,601 runs:
+// the start instant is an occurrence too; each waited for on the wall clock, with its trace
+// events and schedule bookkeeping) against
 // the floor of the same number of plain one-minute delays in one coroutine, measured in the
 // same run.
 //

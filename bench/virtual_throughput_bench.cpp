@@ -85,7 +85,9 @@ clockwork::task<> delay_sleeper_token(clockwork::runtime& rt, std::chrono::nanos
 
 clockwork::task<> tick_sleeper(clockwork::runtime& rt, std::chrono::nanoseconds period) {
   clockwork::periodic_timer timer{rt, period};
-  while (co_await timer.next_tick()) {
+  for (;;) {
+    const bool ticked = co_await timer.next_tick();
+    if (!ticked) break;
   }
 }
 

@@ -1,7 +1,8 @@
 // libFuzzer target: clockwork-cron's argument parsing and run function. The input is a list of
 // arguments separated by NUL bytes. Whatever they are, the command must return 0 (having printed
-// something) or 2 (having said why), never crash, throw or exit. Also built without libFuzzer as
-// a regression replayer.
+// occurrences), 1 (no occurrence at all: its output ends with the line "none", nothing on
+// standard error) or 2 (having said why, once prefixed), never crash, throw or exit. Also built
+// without libFuzzer as a regression replayer.
 #include <cstdint>
 #include <sstream>
 #include <string>
@@ -25,10 +26,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::ostringstream out, err;
   static const clockwork::utc_time now = clockwork::cron::parse_instant("2026-06-01T12:00:00Z");
   const int status = clockwork::cli::run_cron_cli(args, out, err, now);
+  const std::string printed = out.str();
+  const std::string said = err.str();
   if (status == 0) {
-    if (out.str().empty()) __builtin_trap();
+    if (printed.empty() || printed == "none\n") __builtin_trap();
+  } else if (status == 1) {
+    if (!printed.ends_with("none\n") || !said.empty()) __builtin_trap();
   } else if (status == 2) {
-    if (err.str().empty()) __builtin_trap();
+    if (!said.starts_with("clockwork-cron: ") || said.starts_with("clockwork-cron: clockwork")) __builtin_trap();
   } else {
     __builtin_trap();
   }

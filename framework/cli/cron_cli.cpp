@@ -7,14 +7,19 @@
 #include <optional>
 #include <ostream>
 #include <stdexcept>
+#include <string_view>
 
 #include "clockwork/schedule/cron_describe.hpp"
 #include "clockwork/schedule/cron_schedule.hpp"
 #include "clockwork/schedule/iso8601.hpp"
+#include "clockwork/version.hpp"
 
 namespace clockwork::cli {
 namespace {
 
+// The exit codes every clockwork command shares (docs/scenarios.md, "Exit codes").
+constexpr int listed = 0;         // occurrences printed (fewer than -n asked for is still 0)
+constexpr int no_occurrence = 1;  // the expression never matches after (before) --from
 constexpr int usage_error = 2;
 constexpr int max_count = 100'000;  // a listing, not a stream: more is a mistake
 
@@ -32,6 +37,30 @@ std::optional<cron::dialect> dialect_named(const std::string& name) {
   if (n == "cronos6" || n == "seconds" || n == "6" || n == "six" || n == "with-seconds") return cron::dialect::cronos6;
   if (n == "quartz" || n == "quartz.net" || n == "quartznet") return cron::dialect::quartz;
   return std::nullopt;
+}
+
+// A five-field line is cronos5, a six-field one cronos6 (a macro such as @daily reads the same in
+// both); quartz only when asked. Fewer fields: cronos5, whose parser says which are missing;
+// seven or more: nothing, the caller says what to give.
+std::optional<cron::dialect> dialect_by_field_count(const std::string& expression) {
+  std::size_t fields = 0;
+  bool in_field = false;
+  for (const unsigned char c : expression) {
+    const bool blank = std::isspace(c) != 0;
+    if (!blank && !in_field) ++fields;
+    in_field = !blank;
+  }
+  if (fields <= 5) return cron::dialect::cronos5;
+  if (fields == 6) return cron::dialect::cronos6;
+  return std::nullopt;
+}
+
+// The library's messages say where they come from ("clockwork: unknown time zone ..."); the
+// command says it once, as "clockwork-cron: ...".
+std::string without_library_prefix(std::string message) {
+  constexpr std::string_view prefix = "clockwork: ";
+  if (message.starts_with(prefix)) message.erase(0, prefix.size());
+  return message;
 }
 
 std::optional<cron::dst_policy> policy_named(const std::string& name) {
@@ -54,8 +83,10 @@ struct options {
 
 void add_options(CLI::App& cmd, options& o) {
   cmd.add_option("expression", o.expression, "the cron expression (quote it)")->required();
-  cmd.add_option("--dialect,-d", o.dialect, "cronos5 (alias standard), cronos6 (alias seconds) or quartz")->required();
-  cmd.add_option("--zone,-z", o.zone, "IANA time zone, such as Europe/Berlin, or UTC")->required();
+  cmd.add_option("--dialect,-d", o.dialect,
+                 "cronos5 (alias standard), cronos6 (alias seconds) or quartz; default: cronos5 for five fields, "
+                 "cronos6 for six");
+  cmd.add_option("--zone,-z", o.zone, "IANA time zone, such as Europe/Berlin, or UTC (any case); default: UTC");
   cmd.add_option("--from,-f", o.from,
                  "ISO-8601 instant with an offset or Z, such as 2017-03-30T23:59:59.9999999+02:00 (default: now)");
   cmd.add_flag("--inclusive,-i", o.inclusive, "an occurrence exactly at --from counts");
@@ -76,7 +107,13 @@ std::string caret(const std::string& text, std::size_t column) {
 }
 
 int run(const options& o, bool forward, std::ostream& out, std::ostream& err, utc_time now) {
-  const auto dialect = dialect_named(o.dialect);
+  const auto dialect = o.dialect.empty() ? dialect_by_field_count(o.expression) : dialect_named(o.dialect);
+  if (!dialect && o.dialect.empty()) {
+    err << "clockwork-cron: cannot tell the dialect of '" << o.expression
+        << "' from its fields (five: cronos5, six: cronos6); give --dialect cronos5, cronos6 or quartz (which "
+           "alone takes a seventh field, the year)\n";
+    return usage_error;
+  }
   if (!dialect) {
     err << "clockwork-cron: unknown dialect '" << o.dialect
         << "' (expected cronos5/standard, cronos6/seconds or quartz)\n";
@@ -98,9 +135,9 @@ int run(const options& o, bool forward, std::ostream& out, std::ostream& err, ut
   }
   const date::time_zone* zone = nullptr;
   try {
-    zone = &find_zone(o.zone);
+    zone = &find_zone(o.zone.empty() || lower(o.zone) == "utc" ? std::string("UTC") : o.zone);
   } catch (const std::invalid_argument& e) {
-    err << "clockwork-cron: " << e.what() << "\n";
+    err << "clockwork-cron: " << without_library_prefix(e.what()) << "\n";
     return usage_error;
   }
   utc_time from = now;
@@ -108,7 +145,7 @@ int run(const options& o, bool forward, std::ostream& out, std::ostream& err, ut
     try {
       from = cron::parse_instant(o.from);
     } catch (const std::exception& e) {
-      err << "clockwork-cron: --from: " << e.what() << "\n";
+      err << "clockwork-cron: --from: " << without_library_prefix(e.what()) << "\n";
       return usage_error;
     }
   }
@@ -116,7 +153,7 @@ int run(const options& o, bool forward, std::ostream& out, std::ostream& err, ut
   try {
     expr.emplace(o.expression, *dialect);
   } catch (const cron::parse_error& e) {
-    err << "clockwork-cron: " << e.what() << "\n" << caret(o.expression, e.column()) << "\n";
+    err << "clockwork-cron: " << without_library_prefix(e.what()) << "\n" << caret(o.expression, e.column()) << "\n";
     return usage_error;
   }
   const cron::schedule s{std::move(*expr), *zone, policy};
@@ -135,13 +172,14 @@ int run(const options& o, bool forward, std::ostream& out, std::ostream& err, ut
     b = cron::boundary::exclusive;
   }
   if (printed < o.count) out << "none\n";
-  return 0;
+  return printed > 0 ? listed : no_occurrence;
 }
 
 }  // namespace
 
 int run_cron_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err, utc_time now) {
   CLI::App app{"Prints the next (or previous) occurrences of a cron expression in a time zone.", "clockwork-cron"};
+  app.set_version_flag("--version", std::string("clockwork-cron ") + CLOCKWORK_VERSION_STRING);
   app.require_subcommand(1, 1);
   options next_options;
   options prev_options;
@@ -157,6 +195,9 @@ int run_cron_cli(const std::vector<std::string>& args, std::ostream& out, std::o
     return 0;
   } catch (const CLI::CallForAllHelp&) {
     out << app.help("", CLI::AppFormatMode::All);
+    return 0;
+  } catch (const CLI::CallForVersion& e) {
+    out << e.what() << "\n";
     return 0;
   } catch (const CLI::ParseError& e) {
     err << "clockwork-cron: " << e.what() << "\nRun 'clockwork-cron --help' for the usage.\n";

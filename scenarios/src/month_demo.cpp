@@ -7,7 +7,11 @@ namespace clockwork::scenarios {
 task<> heartbeat(runtime& rt, std::chrono::nanoseconds period, std::stop_token stopping, month_demo_summary& out) {
   periodic_timer timer{rt, period, "heartbeat"};
   try {
-    while (co_await timer.next_tick(stopping)) ++out.heartbeats;
+    for (;;) {
+      const bool ticked = co_await timer.next_tick(stopping);
+      if (!ticked) break;
+      ++out.heartbeats;
+    }
   } catch (const operation_canceled&) {
     // stopping: a graceful end
   }
@@ -17,7 +21,7 @@ task<> heartbeat(runtime& rt, std::chrono::nanoseconds period, std::stop_token s
 task<> midnight_job(runtime& rt, std::stop_token stopping, month_demo_summary& out) {
   try {
     for (;;) {
-      // The seed's delay calculation: from wall-clock now to the next UTC midnight.
+      // The patterns document's delay calculation: from wall-clock now to the next UTC midnight.
       const utc_time now = rt.clock().utc_now();
       const utc_time next_midnight = std::chrono::floor<std::chrono::days>(now) + std::chrono::days(1);
       co_await rt.delay(next_midnight - now, stopping);

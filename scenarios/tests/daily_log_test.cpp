@@ -1,4 +1,4 @@
-// The seed's DailyLog maintenance service, end to end: in virtual time with exact instants
+// The patterns document's DailyLog maintenance service, end to end: in virtual time with exact instants
 // (schedule, idempotence, a fault at every call position of a run, midnight, shutdown), and on
 // real_runtime with a large time scale (order and counts only), which must reach the same state.
 #include <gmock/gmock.h>
@@ -255,7 +255,7 @@ TEST(DailyLog, ARunStraddlingMidnightKeepsTheDateItReadAfterLoadingUsers) {
 }
 
 TEST(DailyLog, ARunWhoseUserQueryCrossesMidnightUsesTheNewDayAndNeverCreatesTheOldOne) {
-  // Users load in 40 s: today is read at 00:00:10 on the 2nd. As in the seed, the run started
+  // Users load in 40 s: today is read at 00:00:10 on the 2nd. As in the patterns document, the run started
   // on the 1st creates the 2nd..8th and the 1st never gets a log: the date is read once, late.
   daily_log_world w{starting_at_23_58_30()};
   w.store->faults().add_latency("get_all_active", 40s).on_call(1);

@@ -6,7 +6,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <limits>
 #include <stdexcept>
+#include <vector>
 
 #include "clockwork/scenarios/explore_scenarios.hpp"
 #include "clockwork/time/clock.hpp"
@@ -168,6 +171,63 @@ TEST(Explore, ClockTroubleWithinTheScenariosLimitsIsPartOfWhatASeedDecides) {
   s.clock_trouble = {};  // a scenario that declares no limits gets no clock trouble
   const auto calm = explore(s, o);
   for (const auto& seed : calm.seeds) EXPECT_THAT(seed.kinds, ::testing::Not(HasSubstr("clock_step")));
+}
+
+// Which seeds are run twice: round(fraction × seeds), spread evenly, the same every time. A
+// tiny fraction used to divide by itself (1e-30: an integer overflow, undefined behaviour).
+std::vector<std::uint64_t> seeds_run_twice(double fraction, std::uint64_t seeds) {
+  explore_options o;
+  o.seeds = seeds;
+  o.determinism_check = fraction;
+  o.shrink = false;
+  const auto found = explore(clockwork::scenarios::daily_log_explored(2, 1), o);
+  std::vector<std::uint64_t> out;
+  for (const auto& s : found.seeds)
+    if (s.checked_twice) out.push_back(s.seed);
+  EXPECT_EQ(found.checked_twice, out.size());
+  return out;
+}
+
+TEST(Explore, AFractionChecksThatFractionOfTheSeedsRoundedSpreadEvenly) {
+  using seeds = std::vector<std::uint64_t>;
+  EXPECT_EQ(seeds_run_twice(1e-30, 10), seeds{});
+  EXPECT_EQ(seeds_run_twice(std::numeric_limits<double>::denorm_min(), 10), seeds{});
+  EXPECT_EQ(seeds_run_twice(0.04, 10), seeds{}) << "0.4 seeds round to none";
+  EXPECT_EQ(seeds_run_twice(0.05, 10), seeds{1}) << "0.5 seeds round to one";
+  EXPECT_EQ(seeds_run_twice(0.1, 10), seeds{1});
+  EXPECT_EQ(seeds_run_twice(0.3, 10), (seeds{1, 5, 8}));
+  EXPECT_EQ(seeds_run_twice(0.5, 10), (seeds{1, 3, 5, 7, 9}));
+  EXPECT_EQ(seeds_run_twice(2.0 / 3.0, 9), (seeds{1, 3, 4, 6, 7, 9}));
+  EXPECT_EQ(seeds_run_twice(0.999, 10), (seeds{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
+  EXPECT_EQ(seeds_run_twice(0.3, 10), seeds_run_twice(0.3, 10)) << "the same seeds every time";
+}
+
+TEST(Explore, ReportsProgressAfterEachSeedWithCountsOnly) {
+  std::vector<clockwork::testing::explore_progress> seen;
+  auto o = daily_log_options(30);
+  o.stop_at_first_failure = true;
+  o.on_progress = [&seen](const clockwork::testing::explore_progress& p) { seen.push_back(p); };
+  const auto found = explore(clockwork::scenarios::daily_log_with_planted_bug(20, 10), o);
+  ASSERT_TRUE(found.first_failure) << found.report();
+  ASSERT_TRUE(found.shrunk);
+  std::uint64_t done = 0;
+  std::size_t shrink_runs = 0;
+  for (const auto& p : seen) {
+    EXPECT_EQ(p.seeds_total, 30u);
+    if (!p.shrinking) {
+      EXPECT_EQ(p.seeds_done, ++done) << "one call a seed, in order";
+      EXPECT_EQ(p.failed, p.seeds_done == *found.first_failure ? 1u : 0u);
+    } else {
+      EXPECT_EQ(p.seeds_done, found.seeds.size());
+      EXPECT_EQ(p.shrink_runs, ++shrink_runs);
+    }
+  }
+  EXPECT_EQ(done, found.seeds.size());
+  EXPECT_GT(shrink_runs, 0u) << "shrinking reports its runs too";
+  // The progress callback only watches: the same exploration without it finds the same.
+  o.on_progress = {};
+  const auto again = explore(clockwork::scenarios::daily_log_with_planted_bug(20, 10), o);
+  EXPECT_EQ(again.report(), found.report());
 }
 
 TEST(Explore, BadOptionsAreRefused) {

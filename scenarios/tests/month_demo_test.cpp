@@ -21,7 +21,7 @@ TEST(MonthDemo, ThirtyDaysGiveEveryHeartbeatAndOneMidnightRunPerDay) {
 }
 
 TEST(MonthDemo, AWallClockStepBackMakesTheMidnightJobRunEarlyAndThenAgain) {
-  // The seed's Pattern 4 turns a wall-clock target into a monotonic delay. When NTP steps the
+  // The patterns document's Pattern 4 turns a wall-clock target into a monotonic delay. When NTP steps the
   // wall clock back an hour while the job sleeps, the sleep still ends 24 h later — at 23:00
   // by the new wall clock — and the job then runs a second time at the real midnight.
   clockwork::virtual_runtime rt;

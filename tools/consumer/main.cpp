@@ -1,16 +1,23 @@
-// A downstream program: a hosted service run for a simulated hour in the simulation harness,
-// a bare coroutine on a virtual_runtime, and a cron schedule across a DST gap. Proves that every
-// module's public headers compile from the installed or build-tree package, link, and work.
-#include <clockwork/hosting/background_service.hpp>
-#include <clockwork/runtime/periodic_timer.hpp>
+// A downstream program, linking clockwork::framework alone: a hosted service run for an hour on
+// a host over a virtual_runtime, a bare coroutine on a virtual_runtime, and a cron schedule
+// across a DST gap. Proves that every module's public headers compile from the package, link and
+// work; prints the version it was compiled against.
+#include <clockwork/hosting/host_builder.hpp>
 #include <clockwork/runtime/virtual_runtime.hpp>
 #include <clockwork/schedule/cron_schedule.hpp>
 #include <clockwork/schedule/iso8601.hpp>
-#include <clockwork/testing/simulation.hpp>
+#include <clockwork/version.hpp>
 
 #include <chrono>
+#include <cstddef>
 #include <cstdio>
+#include <memory>
+#include <sstream>
 #include <string>
+
+#include <spdlog/sinks/ostream_sink.h>
+
+#include "heartbeat.hpp"
 
 namespace {
 clockwork::task<int> count_ticks(clockwork::runtime& rt) {
@@ -21,14 +28,6 @@ clockwork::task<int> count_ticks(clockwork::runtime& rt) {
   }
   co_return ticks;
 }
-
-class heartbeat : public clockwork::background_service {
- public:
-  clockwork::task<> execute(std::stop_token stopping) override {
-    clockwork::periodic_timer timer{rt(), std::chrono::minutes(5), "heartbeat"};
-    while (co_await timer.next_tick(stopping)) log()->info("alive");
-  }
-};
 }  // namespace
 
 int main() {
@@ -37,12 +36,17 @@ int main() {
   std::printf("%d ticks in %lld simulated seconds\n", ticks,
               static_cast<long long>(std::chrono::duration_cast<std::chrono::seconds>(rt.elapsed()).count()));
 
-  clockwork::testing::simulation sim;
-  sim.builder().add_hosted_service<heartbeat>("heartbeat");
-  sim.start();
-  sim.run_for(std::chrono::hours(1));
-  const auto beats = sim.trace().count(clockwork::trace_kind::tick, "heartbeat");
-  sim.stop();
+  std::stringstream log;
+  clockwork::virtual_runtime host_rt;
+  clockwork::host_builder builder{host_rt};
+  builder.add_hosted_service<consumer::heartbeat>("heartbeat");
+  builder.add_log_sink(std::make_shared<spdlog::sinks::ostream_sink_st>(log));
+  clockwork::host app = builder.build();
+  host_rt.block_on(app.start());
+  host_rt.run_for(std::chrono::hours(1));
+  host_rt.block_on(app.stop());
+  std::size_t beats = 0;
+  for (std::string line; std::getline(log, line);) beats += line.find("alive") != std::string::npos ? 1 : 0;
   std::printf("%zu heartbeats in a simulated hour\n", beats);
 
   const clockwork::cron::schedule nightly{clockwork::cron::expression{"30 2 * * *", clockwork::cron::dialect::cronos5},
@@ -50,6 +54,9 @@ int main() {
   const auto next = nightly.next(clockwork::cron::parse_instant("2016-03-13T00:00:00-05:00"));
   const std::string when = next ? clockwork::cron::format_instant(*next, nightly.zone()) : "none";
   std::printf("02:30 nightly, on the spring-forward day: %s\n", when.c_str());
-  return ticks == 60 && rt.elapsed() == std::chrono::hours(1) && beats == 12 && when == "2016-03-13T03:00:00-04:00" ? 0
-                                                                                                                    : 1;
+  std::printf("built with clockwork %s\n", CLOCKWORK_VERSION_STRING);
+  return ticks == 60 && rt.elapsed() == std::chrono::hours(1) && app.result().ok() && beats == 12 &&
+                 when == "2016-03-13T03:00:00-04:00"
+             ? 0
+             : 1;
 }

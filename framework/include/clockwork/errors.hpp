@@ -58,7 +58,7 @@ class injected_error : public std::runtime_error {
 };
 
 // Thrown by virtual_runtime::work() when one slice of modeled blocking work passes the
-// runtime's slice cap: the simulated equivalent of a thread blocked for good (the seed's
+// runtime's slice cap: the simulated equivalent of a thread blocked for good (the patterns document's
 // "while (!stop) Thread.Sleep(5000)"). It does not derive from std::exception, so that a
 // service's catch-all-and-continue block does not turn it into an endless loop; the host treats
 // a service it escapes as blocked forever (abandoned at the shutdown deadline).

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "clockwork/diagnostics/trace.hpp"
+#include "clockwork/schedule/iso8601.hpp"
 #include "clockwork/time/duration.hpp"
 #include "clockwork/time/time_format.hpp"
 #include "clockwork/time/virtual_clock.hpp"
@@ -115,11 +116,56 @@ void schedule_detector::on_schedule_declared(const schedule_declaration& declara
          run_schedule::custom(declaration.next_after, declaration.description).with_tolerance(declaration.tolerance));
 }
 
-void schedule_detector::on_event(std::string_view kind, std::string_view source, const trace_fields&) {
+namespace {
+
+std::optional<utc_time> instant_field(const trace_fields& fields, std::string_view key) {
+  for (const auto& f : fields) {
+    if (f.key != key) continue;
+    try {
+      return cron::parse_instant(f.value);
+    } catch (const std::exception&) {
+      return std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+bool schedule_detector::run_log::skipped_at(utc_time at) const {
+  // The last range starting at or before `at`, and whether it reaches `at`.
+  auto it = std::upper_bound(skipped.begin(), skipped.end(), at,
+                             [](utc_time t, const std::pair<utc_time, utc_time>& r) { return t < r.first; });
+  if (it == skipped.begin()) return false;
+  --it;
+  return at <= it->second;
+}
+
+void schedule_detector::on_event(std::string_view kind, std::string_view source, const trace_fields& fields) {
+  if (kind == "job_skipped") {
+    auto from = instant_field(fields, "scheduled");
+    auto to = from;
+    if (!from) {
+      from = instant_field(fields, "from");
+      to = instant_field(fields, "to");
+    }
+    if (!from || !to || *to < *from) return;
+    auto found = runs_.find(source);
+    if (found == runs_.end()) found = runs_.emplace(std::string(source), run_log{}).first;
+    auto& ranges = found->second.skipped;
+    const std::pair<utc_time, utc_time> range{*from, *to};
+    ranges.insert(std::upper_bound(ranges.begin(), ranges.end(), range), range);
+    return;
+  }
   if (kind != trace_kind::run) return;
-  const utc_time at = rt_->clock().stamp_utc();
+  // A run that names its occurrence counts for it; any other is placed by the wall clock now.
+  const utc_time at = instant_field(fields, "scheduled").value_or(rt_->clock().stamp_utc());
   auto found = runs_.find(source);
-  if (found == runs_.end()) found = runs_.emplace(std::string(source), run_log{{}, at}).first;
+  if (found == runs_.end()) found = runs_.emplace(std::string(source), run_log{}).first;
+  if (!found->second.has_run) {
+    found->second.first_reported = at;
+    found->second.has_run = true;
+  }
   std::vector<utc_time>& runs = found->second.by_time;
   // Runs arrive in wall-clock order unless the wall clock was stepped back since the last one.
   if (runs.empty() || runs.back() <= at) {
@@ -168,7 +214,7 @@ std::vector<utc_time> schedule_detector::occurrences(const run_schedule& s, utc_
     }
     case run_schedule::kind::every: {
       std::optional<utc_time> first = s.first;
-      if (!first && runs != nullptr) first = runs->first_reported;
+      if (!first && runs != nullptr && runs->has_run) first = runs->first_reported;
       if (!first) break;
       // Start from the last occurrence at or before `from`, computed rather than walked: each
       // check costs what its own window holds, however long the schedule has been running.
@@ -188,8 +234,10 @@ std::vector<utc_time> schedule_detector::occurrences(const run_schedule& s, utc_
 }
 
 void schedule_detector::check(const std::string& service, const run_schedule& s, const std::vector<utc_time>& due,
-                              const std::vector<utc_time>& runs) {
+                              const run_log* log) {
   if (due.empty()) return;
+  static const std::vector<utc_time> none;
+  const std::vector<utc_time>& runs = log ? log->by_time : none;
   // Each run belongs to the occurrence it is nearest to, within half a period: the occurrence at
   // `at` owns the runs in (at - half, at + half].
   std::chrono::nanoseconds half = std::chrono::hours(12);
@@ -213,7 +261,7 @@ void schedule_detector::check(const std::string& service, const run_schedule& s,
     // The window's runs earlier than the tolerance come first; the next one decides.
     const auto nearest = std::partition_point(mine, past, [&](utc_time run) { return late(run, at); });
     const bool in_time = nearest != past && distance(*nearest, at) <= s.tolerance;
-    if (!in_time) {
+    if (!in_time && !(log && log->skipped_at(at))) {
       const std::string instead = mine == past ? std::string() : " (it ran at " + format_utc(*mine) + " instead)";
       rt_->report(finding_kind::missed_run, service,
                   "no run at " + format_utc(at) + " (" + s.describe() + ", tolerance " + format_duration(s.tolerance) +
@@ -239,7 +287,7 @@ void schedule_detector::finish() {
       const utc_time to = saturating_add(now, -e.schedule.tolerance);
       const auto due = occurrences(e.schedule, e.from, to, log);
       examined_ += due.size();
-      check(service, e.schedule, due, runs_of(service));
+      check(service, e.schedule, due, log);
       if (to > e.from) e.from = to;
     }
   }

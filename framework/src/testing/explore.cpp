@@ -1,6 +1,7 @@
 #include "clockwork/testing/explore.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <sstream>
 #include <stdexcept>
 
@@ -57,13 +58,32 @@ run_options chaos_run(const chaos_options& chaos, std::uint64_t seed, bool rende
 constexpr std::string_view fault_kinds[] = {"wait_error",     "wait_slow",  "operation_error",
                                             "operation_slow", "clock_step", "clock_drift"};
 
-// Whether a seed is one of those checked twice: spread evenly over the run.
-bool checked_twice(const explore_options& options, std::uint64_t index) {
-  if (options.determinism_check <= 0.0) return false;
-  if (options.determinism_check >= 1.0) return true;
-  const auto every = static_cast<std::uint64_t>(1.0 / options.determinism_check);
-  return every <= 1 || index % every == 0;
-}
+// Which seeds are run twice: round(fraction × seeds) of them, spread evenly — the first seed,
+// then one every seeds / checked — Bresenham-style, in integers: a tiny fraction rounds to none
+// instead of dividing by it, and the choice depends on nothing but the fraction and the count.
+class determinism_sampler {
+ public:
+  determinism_sampler(double fraction, std::uint64_t seeds) : seeds_(seeds) {
+    const double wanted = std::round(fraction * static_cast<double>(seeds));  // fraction in [0, 1]
+    checked_ = wanted >= static_cast<double>(seeds) ? seeds : static_cast<std::uint64_t>(wanted);
+    owed_ = seeds_ - checked_;  // so that the first seed is checked whenever any is
+  }
+  // The next seed's turn: whether it is checked. Stays below seeds_, never overflows.
+  bool next() {
+    if (checked_ == 0) return false;
+    if (owed_ >= seeds_ - checked_) {
+      owed_ -= seeds_ - checked_;
+      return true;
+    }
+    owed_ += checked_;
+    return false;
+  }
+
+ private:
+  std::uint64_t seeds_;
+  std::uint64_t checked_ = 0;
+  std::uint64_t owed_ = 0;
+};
 
 // A failure's shape: its message with every number blanked, so that "3 units" and "1 unit"
 // shrink as the same failure, and "no log at all" does not pass for it.
@@ -79,8 +99,9 @@ std::string shape_of(const std::string& failure) {
   return out;
 }
 
+// Shrinking reports each of its runs through `ran` (progress only).
 reproduction shrink_failure(const scenario& s, const chaos_options& chaos, std::uint64_t seed,
-                            const scenario_run& failing) {
+                            const scenario_run& failing, const std::function<void()>& ran) {
   reproduction best;
   best.seed = seed;
   best.chaos = chaos;
@@ -95,6 +116,7 @@ reproduction shrink_failure(const scenario& s, const chaos_options& chaos, std::
     o.chaos_budget = budget;
     o.span = span;
     const auto run = run_scenario(s, o);
+    ran();
     const auto why = why_it_failed(s, run);
     if (!why || shape_of(*why) != shape) return false;
     best.chaos = c;
@@ -193,6 +215,7 @@ std::string replay_command(const scenario& s, const run_options& options) {
   std::string out = "clockwork-replay --scenario " + s.name;
   if (options.seed != 0) out += " --seed " + std::to_string(options.seed);
   if (options.real) out += " --real";
+  if (options.span) out += " --span " + compact_duration(*options.span);
   return out;
 }
 
@@ -207,6 +230,12 @@ exploration explore(const scenario& s, const explore_options& options) {
   out.chaos = chaos_for(s, options);
   out.replay_base = command_base(s, out.chaos, std::nullopt, std::nullopt);
   const chaos_options& chaos = out.chaos;
+  determinism_sampler run_twice(options.determinism_check, options.seeds);
+  explore_progress progress;
+  progress.seeds_total = options.seeds;
+  const auto report_progress = [&] {
+    if (options.on_progress) options.on_progress(progress);
+  };
   for (std::uint64_t i = 0; i < options.seeds; ++i) {
     const std::uint64_t seed = options.first_seed + i;
     seed_outcome o;
@@ -214,7 +243,7 @@ exploration explore(const scenario& s, const explore_options& options) {
     auto run = run_scenario(s, chaos_run(chaos, seed, options.keep_passing_runs));
     o.faults = run.injected.size();
     o.kinds = run.chaos_kinds;
-    if (checked_twice(options, i)) {
+    if (run_twice.next()) {
       o.checked_twice = true;
       ++out.checked_twice;
       const auto again = run_scenario(s, chaos_run(chaos, seed, false));
@@ -240,14 +269,23 @@ exploration explore(const scenario& s, const explore_options& options) {
     }
     const bool stop = !o.passed && options.stop_at_first_failure;
     out.seeds.push_back(std::move(o));
+    progress.seeds_done = i + 1;
+    progress.failed = out.failed;
+    report_progress();
     if (stop) break;
   }
   if (out.first_failure && options.shrink) {
     const auto& failing = *std::find_if(out.seeds.begin(), out.seeds.end(),
                                         [&](const seed_outcome& o) { return o.seed == *out.first_failure; });
     // (failing_runs_kept 0 keeps no run: run the seed again, without its trace.)
-    out.shrunk = shrink_failure(s, chaos, failing.seed,
-                                failing.run ? *failing.run : run_scenario(s, chaos_run(chaos, failing.seed, false)));
+    progress.shrinking = true;
+    const auto shrink_ran = [&] {
+      ++progress.shrink_runs;
+      report_progress();
+    };
+    out.shrunk =
+        shrink_failure(s, chaos, failing.seed,
+                       failing.run ? *failing.run : run_scenario(s, chaos_run(chaos, failing.seed, false)), shrink_ran);
   }
   return out;
 }

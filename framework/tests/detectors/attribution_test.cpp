@@ -113,7 +113,7 @@ class leaks_a_scope : public clockwork::background_service {
   task<> execute(std::stop_token stopping) override {
     auto scope = factory_->create_scope();
     (void)scope.provider().get<repository>();
-    if (leak_) kept_.emplace(std::move(scope));  // never disposed: the seed's Pattern 1 mistake
+    if (leak_) kept_.emplace(std::move(scope));  // never disposed: the patterns document's Pattern 1 mistake
     co_await rt().delay(clockwork::infinite, stopping);
   }
 

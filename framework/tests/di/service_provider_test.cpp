@@ -18,7 +18,7 @@
 #include "clockwork/di/service_collection.hpp"
 #include "clockwork/di/service_scope.hpp"
 
-// The services of the seed's DailyLog example, and a few probes. In a named namespace so that
+// The services of the patterns document's DailyLog example, and a few probes. In a named namespace so that
 // messages read "app::daily_log_repository".
 namespace app {
 
@@ -369,7 +369,9 @@ TEST(ServiceProvider, OnViolationSeesTheMessageBeforeTheThrow) {
   add_daily_log_repositories(services, log);
   std::vector<std::string> violations;
   service_provider_options options;
-  options.on_violation = [&violations](std::string_view message, std::string_view) { violations.emplace_back(message); };
+  options.on_violation = [&violations](std::string_view message, std::string_view) {
+    violations.emplace_back(message);
+  };
   auto provider = services.build(options);
 
   std::string thrown;
@@ -497,7 +499,9 @@ TEST(ServiceProvider, ResolvingFromADisposedScopeThrows) {
   services.add_singleton<app::clock_source>([] { return app::clock_source{}; });
   std::vector<std::string> violations;
   service_provider_options options;
-  options.on_violation = [&violations](std::string_view message, std::string_view) { violations.emplace_back(message); };
+  options.on_violation = [&violations](std::string_view message, std::string_view) {
+    violations.emplace_back(message);
+  };
   auto provider = services.build(options);
 
   auto scope = provider.create_scope();
@@ -522,7 +526,9 @@ TEST(ServiceProvider, ScopeOutlivingItsRootIsReportedAndCannotResolve) {
   add_daily_log_repositories(services, log);
   std::vector<std::string> violations;
   service_provider_options options;
-  options.on_violation = [&violations](std::string_view message, std::string_view) { violations.emplace_back(message); };
+  options.on_violation = [&violations](std::string_view message, std::string_view) {
+    violations.emplace_back(message);
+  };
 
   std::optional<service_provider> provider;
   provider.emplace(services, options);

@@ -88,7 +88,7 @@ class faulty_service : public background_service {
   std::chrono::nanoseconds after_;
 };
 
-// Mistake 2 of the seed: waits without the token.
+// Mistake 2 of the patterns document: waits without the token.
 class deaf_service : public background_service {
  public:
   task<> execute(std::stop_token) override {
@@ -449,7 +449,7 @@ TEST(Host, EveryStopHookIsCalledAndEveryErrorCollected) {
 class blocks_before_first_await : public background_service {
  public:
   task<> execute(std::stop_token stopping) override {
-    rt().work(5s);  // Thread.Sleep(5000) before the first await: the seed's mistake 1
+    rt().work(5s);  // Thread.Sleep(5000) before the first await: the patterns document's mistake 1
     co_await rt().delay(1h, stopping);
   }
 };

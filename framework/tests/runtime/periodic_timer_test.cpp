@@ -26,7 +26,8 @@ constexpr steady_time t0{};
 task<> consume(clockwork::runtime& rt, periodic_timer& timer, int count, std::chrono::nanoseconds work_per_tick,
                std::vector<steady_time>& ticks) {
   for (int i = 0; i < count; ++i) {
-    if (!co_await timer.next_tick()) co_return;
+    const bool ticked = co_await timer.next_tick();
+    if (!ticked) co_return;
     ticks.push_back(rt.now());
     rt.work(work_per_tick);
   }
@@ -47,7 +48,8 @@ TEST(PeriodicTimer, TicksArePhaseAlignedToStartPlusKPeriods) {
 
 task<> overrun_once(clockwork::runtime& rt, periodic_timer& timer, std::vector<steady_time>& ticks) {
   for (int i = 0; i < 4; ++i) {
-    if (!co_await timer.next_tick()) co_return;
+    const bool ticked = co_await timer.next_tick();
+    if (!ticked) co_return;
     ticks.push_back(rt.now());
     if (i == 0) rt.work(timer.period() * 7 / 2);  // the first run overruns 3.5 periods
   }

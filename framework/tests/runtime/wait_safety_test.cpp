@@ -99,8 +99,8 @@ TEST(WaitSafety, WithTimeoutZeroAroundWorkThatFinishesAtOnceResumesItsCallerOnce
 
 // ---- the owner of a wait is fixed when it suspends ---------------------------------------------
 
-// The ticks are bound to a local: GCC 12 miscompiles `while (co_await timer.next_tick())` in
-// some free-function coroutines (see periodic_timer.hpp).
+// The ticks are bound to a local, never awaited in a condition: see "Await into a local" in
+// docs/scenarios.md.
 task<> ticks_forever(clockwork::periodic_timer& timer, virtual_runtime& rt, std::vector<std::string>& log) {
   for (;;) {
     const bool ticked = co_await timer.next_tick();

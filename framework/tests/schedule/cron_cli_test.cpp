@@ -13,6 +13,7 @@
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 struct result {
@@ -88,9 +89,71 @@ TEST(CronCli, ExplainDescribesTheExpressionAndEachDstEffect) {
 }
 
 TEST(CronCli, NoneWhenThereAreNoMoreOccurrences) {
-  EXPECT_EQ(run({"next", "0 0 30 2 *", "-d", "standard", "-z", "UTC"}).out, "none\n");
   EXPECT_EQ(run({"next", "0 0 0 1 1 ? 2030-2031", "-d", "quartz", "-z", "UTC", "-n", "3"}).out,
             "2030-01-01T00:00:00+00:00\n2031-01-01T00:00:00+00:00\nnone\n");
+  EXPECT_EQ(run({"next", "0 0 0 1 1 ? 2030-2031", "-d", "quartz", "-z", "UTC", "-n", "3"}).status, 0)
+      << "fewer occurrences than asked for is still a listing";
+}
+
+TEST(CronCli, ALineThatNeverMatchesExitsWithStatusOne) {
+  const auto never = run({"next", "0 0 30 2 *", "-d", "standard", "-z", "UTC"});
+  EXPECT_EQ(never.status, 1);
+  EXPECT_EQ(never.out, "none\n");
+  EXPECT_EQ(never.err, "");
+  EXPECT_EQ(run({"prev", "0 0 0 1 1 ? 2030", "-d", "quartz", "-z", "UTC", "--from", "2029-06-01T00:00:00Z"}).status, 1)
+      << "nothing before --from";
+  EXPECT_EQ(run({"next", "0 0 0 1 1 ? 2030", "-d", "quartz", "-z", "UTC", "--from", "2031-06-01T00:00:00Z"}).status, 1)
+      << "nothing after --from";
+  const auto explained = run({"next", "0 0 30 2 *", "-z", "UTC", "--explain"});
+  EXPECT_EQ(explained.status, 1);
+  EXPECT_THAT(explained.out, ::testing::EndsWith("\nnone\n"));
+}
+
+TEST(CronCli, TheZoneIsUtcByDefaultAndUtcInAnyCase) {
+  for (const std::vector<std::string>& zone :
+       {std::vector<std::string>{}, {"-z", "UTC"}, {"-z", "utc"}, {"--zone", "Utc"}}) {
+    std::vector<std::string> args{"next", "0 0 * * *", "-d", "cronos5"};
+    args.insert(args.end(), zone.begin(), zone.end());
+    const auto r = run(args);
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out, "2026-06-02T00:00:00+00:00\n");
+  }
+  EXPECT_THAT(run({"next", "0 0 * * *", "-z", "utc", "--explain"}).out, HasSubstr("(cronos5 in UTC,"));
+}
+
+TEST(CronCli, TheDialectFollowsTheNumberOfFieldsUnlessGiven) {
+  const auto five = run({"next", "30 2 * * *", "--explain"});
+  EXPECT_EQ(five.status, 0) << five.err;
+  EXPECT_EQ(five.out, "30 2 * * *: at 02:30 (cronos5 in UTC, DST policy cronos)\n2026-06-02T02:30:00+00:00\n");
+  const auto six = run({"next", "15 30 2 * * *", "--explain"});
+  EXPECT_EQ(six.status, 0) << six.err;
+  EXPECT_THAT(six.out, HasSubstr("(cronos6 in UTC, DST policy cronos)"));
+  EXPECT_THAT(six.out, HasSubstr("2026-06-02T02:30:15+00:00"));
+  EXPECT_EQ(run({"next", "@daily"}).out, "2026-06-02T00:00:00+00:00\n");
+  // Quartz only when asked: its day 1 is Sunday, cronos6's Monday.
+  EXPECT_EQ(run({"next", "0 0 12 ? * 1"}).out, "2026-06-08T12:00:00+00:00\n");
+  EXPECT_EQ(run({"next", "0 0 12 ? * 1", "-d", "quartz"}).out, "2026-06-07T12:00:00+00:00\n");
+  const auto seven = run({"next", "0 30 2 * * ? 2030"});
+  EXPECT_EQ(seven.status, 2);
+  EXPECT_THAT(seven.err, HasSubstr("give --dialect cronos5, cronos6 or quartz"));
+  EXPECT_EQ(run({"next", "0 30 2 * * ? 2030", "-d", "quartz"}).out, "2030-01-01T02:30:00+00:00\n");
+}
+
+TEST(CronCli, ErrorsCarryTheCommandsPrefixOnce) {
+  const auto zone = run({"next", "* * * * *", "-z", "Mars/Base"});
+  EXPECT_EQ(zone.status, 2);
+  EXPECT_THAT(zone.err, StartsWith("clockwork-cron: unknown time zone 'Mars/Base'"));
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"next", "* * * * *", "-z", "Mars/Base"},
+           {"next", "* * * * *", "--from", "yesterday"},
+           {"next", "0 30 24 * * *"},
+           {"next", "* * * * *", "-d", "posix"},
+       }) {
+    const auto r = run(args);
+    EXPECT_EQ(r.status, 2);
+    EXPECT_THAT(r.err, StartsWith("clockwork-cron: "));
+    EXPECT_THAT(r.err, Not(HasSubstr("clockwork-cron: clockwork"))) << r.err;
+  }
 }
 
 TEST(CronCli, DialectAliases) {
@@ -125,8 +188,7 @@ TEST(CronCli, MistakesExitWithStatusTwo) {
       {{"next", "* * * * *", "-d", "standard", "-z", "UTC", "-n", "many"}, "clockwork-cron:"},
       {{"next", "* * * * *", "-d", "posix", "-z", "UTC"}, "unknown dialect 'posix'"},
       {{"next", "* * * * *", "-d", "standard", "-z", "UTC", "-p", "skip"}, "unknown DST policy 'skip'"},
-      {{"next", "* * * * *", "-z", "UTC"}, "--dialect is required"},
-      {{"next", "* * * * *", "-d", "standard"}, "--zone is required"},
+      {{"next", "* * * *", "-z", "UTC"}, "expected 5 fields"},
       {{"next", "-d", "standard", "-z", "UTC"}, "expression is required"},
       {{"later", "* * * * *"}, "clockwork-cron:"},
       {{}, "clockwork-cron:"},

@@ -32,7 +32,9 @@ class heartbeat : public clockwork::background_service {
  public:
   task<> execute(std::stop_token stopping) override {
     clockwork::periodic_timer timer{rt(), 5min, "heartbeat"};
-    while (co_await timer.next_tick(stopping)) {
+    for (;;) {
+      const bool ticked = co_await timer.next_tick(stopping);
+      if (!ticked) break;
       log()->info("beat at {}", clockwork::format_utc(rt().clock().utc_now()));
     }
   }

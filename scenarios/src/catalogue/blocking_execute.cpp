@@ -6,7 +6,7 @@
 //                    next tick: every slice is a blocking_call finding (5 s against a 50 ms
 //                    budget) and the loop is blocked half the time, but between two slices it is
 //                    free, the stop request gets through and the service ends gracefully.
-//   unbounded.wrong  the seed's code, literally: `while (!stopping.stop_requested())
+//   unbounded.wrong  the patterns document's code, literally: `while (!stopping.stop_requested())
 //                    rt().work(5s);` — it never suspends. On a real host this hangs the loop
 //                    thread for good: the stop request itself can never be delivered. The virtual
 //                    runtime cuts the slice at its cap (one hour of blocking: blocking_cut) so the

@@ -1,13 +1,13 @@
 // Pattern 1: scoped service access. A background service is a singleton; the repository and the
 // unit of work are scoped.
 //
-// Wrong: the seed's BadService takes the scoped repository in its constructor. The host builds
+// Wrong: the patterns document's BadService takes the scoped repository in its constructor. The host builds
 // hosted services from the root provider, and scope validation (on in every environment)
 // refuses: build() fails naming the hosted service and the repository, a scope_violation finding
 // names the service, and the host never starts (exit code 1). .NET fails the same way, at
 // start-up, with "Cannot consume scoped service 'IRepository' from singleton".
 //
-// Right: the seed's GoodService takes the scope_factory and opens one scope per unit of work:
+// Right: the patterns document's GoodService takes the scope_factory and opens one scope per unit of work:
 // the scope's repository stages, its unit of work commits, and the scope ends with the run
 // (C++'s `using var scope`: the scope is a local, ended at the closing brace). Six hourly runs,
 // six committed rows, nothing found.

@@ -1,9 +1,9 @@
 // Pattern 2, right: catch, log, continue. The same work as the wrong variants (10 s of I/O that
-// fails on every third call), inside the seed's try/catch: each failure is logged as an error
+// fails on every third call), inside the patterns document's try/catch: each failure is logged as an error
 // and the loop goes on to its next run five minutes later. Nothing is found, the host exits 0.
 //
 // The stop lands in the middle of the seventh run's work. The cancellation that interrupts it is
-// caught by its own handler — the seed's `catch (OperationCanceledException) when
+// caught by its own handler — the patterns document's `catch (OperationCanceledException) when
 // (stoppingToken.IsCancellationRequested)` — logged at information level ("Service is
 // stopping") and ends the loop: a graceful stop, with no error logged after it.
 #include <optional>

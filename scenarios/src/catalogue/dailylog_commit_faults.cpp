@@ -1,4 +1,4 @@
-// §3 The DailyLog use case: the seed's DailyLogMaintenanceService (1-minute start-up delay, then
+// §3 The DailyLog use case: the patterns document's DailyLogMaintenanceService (1-minute start-up delay, then
 // a run every 6 hours creating today's and the next six days' logs for every active user), with
 // the commit failing on two runs in a row. The first runs of the 2nd (00:01 and 06:01) stage the
 // 8th's three logs and fail at commit: each unit of work is rolled back whole (nothing

@@ -1,4 +1,4 @@
-// Internal: what the DailyLog scenarios share — the seed's DailyLogMaintenanceService on its
+// Internal: what the DailyLog scenarios share — the patterns document's DailyLogMaintenanceService on its
 // in-memory store (scenarios/…/daily_log), with users 1, 2 and 4 active and user 3 inactive, the
 // store's injected faults in the trace, and a check of the store once the host has stopped.
 //

@@ -2,7 +2,7 @@
 // (a VM restored from a snapshot, a mistyped date corrected, a dead RTC battery) while the job
 // waits for the midnight of the 2nd.
 //
-// Wrong (the seed's code): the monotonic delay still ends 12 h later — when the wall clock
+// Wrong (the patterns document's code): the monotonic delay still ends 12 h later — when the wall clock
 // reads 00:00 on the 3rd. The 2nd gets no run at all: a day skipped. The drift detector reports
 // the wait the jump moved (a day late), the schedule detector the missed midnight.
 //
@@ -37,7 +37,7 @@ scenario day_jump(std::string variant) {
 
 scenario day_jump_wrong() {
   scenario s = day_jump("wrong");
-  s.summary = "the wall clock jumps a day while the seed's job waits: the next day gets no run at all";
+  s.summary = "the wall clock jumps a day while the patterns document's job waits: the next day gets no run at all";
   s.setup = [](testing::scenario_world& w) {
     pattern4::add_midnight_job<pattern4::midnight_job_by_delay>(w);
     w.jump_wall_clock_at(std::chrono::hours(12), std::chrono::hours(24));

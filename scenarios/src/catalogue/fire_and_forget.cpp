@@ -9,7 +9,7 @@
 //          kept in unobserved_exceptions() — as an unobserved_exception finding naming the
 //          service that spawned the work (a spawned task inherits its spawner's root), not the
 //          anonymous task. In .NET it would have vanished.
-//   right  the seed's `Task.Run(async () => { try { ... } catch { _logger.LogError(...) } })`:
+//   right  the patterns document's `Task.Run(async () => { try { ... } catch { _logger.LogError(...) } })`:
 //          the spawned work catches and logs through the service's logger. One error logged,
 //          nothing found.
 #include <stdexcept>

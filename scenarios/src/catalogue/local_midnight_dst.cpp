@@ -1,13 +1,13 @@
 // Pattern 4 at local midnight, in a zone whose DST transitions fall on midnight itself:
 // America/Havana (tzdata) — on 2026-03-08 the clocks go from 23:59:59 CST straight to 01:00 CDT
 // (local midnight never happens), and on 2026-11-01 from 00:59:59 CDT back to 00:00 CST (local
-// midnight happens twice). The seed computes UTC midnight; a job meant for local midnight has
+// midnight happens twice). The patterns document computes UTC midnight; a job meant for local midnight has
 // two classic ways to get these days wrong, one each:
 //
 //   skipped.wrong   converts "tomorrow 00:00 local" to an instant with date::zoned_time, whose
 //                   default refuses a local time the zone skips (date::nonexistent_local_time;
 //                   .NET's TimeZoneInfo.ConvertTimeToUtc throws the same way). The conversion
-//                   sits outside the try, as the seed's CalculateDelayUntilMidnight does: right
+//                   sits outside the try, as the patterns document's CalculateDelayUntilMidnight does: right
 //                   after its run at 00:00 on the 7th, the job throws, execute() ends, and under
 //                   the default policy the whole host stops — the day before the switch.
 //   repeated.wrong  the literal port of `DateTime.Now.Date.AddDays(1) - DateTime.Now`: local time

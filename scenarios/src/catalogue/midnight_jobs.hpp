@@ -1,4 +1,4 @@
-// Internal: Pattern 4's midnight job, twice — as the seed writes it (a delay computed from the
+// Internal: Pattern 4's midnight job, twice — as the patterns document writes it (a delay computed from the
 // wall clock, awaited on the monotonic clock) and as it should be written in clockwork (a wait
 // for the wall-clock instant itself) — and how the Pattern 4 scenarios host them: under the name
 // "midnight", with the schedule the job means (once a UTC day at 00:00) declared, so that the
@@ -20,7 +20,7 @@ inline utc_time next_utc_midnight(utc_time now) {
   return std::chrono::floor<std::chrono::days>(now) + std::chrono::days(1);
 }
 
-// ❌ The seed's MidnightJobService: delay = next midnight - DateTime.UtcNow; await Task.Delay(delay).
+// ❌ The patterns document's MidnightJobService: delay = next midnight - DateTime.UtcNow; await Task.Delay(delay).
 // The delay is measured on the monotonic clock: a wall clock stepped while it runs is ignored.
 class midnight_job_by_delay final : public background_service {
  public:

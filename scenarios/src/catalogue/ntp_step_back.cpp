@@ -1,7 +1,7 @@
 // Pattern 4 under an NTP step back. At 12:00 on the 1st the wall clock is stepped back 5 minutes
 // while the job waits for midnight.
 //
-// Wrong (the seed's code): its delay was computed at 00:00 and runs on the monotonic clock, so
+// Wrong (the patterns document's code): its delay was computed at 00:00 and runs on the monotonic clock, so
 // it wakes 24 h later — when the wall clock reads 23:55. It runs, computes a 5-minute delay to
 // the midnight it thinks is next, and runs again at 00:00: two runs for one day. The drift
 // detector reports the wait the step moved (at the step, before anything went wrong), the
@@ -33,7 +33,8 @@ scenario ntp_step_back(std::string variant) {
 
 scenario ntp_step_back_wrong() {
   scenario s = ntp_step_back("wrong");
-  s.summary = "wall clock stepped back 5 min while the seed's job waits: it runs at 23:55 and again at 00:00";
+  s.summary =
+      "wall clock stepped back 5 min while the patterns document's job waits: it runs at 23:55 and again at 00:00";
   s.setup = [](testing::scenario_world& w) {
     pattern4::add_midnight_job<pattern4::midnight_job_by_delay>(w);
     w.jump_wall_clock_at(std::chrono::hours(12), -std::chrono::minutes(5));

@@ -1,7 +1,7 @@
 // Pattern 4 under an NTP step forward. At 12:00 on the 1st the wall clock is stepped forward 5
 // minutes while the job waits for midnight.
 //
-// Wrong (the seed's code): its monotonic delay ends when the wall clock reads 00:05 — the job
+// Wrong (the patterns document's code): its monotonic delay ends when the wall clock reads 00:05 — the job
 // runs five minutes late, and the midnight it was for has no run. The drift detector reports
 // the wait the step moved, the schedule detector the missed run (and when it ran instead).
 //
@@ -30,7 +30,8 @@ scenario ntp_step_forward(std::string variant) {
 
 scenario ntp_step_forward_wrong() {
   scenario s = ntp_step_forward("wrong");
-  s.summary = "wall clock stepped forward 5 min while the seed's job waits: it runs at 00:05, midnight is missed";
+  s.summary =
+      "wall clock stepped forward 5 min while the patterns document's job waits: it runs at 00:05, midnight is missed";
   s.setup = [](testing::scenario_world& w) {
     pattern4::add_midnight_job<pattern4::midnight_job_by_delay>(w);
     w.jump_wall_clock_at(std::chrono::hours(12), std::chrono::minutes(5));

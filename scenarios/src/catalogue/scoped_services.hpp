@@ -1,4 +1,4 @@
-// Internal: Pattern 1's scoped services — the seed's IRepository and IUnitOfWork on
+// Internal: Pattern 1's scoped services — the patterns document's IRepository and IUnitOfWork on
 // clockwork::fakes. A scope's repository stages its writes in that scope's unit of work; only a
 // commit makes them visible in the database (a singleton that outlives every scope). A unit of
 // work that ends with staged writes while no exception propagates is a forgotten commit,

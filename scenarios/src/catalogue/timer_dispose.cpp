@@ -1,8 +1,8 @@
-// Pattern 3: the seed's ModernTimerService, whole — the timer made in the constructor, a run at
+// Pattern 3: the patterns document's ModernTimerService, whole — the timer made in the constructor, a run at
 // start-up and then one a tick, each in its own scope, errors caught and logged — and its
 // Dispose(), which disposes the timer. C++ has no Dispose: a destructor runs when the last owner
 // lets go, which for a service may be a coroutine frame at an unknown moment. The host gives the
-// seed's Dispose a defined one: background_service::dispose(), called once, after the service's
+// patterns document's Dispose a defined one: background_service::dispose(), called once, after the service's
 // coroutine has ended (here, at the end of stop(), after service_stopped). The log line it
 // writes is counted: exactly one.
 #include <memory>
@@ -56,7 +56,9 @@ scenario timer_dispose() {
   scenario s;
   s.name = "p3.dispose";
   s.section = "Pattern 3: PeriodicTimer";
-  s.summary = "the seed's ModernTimerService: dispose() disposes its periodic_timer once, after the service stopped";
+  s.summary =
+      "the patterns document's ModernTimerService: dispose() disposes its periodic_timer once, after the service "
+      "stopped";
   s.span = std::chrono::hours(3) + std::chrono::minutes(30);
   s.resolution = std::chrono::minutes(10);  // ticks on the hour, the stop 30 min from any of them
   s.setup = [](testing::scenario_world& w) { w.builder().add_hosted_service<modern_timer_service>("modern_timer"); };

@@ -1,5 +1,5 @@
 // Pattern 1, wrong: a unit of work that is never committed. The service does everything else
-// the seed's GoodService does — one scope per run, the scope's repository and unit of work — but
+// the patterns document's GoodService does — one scope per run, the scope's repository and unit of work — but
 // forgets `await unitOfWork.CommitAsync(ct)`. Every run's writes are staged and then dropped
 // when the scope ends: nothing reaches the database, and no exception says so. The fake unit of
 // work (report_to) tells a forgotten commit from a rollback (no exception was propagating) and

@@ -128,7 +128,7 @@ void script_demo_faults(fakes::fault_plan& plan) {
   // A commit is chosen as a deadlock victim: the whole run is rolled back and redone later.
   // (The 41st commit is the one of the 45th run, at 00:01 on the 12th, which adds a day of logs.)
   plan.fail_commit().on_call(41).with_message("deadlock victim");
-  // Loading users once takes 90 s: as the seed waits its interval after each run, every later
+  // Loading users once takes 90 s: as the patterns document waits its interval after each run, every later
   // run starts 90 s later than it would have.
   plan.add_latency(std::string(daily_log_store::get_all_active_operation), std::chrono::seconds(90)).on_call(60);
   // The first query about one particular log times out.

@@ -62,7 +62,7 @@ task<> daily_log_maintenance_service::create_missing_daily_logs(std::stop_token 
 
   auto loading = user_repo->get_all_active(token);
   const std::vector<user_profile> users = co_await loading;
-  // Read once, after the users are loaded, as the seed does: the whole run uses this date even
+  // Read once, after the users are loaded, as the patterns document does: the whole run uses this date even
   // if it crosses midnight.
   const calendar_date today = rt().clock().utc_today();
 

@@ -61,7 +61,8 @@ class daily_log_with_quick_retry final : public background_service {
       for (int i = 0; i < 7; ++i) {
         const calendar_date day = add_days(today, i);
         auto probe = logs->exists(user.id, day, token);
-        if (!co_await probe) {
+        const bool exists = co_await probe;
+        if (!exists) {
           auto adding = logs->add(daily_log::create(user.id, day, user.nutrition_target_for(day)), token);
           co_await adding;
         }

@@ -9,8 +9,11 @@
 
 #include <spdlog/common.h>
 
+#include "../commands/exit_codes.hpp"
+#include "../commands/known_scenarios.hpp"
+#include "../commands/output_files.hpp"
 #include "clockwork/scenarios/catalogue.hpp"
-#include "clockwork/scenarios/explore_scenarios.hpp"
+#include "clockwork/testing/explore.hpp"
 #include "clockwork/testing/timeline_html.hpp"
 #include "clockwork/time/clock.hpp"
 #include "clockwork/time/time_format.hpp"
@@ -51,52 +54,50 @@ std::string real_column(const scenario_outcome& o) {
   return std::string(r.matched() ? "real ✓" : "real ✗") + " (scale " + scale + ")";
 }
 
-// The catalogue and, after it, the scenarios made for exploration (--scenario finds them all;
-// the default run and --all run the catalogue only).
-std::vector<testing::scenario> with_exploration_scenarios(std::vector<testing::scenario> all) {
-  all.push_back(scenarios::daily_log_explored());
-  all.push_back(scenarios::daily_log_with_planted_bug());
-  return all;
+// The scenarios --scenario names, checked before anything runs; the catalogue when none is named.
+std::vector<testing::scenario> chosen_scenarios(const catalogue_args& args) {
+  if (args.names.empty()) return scenarios::catalogue();
+  std::vector<testing::scenario> chosen;
+  for (const auto& name : args.names) {
+    auto s = commands::find_known_scenario(name);
+    if (!s) throw std::invalid_argument(commands::no_such_scenario(name));
+    chosen.push_back(std::move(*s));
+  }
+  return chosen;
+}
+
+// "2026-05-04T09:30:00": the real clock's now in UTC, for the JUnit report's timestamp only.
+std::string junit_timestamp(utc_time now) {
+  return format_utc(std::chrono::floor<std::chrono::seconds>(now)).substr(0, 19);
+}
+
+double seconds_between(steady_time from, steady_time to) {
+  return std::chrono::duration<double>(to - from).count();
 }
 
 }  // namespace
 
 int list_catalogue() {
-  for (const auto& s : with_exploration_scenarios(scenarios::catalogue())) {
+  for (const auto& s : commands::known_scenarios()) {
     std::printf("%s  %s  %s\n", pad(s.name, 44).c_str(), pad(s.section + variant_of(s), 52).c_str(), s.summary.c_str());
   }
   return 0;
 }
 
 int run_catalogue(const catalogue_args& args) {
-  // Bad input first, before anything runs.
-  const auto all = scenarios::catalogue();
-  std::vector<testing::scenario> chosen;
-  if (args.names.empty()) {
-    chosen = all;
-  } else {
-    const auto known = with_exploration_scenarios(all);
-    for (const auto& name : args.names) {
-      const auto it =
-          std::find_if(known.begin(), known.end(), [&](const testing::scenario& s) { return s.name == name; });
-      if (it == known.end()) {
-        std::string names;
-        for (const auto& s : known) names += "\n  " + s.name;
-        throw std::invalid_argument("no scenario named '" + name + "'; the catalogue has:" + names);
-      }
-      chosen.push_back(*it);
-    }
-  }
+  // Every option first, before anything is created or runs.
+  std::vector<testing::scenario> chosen = chosen_scenarios(args);
   if (!args.log_level.empty()) {
     for (auto& s : chosen) s.log_level = spdlog::level::from_str(args.log_level);
   }
+  if (args.time_scale && !args.real) throw std::invalid_argument("--time-scale applies only with --real");
   const bool chaos = args.explore > 0 || args.chaos.on;
   if (chaos) {
     if (args.names.empty())
       throw std::invalid_argument(std::string(args.explore > 0 ? "--explore" : "--chaos") + " needs --scenario NAME");
-    if (args.real)
-      throw std::invalid_argument(
-          "--real does not apply to --explore or --chaos: faults are injected in virtual time only");
+    if (args.real || args.strict_real)
+      throw std::invalid_argument(std::string(args.real ? "--real" : "--strict-real") +
+                                  " does not apply to --explore or --chaos: faults are injected in virtual time only");
     if (!args.junit_path.empty() || !args.json_path.empty() || !args.trace_dir.empty()) {
       throw std::invalid_argument(
           "--junit, --json and --trace apply to the catalogue's verdicts, not to --explore or --chaos");
@@ -107,21 +108,32 @@ int run_catalogue(const catalogue_args& args) {
     throw std::invalid_argument("--chaos-set and --chaos-budget apply only with --chaos or --explore");
   const auto span = args.chaos.span_value();
   if (span && args.real) throw std::invalid_argument("--span applies to virtual time only, not with --real");
+  if (span) {
+    for (const auto& s : chosen) check_span_fits(s, *span, args.chaos.span);
+  }
+  const bool default_run = args.names.empty() && !args.all;
+  if (args.strict_real && !args.real && !default_run) {
+    throw std::invalid_argument(
+        "--strict-real applies when something runs on the real host: with --real, or to the default run");
+  }
+  commands::output_files outputs{"clockwork-replay"};
   if (!args.html_path.empty()) {
     if (chosen.size() != 1)
       throw std::invalid_argument("--html draws one scenario's run: give exactly one --scenario (or use --explore)");
-    check_writable(args.html_path, "--html");
+    outputs.add_file("--html", args.html_path);
   }
-  if (!args.junit_path.empty()) check_writable(args.junit_path, "--junit");
-  if (!args.json_path.empty()) check_writable(args.json_path, "--json");
-  if (!args.trace_dir.empty()) check_writable_folder(args.trace_dir, "--trace");
+  if (!args.junit_path.empty()) outputs.add_file("--junit", args.junit_path);
+  if (!args.json_path.empty()) outputs.add_file("--json", args.json_path);
+  if (!args.trace_dir.empty()) outputs.add_folder("--trace", args.trace_dir);
+  // Then the folders, then the files.
+  outputs.create();
 
   // Which scenarios also run on the real host: all that can with --real; otherwise, in the
   // default run, the handful that cross-check fastest.
   std::vector<bool> cross_check(chosen.size(), false);
   if (args.real) {
     for (std::size_t i = 0; i < chosen.size(); ++i) cross_check[i] = chosen[i].resolution.has_value();
-  } else if (args.names.empty() && !args.all) {
+  } else if (default_run) {
     std::vector<std::size_t> order;
     for (std::size_t i = 0; i < chosen.size(); ++i) {
       if (chosen[i].resolution && real_duration(chosen[i]) <= default_real_budget) order.push_back(i);
@@ -132,18 +144,19 @@ int run_catalogue(const catalogue_args& args) {
   }
 
   const bool terminal = ::isatty(STDERR_FILENO) != 0;
-  const real_clock wall;  // the program measures its own real time
+  // The program reads its own real time: the seconds it prints and the JUnit report's time and
+  // timestamp. None of it reaches a run.
+  const real_clock wall;
   const auto started = wall.steady_now();
+  const std::string timestamp = junit_timestamp(wall.utc_now());
   std::vector<scenario_outcome> outcomes;
   std::size_t mismatched = 0;
   std::size_t inconclusive = 0;
   std::size_t real_checked = 0;
-  std::printf("clockwork-replay: %zu scenario(s) in virtual time%s\n\n", chosen.size(),
-              std::count(cross_check.begin(), cross_check.end(), true) > 0
-                  ? (", " + std::to_string(std::count(cross_check.begin(), cross_check.end(), true)) +
-                     " cross-checked on the real host")
-                        .c_str()
-                  : "");
+  const auto to_cross_check = static_cast<std::size_t>(std::count(cross_check.begin(), cross_check.end(), true));
+  std::printf(
+      "clockwork-replay: %zu scenario(s) in virtual time%s\n\n", chosen.size(),
+      to_cross_check > 0 ? (", " + std::to_string(to_cross_check) + " cross-checked on the real host").c_str() : "");
   for (std::size_t i = 0; i < chosen.size(); ++i) {
     const auto& s = chosen[i];
     if (terminal) {
@@ -154,11 +167,21 @@ int run_catalogue(const catalogue_args& args) {
     testing::run_options options;
     options.seed = args.seed;
     options.span = span;
-    scenario_outcome o{s, testing::run_scenario(s, options), std::nullopt, {}};
+    scenario_outcome o;
+    o.scenario = s;
+    const auto virtual_started = wall.steady_now();
+    o.virtual_run = testing::run_scenario(s, options);
+    o.virtual_seconds = seconds_between(virtual_started, wall.steady_now());
+    o.replay_command = testing::replay_command(s, options);
     options.span.reset();
     if (cross_check[i]) {
       options.real = true;
+      options.time_scale = args.time_scale;
+      const auto real_started = wall.steady_now();
       o.real_run = testing::run_scenario(s, options);
+      o.real_seconds = seconds_between(real_started, wall.steady_now());
+      o.real_replay_command = testing::replay_command(s, options);
+      if (args.time_scale) o.real_replay_command += " --time-scale " + short_number(*args.time_scale);
       ++real_checked;
     } else if (args.real) {
       o.real_skipped = "virtual time only: " + s.virtual_only_reason;
@@ -183,23 +206,37 @@ int run_catalogue(const catalogue_args& args) {
       drawn.seed = args.seed;
       drawn.span = span;
       testing::write_html(testing::render_timeline_html(testing::timeline_of(s, o.virtual_run, drawn)), args.html_path);
-      std::printf("timeline: %s\n", args.html_path.c_str());
     }
     if (!args.trace_dir.empty()) {
-      std::ofstream out(std::filesystem::path(args.trace_dir) / (s.name + ".txt"));
+      o.trace_file = (std::filesystem::path(args.trace_dir) / (s.name + ".txt")).string();
+      std::ofstream out(o.trace_file);
       out << o.virtual_run.trace_text;
+      if (!out) throw std::runtime_error("cannot write " + o.trace_file);
     }
     outcomes.push_back(std::move(o));
   }
-  const auto took = wall.steady_now() - started;
+  const double took = seconds_between(started, wall.steady_now());
   std::printf("\n%zu scenario(s), %zu matched, %zu mismatched", chosen.size(), chosen.size() - mismatched, mismatched);
   if (real_checked > 0)
     std::printf("; %zu cross-checked on the real host, %zu inconclusive", real_checked, inconclusive);
-  std::printf("; %.2f s of real time\n", std::chrono::duration<double>(took).count());
-  if (!args.junit_path.empty()) write_junit(outcomes, args.junit_path);
-  if (!args.json_path.empty()) write_json(outcomes, args.json_path);
-  if (mismatched > 0) return 1;
-  return inconclusive > 0 ? inconclusive_exit_code : 0;
+  std::printf("; %.2f s of real time\n", took);
+  if (inconclusive > 0) {
+    std::printf(args.strict_real
+                    ? "inconclusive real-host cross-checks exit 77 (--strict-real)\n"
+                    : "an inconclusive real-host cross-check (the machine distorted it past its resolution) does not "
+                      "change the exit code; --strict-real makes it exit 77\n");
+  }
+  if (!args.html_path.empty()) say_wrote("the timeline", args.html_path);
+  if (!args.junit_path.empty()) {
+    write_junit(outcomes, run_times{timestamp, took}, args.junit_path);
+    say_wrote("the JUnit report", args.junit_path);
+  }
+  if (!args.json_path.empty()) {
+    write_json(outcomes, args.json_path);
+    say_wrote("the JSON report", args.json_path);
+  }
+  if (!args.trace_dir.empty()) say_wrote(std::to_string(outcomes.size()) + " trace(s) in", args.trace_dir);
+  return commands::exit_code_for(mismatched, inconclusive, args.strict_real);
 }
 
 }  // namespace clockwork::replay

@@ -1,28 +1,16 @@
 // clockwork-replay: checks of its command line's values, before anything runs.
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
 #include <string>
 
+#include "clockwork/time/parse_duration.hpp"
+#include "clockwork/time/time_format.hpp"
 #include "replay.hpp"
 
 namespace clockwork::replay {
-
-void check_writable(const std::filesystem::path& file, std::string_view flag) {
-  const std::filesystem::path folder = file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
-  std::error_code ec;
-  if (!std::filesystem::is_directory(folder, ec)) {
-    throw std::invalid_argument(std::string(flag) + " " + file.string() + ": the folder " + folder.string() +
-                                " does not exist (clockwork-replay creates no folders)");
-  }
-  if (std::filesystem::is_directory(file, ec)) {
-    throw std::invalid_argument(std::string(flag) + " " + file.string() + ": is a folder; give a file name");
-  }
-  std::FILE* probe = std::fopen(file.string().c_str(), "a");
-  if (probe == nullptr) throw std::invalid_argument(std::string(flag) + " " + file.string() + ": cannot be written");
-  std::fclose(probe);
-}
 
 CLI::Validator whole_number_in(long long lo, long long hi) {
   return CLI::Validator(
@@ -43,17 +31,25 @@ std::string short_number(double v) {
   return buf;
 }
 
-void check_writable_folder(const std::filesystem::path& folder, std::string_view flag) {
-  std::error_code ec;
-  if (!std::filesystem::is_directory(folder, ec)) {
-    throw std::invalid_argument(std::string(flag) + " " + folder.string() +
-                                ": no such folder (clockwork-replay creates no folders)");
-  }
-  const std::filesystem::path probe_path = folder / ".clockwork-replay-probe";
-  std::FILE* probe = std::fopen(probe_path.string().c_str(), "w");
-  if (probe == nullptr) throw std::invalid_argument(std::string(flag) + " " + folder.string() + ": cannot be written");
-  std::fclose(probe);
-  std::filesystem::remove(probe_path, ec);
+void say_wrote(const std::string& what, const std::filesystem::path& where) {
+  std::printf("wrote %s: %s\n", what.c_str(), where.string().c_str());
+}
+
+void check_span_fits(const testing::scenario& s, std::chrono::nanoseconds span, const std::string& as_typed,
+                     std::chrono::nanoseconds clock_step) {
+  // The clock's instants are int64 nanoseconds since 1970: its range ends on 2262-04-11. A run
+  // must end a day before that, since schedules and detectors look up to a day ahead (the next
+  // midnight); the drain after the stop and a chaos clock step forward count too.
+  const utc_time range_end = utc_time::max();
+  const auto margin = std::chrono::nanoseconds(std::chrono::hours(24)) + s.drain_after_stop + clock_step;
+  // (From a start before 1970 the room is counted from 1970: less than there is, never an overflow.)
+  const auto start = s.start_utc.time_since_epoch();
+  const auto room = range_end.time_since_epoch() - std::max(start, decltype(start){0});
+  if (room > margin && span <= room - margin) return;
+  const auto longest = room > margin ? std::chrono::floor<std::chrono::days>(room - margin) : std::chrono::days(0);
+  throw std::invalid_argument("--span " + as_typed + ": " + s.name + " would run past the end of the clock's range (" +
+                              format_utc(range_end).substr(0, 10) + "); from its start, " + format_utc(s.start_utc) +
+                              ", the longest span is " + compact_duration(longest));
 }
 
 }  // namespace clockwork::replay

@@ -1,14 +1,17 @@
 // clockwork-replay's demos: the DailyLog service over a month (or longer, bigger, on the real
 // host), and the month demo (a heartbeat and a midnight job). See replay.hpp.
 //
-//   clockwork-replay                                   the DailyLog demo: 30 days, 100 users,
-//                                                      scripted faults, virtual time
-//   clockwork-replay --days 365 --users 1000           longer, bigger
-//   clockwork-replay --real --time-scale 3600000       the same on real_runtime, 1 h = 1 ms (exit
-//                                                      code 77: inconclusive, the machine distorted
-//                                                      the run past the scenario's resolution)
-//   clockwork-replay --scenario month                  the month demo (heartbeat + midnight job)
-//   clockwork-replay --trace out/daily_log.txt         trace as text there, JSON lines beside it
+//   clockwork-replay --demo daily_log                    the DailyLog demo: 30 days, 100 users,
+//                                                        scripted faults, virtual time
+//   clockwork-replay --demo daily_log --days 365 --users 1000        longer, bigger
+//   clockwork-replay --demo daily_log --real --time-scale 3600000    the same on real_runtime,
+//                                                        1 h = 1 ms (an inconclusive run — the
+//                                                        machine distorted it past its resolution
+//                                                        — exits 77 only with --strict-real)
+//   clockwork-replay --demo month                        the month demo (heartbeat + midnight job)
+//   clockwork-replay --demo daily_log --trace out/daily_log.txt      the trace as text there (its
+//                                                        folder made when missing), JSON lines
+//                                                        beside it
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -22,6 +25,8 @@
 #include <string>
 #include <type_traits>
 
+#include "../commands/exit_codes.hpp"
+#include "../commands/output_files.hpp"
 #include "replay.hpp"
 
 #include "clockwork/diagnostics/trace.hpp"
@@ -93,8 +98,8 @@ std::filesystem::path json_path_for(const std::filesystem::path& text) {
 void print_daily_log(const daily_log_args& args, const sc::daily_log_options& service,
                      const sc::daily_log_demo_report& r, const clockwork::trace& tr, std::chrono::nanoseconds real_took,
                      const std::string& runtime_name) {
-  std::printf("clockwork-replay: DailyLog maintenance (the seed's section 3), %d simulated days on %s\n\n", args.days,
-              runtime_name.c_str());
+  std::printf("clockwork-replay: DailyLog maintenance (the patterns document's section 3), %d simulated days on %s\n\n",
+              args.days, runtime_name.c_str());
   std::printf("  users             %u (%u active, %u inactive)\n", r.users, r.active_users, r.users - r.active_users);
   std::printf("  schedule          first run after %s, then %s after each run, %d days ahead\n",
               clockwork::format_duration(service.startup_delay).c_str(),
@@ -152,30 +157,42 @@ void print_daily_log(const daily_log_args& args, const sc::daily_log_options& se
   std::printf("  real time         %.1f ms\n", milliseconds(real_took));
 }
 
+// The trace's two files: the text file and, beside it, the JSON lines.
+struct trace_files {
+  std::filesystem::path text;
+  std::filesystem::path json;
+};
+
+// Checks --trace with the other options, then makes its folder and files (output_files.hpp).
+trace_files prepare_trace_files(const daily_log_args& args) {
+  const std::filesystem::path text =
+      args.trace_path.empty() ? default_trace_path() : std::filesystem::path(args.trace_path);
+  if (text.extension() == ".jsonl") {
+    throw std::invalid_argument("--trace " + text.string() +
+                                ": give the text file's path; the JSON lines file is written beside it as .jsonl");
+  }
+  trace_files files{text, json_path_for(text)};
+  commands::output_files outputs{"clockwork-replay"};
+  outputs.add_file("--trace", files.text);
+  outputs.add_file("--trace", files.json);
+  outputs.create();
+  return files;
+}
+
 // Runs the demo on rt, prints the summary and writes the trace while rt (whose clock the trace
 // reads) is still alive.
 template <class Runtime>
 int replay_daily_log(Runtime& rt, const daily_log_args& args, const sc::daily_log_demo_options& options,
-                     const std::string& runtime_name, clockwork::steady_time started) {
-  const std::filesystem::path text_path =
-      args.trace_path.empty() ? default_trace_path() : std::filesystem::path(args.trace_path);
-  if (text_path.extension() == ".jsonl") {
-    throw std::invalid_argument("--trace " + text_path.string() +
-                                ": give the text file's path; the JSON lines file is written beside it as .jsonl");
-  }
-  const std::filesystem::path json_path = json_path_for(text_path);
-  check_writable(text_path, "--trace");
-  check_writable(json_path, "--trace");
-
+                     const std::string& runtime_name, clockwork::steady_time started, const trace_files& files) {
   clockwork::trace tr{rt.clock()};
   const sc::daily_log_demo_report report = sc::run_daily_log_demo(rt, tr, options);
   const auto took = clockwork::real_clock{}.steady_now() - started;
 
   print_daily_log(args, options.service, report, tr, took, runtime_name);
-  clockwork::write_text(tr, text_path);
-  clockwork::write_json_lines(tr, json_path);
+  clockwork::write_text(tr, files.text);
+  clockwork::write_json_lines(tr, files.json);
   std::printf("  trace             %zu records\n                    %s\n                    %s\n", tr.size(),
-              text_path.string().c_str(), json_path.string().c_str());
+              files.text.string().c_str(), files.json.string().c_str());
   if constexpr (std::is_same_v<Runtime, clockwork::real_runtime>) {
     // On the real loop the machine takes part: a run it delayed or slowed by more than the
     // scenario's resolution proves nothing either way.
@@ -183,17 +200,20 @@ int replay_daily_log(Runtime& rt, const daily_log_args& args, const sc::daily_lo
     std::printf("  distortion        %s of simulated time (resolution %s)\n",
                 clockwork::format_duration(distortion).c_str(), clockwork::format_duration(real_resolution).c_str());
     if (distortion > real_resolution) {
-      std::printf("\nresult: inconclusive (the machine distorted the run by more than its resolution)\n");
-      return inconclusive_exit_code;
+      std::printf("\nresult: inconclusive (the machine distorted the run by more than its resolution)%s\n",
+                  args.strict_real ? "" : "; the exit code does not count it unless --strict-real");
+      return commands::exit_code_for(report.ok() ? 0 : 1, 1, args.strict_real);
     }
   }
   std::printf("\n%s\n", report.ok() ? "result: ok" : "result: FAILED");
-  return report.ok() ? 0 : 1;
+  return commands::exit_code_for(report.ok() ? 0 : 1, 0, args.strict_real);
 }
 
 }  // namespace
 
 int run_daily_log(const daily_log_args& args) {
+  // The trace's folder and files after every option was checked (main.cpp), before the run.
+  const trace_files files = prepare_trace_files(args);
   sc::daily_log_demo_options options;
   options.length = std::chrono::days(args.days);
   options.users = args.users;
@@ -223,10 +243,10 @@ int run_daily_log(const daily_log_args& args) {
     char name[128];
     std::snprintf(name, sizeof name, "real_runtime (time scale %.0f: 1 simulated hour = %.3f ms of real time)",
                   args.time_scale, 3'600'000.0 / args.time_scale);
-    return replay_daily_log(rt, args, options, name, started);
+    return replay_daily_log(rt, args, options, name, started, files);
   }
   clockwork::virtual_runtime rt;
-  return replay_daily_log(rt, args, options, "virtual time", started);
+  return replay_daily_log(rt, args, options, "virtual time", started, files);
 }
 
 }  // namespace clockwork::replay

@@ -4,6 +4,9 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "../commands/exit_codes.hpp"
+#include "../commands/output_files.hpp"
+#include "../commands/progress.hpp"
 #include "clockwork/testing/explore.hpp"
 #include "clockwork/testing/timeline_html.hpp"
 #include "clockwork/time/clock.hpp"
@@ -63,8 +66,7 @@ std::optional<std::chrono::nanoseconds> chaos_args::span_value() const {
 }
 
 int run_chaos_replay(const std::vector<testing::scenario>& chosen, const catalogue_args& args) {
-  if (!args.html_path.empty()) check_writable(args.html_path, "--html");
-  // Every option is checked for every scenario before the first runs.
+  // Every option is checked for every scenario before anything is created or runs.
   std::vector<testing::run_options> runs;
   for (const auto& s : chosen) {
     testing::run_options o;
@@ -72,8 +74,13 @@ int run_chaos_replay(const std::vector<testing::scenario>& chosen, const catalog
     o.chaos = chaos_of(s, args.chaos);
     o.chaos_budget = args.chaos.budget;
     o.span = args.chaos.span_value();
+    if (o.span) check_span_fits(s, *o.span, args.chaos.span, s.clock_trouble.max_step);
     runs.push_back(std::move(o));
   }
+  commands::output_files outputs{"clockwork-replay"};
+  if (!args.html_path.empty()) outputs.add_file("--html", args.html_path);
+  outputs.create();
+
   std::size_t failed = 0;
   std::vector<testing::exploration_row> rows;
   for (std::size_t i = 0; i < chosen.size(); ++i) {
@@ -101,13 +108,12 @@ int run_chaos_replay(const std::vector<testing::scenario>& chosen, const catalog
     } else {
       testing::write_html(testing::render_exploration_html("clockwork-replay --chaos", rows), args.html_path);
     }
-    std::printf("timeline: %s\n", args.html_path.c_str());
+    say_wrote("the timeline", args.html_path);
   }
-  return failed > 0 ? 1 : 0;
+  return failed > 0 ? commands::exit_mismatch : commands::exit_matched;
 }
 
 int run_exploration(const std::vector<testing::scenario>& chosen, const catalogue_args& args) {
-  if (!args.html_path.empty()) check_writable(args.html_path, "--html");
   if (args.chaos.span_value())
     throw std::invalid_argument("--span applies to one seed's replay (--chaos), not to --explore");
   std::vector<testing::explore_options> plans;
@@ -122,13 +128,22 @@ int run_exploration(const std::vector<testing::scenario>& chosen, const catalogu
     o.validate();
     plans.push_back(std::move(o));
   }
-  const real_clock wall;  // the program measures its own real time
+  commands::output_files outputs{"clockwork-replay"};
+  if (!args.html_path.empty()) outputs.add_file("--html", args.html_path);
+  outputs.create();
+
+  const real_clock wall;  // the program measures its own real time, for what it prints
   std::size_t failing = 0;
   std::vector<testing::exploration_row> rows;
   for (std::size_t i = 0; i < chosen.size(); ++i) {
     const auto& s = chosen[i];
     const auto started = wall.steady_now();
+    // Progress on standard error, from explore's per-seed counts: the clock it reads for the
+    // rate is the program's, never the runs'.
+    commands::progress_line progress{s.name, plans[i].seeds};
+    plans[i].on_progress = [&progress](const testing::explore_progress& p) { progress.update(p); };
     const auto found = testing::explore(s, plans[i]);
+    progress.finish();
     const double seconds = std::chrono::duration<double>(wall.steady_now() - started).count();
     if (!found.ok()) ++failing;
     std::printf("%s", found.report().c_str());
@@ -158,9 +173,9 @@ int run_exploration(const std::vector<testing::scenario>& chosen, const catalogu
     std::string title = chosen.size() == 1 ? chosen.front().name : std::to_string(chosen.size()) + " scenarios";
     title += ": " + std::to_string(rows.size()) + (chosen.size() == 1 ? " seed(s)" : " seeds in all");
     testing::write_html(testing::render_exploration_html(title, rows), args.html_path);
-    std::printf("timeline: %s\n", args.html_path.c_str());
+    say_wrote("the timeline", args.html_path);
   }
-  return failing > 0 ? 1 : 0;
+  return failing > 0 ? commands::exit_mismatch : commands::exit_matched;
 }
 
 }  // namespace clockwork::replay

@@ -6,18 +6,22 @@
 //   clockwork-replay --scenario NAME ...     those scenarios (repeatable); --all for every one
 //   clockwork-replay --all --real            every scenario that can, cross-checked on the real host
 //   clockwork-replay --junit F --json F      verdicts for CI; --trace DIR: a trace per scenario
+//                                            (missing folders are made, once every option passed)
 //   clockwork-replay --seed S                same-instant events in another order, from the seed
 //   clockwork-replay --scenario X --explore N [--chaos-set name=value ...] [--html F]
 //                                            N seeds with faults injected: the first failing
 //                                            seed, shrunk, and the command that replays it
+//                                            (progress on standard error)
 //   clockwork-replay --scenario X --seed S --chaos [--chaos-set ...] [--chaos-budget B] [--span D]
 //                                            one seed of that exploration, replayed
 //   clockwork-replay --scenario X --html F   the run's timeline as one HTML file
 //   clockwork-replay --demo daily_log [--days N --users N --real --time-scale S --trace FILE]
 //   clockwork-replay --demo month [--days N]
 //
-// Exit code: 0 when every verdict matched, 1 on a mismatch, 2 for bad input, 77 when nothing
-// mismatched but a real-host run was inconclusive (the machine distorted it).
+// Exit code (docs/scenarios.md, "Exit codes"): 0 when every verdict matched, 1 on a mismatch or
+// a failing seed, 2 for bad input (refused before anything was written). A real-host run the
+// machine distorted is inconclusive: said in the output and the reports, and exit code 77 only
+// with --strict-real.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -25,7 +29,9 @@
 #include <stdexcept>
 #include <string>
 
+#include "../commands/exit_codes.hpp"
 #include "clockwork/runtime/real_runtime.hpp"
+#include "clockwork/version.hpp"
 #include "replay.hpp"
 
 int main(int argc, char** argv) {
@@ -43,6 +49,9 @@ int main(int argc, char** argv) {
   app.add_option("--seed", catalogue.seed, "order same-instant events from this seed (0: arm order)");
   app.add_flag("--real", catalogue.real,
                "cross-check on the real host (catalogue); run the demo on real_runtime (--demo daily_log)");
+  app.add_flag("--strict-real", catalogue.strict_real,
+               "exit 77 when a real-host run was inconclusive (the machine distorted it) and nothing mismatched; "
+               "without it an inconclusive run is reported but exits 0");
   app.add_option("--explore", catalogue.explore,
                  "explore: run the --scenario under this many seeds (from --seed, default 1) with faults injected; "
                  "report the first failing seed, shrunk, with its replay command")
@@ -87,7 +96,9 @@ int main(int argc, char** argv) {
       ->check(whole_number_in(0, 1'000'000));
   app.add_flag("--no-faults", daily.no_faults, "daily_log demo: inject no faults");
   auto* time_scale =
-      app.add_option("--time-scale", daily.time_scale, "daily_log demo with --real: simulated seconds per real second")
+      app.add_option("--time-scale", daily.time_scale,
+                     "with --real: simulated seconds per real second (default: the demo's 3600000; for the "
+                     "catalogue, each scenario's, which makes its resolution last 10 ms)")
           ->check(CLI::Validator(
               [](std::string& value) -> std::string {
                 const double v = std::strtod(value.c_str(), nullptr);
@@ -97,11 +108,12 @@ int main(int argc, char** argv) {
                 return "must be a number in [" + short_number(lo) + ", " + short_number(hi) + "], got " + value;
               },
               "in [1e-06, 1e+07]"));
+  app.set_version_flag("--version", std::string("clockwork-replay ") + CLOCKWORK_VERSION_STRING);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int printed = app.exit(e);  // help (0) or the error (non-zero)
-    return printed == 0 ? 0 : 2;
+    return printed == 0 ? 0 : clockwork::commands::exit_bad_input;
   }
   try {
     const auto refuse = [&app](std::initializer_list<const char*> flags, const char* what) {
@@ -110,10 +122,11 @@ int main(int argc, char** argv) {
       }
     };
     if (demo.empty()) {
-      refuse({"--days", "--users", "--inactive-every", "--no-faults", "--time-scale"}, "applies to --demo only");
+      refuse({"--days", "--users", "--inactive-every", "--no-faults"}, "applies to --demo only");
       if (list) {
-        refuse({"--scenario", "--all", "--seed", "--real", "--junit", "--json", "--trace", "--explore", "--chaos",
-                "--chaos-set", "--chaos-budget", "--span", "--determinism-check", "--first-failure", "--html"},
+        refuse({"--scenario", "--all", "--seed", "--real", "--strict-real", "--time-scale", "--junit", "--json",
+                "--trace", "--explore", "--chaos", "--chaos-set", "--chaos-budget", "--span", "--determinism-check",
+                "--first-failure", "--html", "--log-level"},
                "does not apply to --list");
         return list_catalogue();
       }
@@ -127,23 +140,26 @@ int main(int argc, char** argv) {
         throw std::invalid_argument(std::string(catalogue.first_failure ? "--first-failure" : "--determinism-check") +
                                     " applies only with --explore");
       }
+      if (time_scale->count() > 0) catalogue.time_scale = daily.time_scale;
       return run_catalogue(catalogue);
     }
     refuse({"--list", "--scenario", "--all", "--seed", "--junit", "--json", "--explore", "--chaos", "--chaos-set",
             "--chaos-budget", "--span", "--determinism-check", "--first-failure", "--html"},
            "applies to the catalogue, not to --demo");
     if (demo == "month") {
-      refuse({"--real", "--users", "--inactive-every", "--no-faults", "--trace", "--time-scale"},
+      refuse({"--real", "--strict-real", "--users", "--inactive-every", "--no-faults", "--trace", "--time-scale"},
              "applies to --demo daily_log only");
       return run_month(daily.days);
     }
     if (time_scale->count() > 0 && !catalogue.real)
       throw std::invalid_argument("--time-scale applies only with --real");
+    if (catalogue.strict_real && !catalogue.real) throw std::invalid_argument("--strict-real applies only with --real");
     daily.real = catalogue.real;
+    daily.strict_real = catalogue.strict_real;
     if (trace->count() > 0) daily.trace_path = catalogue.trace_dir;
     return run_daily_log(daily);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "clockwork-replay: %s\n", e.what());
-    return 2;
+    return clockwork::commands::exit_bad_input;
   }
 }

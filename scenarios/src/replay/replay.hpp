@@ -1,5 +1,8 @@
 // Internal to clockwork-replay: the program's parts, one file each — the catalogue runner and
-// its reports (catalogue.cpp, reports.cpp), the demos (demos.cpp), the command line (main.cpp).
+// its reports (catalogue.cpp, reports.cpp), exploration and chaos replays (explore.cpp), the
+// demos (demos.cpp), the checks of option values (checks.cpp), the command line (main.cpp). What
+// it shares with clockwork-timeline (the scenarios both accept, output files, progress, exit
+// codes) is in ../commands/.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -16,10 +19,6 @@
 
 namespace clockwork::replay {
 
-// The exit code of a run whose verdict is inconclusive (the machine distorted a real run past
-// the scenario's resolution): ctest counts it as skipped, never as passed.
-inline constexpr int inconclusive_exit_code = 77;
-
 // ---- the catalogue ----
 // Faults injected from the seed (--chaos, --chaos-set, --chaos-budget, --span).
 struct chaos_args {
@@ -31,11 +30,18 @@ struct chaos_args {
   std::optional<std::chrono::nanoseconds> span_value() const;
 };
 
+// Refuses (std::invalid_argument naming --span) a span after which s would still be running
+// past the end of the clock's range (2262-04-11), with the longest span s can take.
+void check_span_fits(const testing::scenario& s, std::chrono::nanoseconds span, const std::string& as_typed,
+                     std::chrono::nanoseconds clock_step = {});
+
 struct catalogue_args {
   std::vector<std::string> names;  // --scenario (empty: --all or the default run)
   bool all = false;
   std::uint64_t seed = 0;
-  bool real = false;  // cross-check every chosen scenario on the real host
+  bool real = false;                 // cross-check every chosen scenario on the real host
+  bool strict_real = false;          // --strict-real: an inconclusive cross-check exits 77
+  std::optional<double> time_scale;  // --time-scale with --real: instead of each scenario's
   std::string junit_path;
   std::string json_path;
   std::string trace_dir;
@@ -47,19 +53,33 @@ struct catalogue_args {
   chaos_args chaos;
 };
 
-// One scenario's outcome: virtual time, and the real host when it was cross-checked.
+// One scenario's outcome: virtual time, and the real host when it was cross-checked. The real
+// seconds each run took are for the JUnit report's `time` only.
 struct scenario_outcome {
   testing::scenario scenario;
   testing::scenario_run virtual_run;
   std::optional<testing::scenario_run> real_run;
   std::string real_skipped;  // why it was not cross-checked, when it was not
+  double virtual_seconds = 0;
+  double real_seconds = 0;
+  std::string replay_command;       // the command that replays the virtual run
+  std::string real_replay_command;  // ... and the real cross-check
+  std::string trace_file;           // where --trace wrote the virtual run's trace (empty: nowhere)
 };
 
-// Prints the catalogue, one line a scenario.
+// When and how long the whole run took, on the real clock: the JUnit report's `timestamp` and
+// `time`, nothing else.
+struct run_times {
+  std::string timestamp;  // UTC, "2026-05-04T09:30:00"
+  double seconds = 0;
+};
+
+// Prints every scenario clockwork-replay knows, one line a scenario.
 int list_catalogue();
 // Runs the chosen scenarios, prints a line each (and a progress line on a terminal), writes the
-// reports asked for; 0 when every verdict matched, 1 on a mismatch, 77 when none mismatched but
-// a real run was inconclusive, 2 for bad input.
+// reports asked for. Exit codes: commands/exit_codes.hpp (0 matched, 1 a mismatch, 77 only with
+// --strict-real when a real run was inconclusive); bad input throws std::invalid_argument
+// before anything is written.
 int run_catalogue(const catalogue_args& args);
 
 // Exploration (explore.cpp): N seeds of each chosen scenario under chaos, the report, the page.
@@ -67,7 +87,13 @@ int run_exploration(const std::vector<testing::scenario>& chosen, const catalogu
 // One seed of each chosen scenario under chaos: the verdict by exploration's rules, the faults.
 int run_chaos_replay(const std::vector<testing::scenario>& chosen, const catalogue_args& args);
 
-void write_junit(const std::vector<scenario_outcome>& outcomes, const std::filesystem::path& file);
+// JUnit XML as Jenkins, GitLab and GoogleTest read it: a <testsuite> for virtual time and one for
+// the real host; a case per run, classname the scenario's section (without dots, which Jenkins
+// takes for packages), its replay command and trace in <system-out>.
+void write_junit(const std::vector<scenario_outcome>& outcomes, const run_times& times,
+                 const std::filesystem::path& file);
+// "1. Basic Implementation" -> "1 Basic Implementation": the section as a JUnit classname.
+std::string junit_classname(const std::string& section);
 void write_json(const std::vector<scenario_outcome>& outcomes, const std::filesystem::path& file);
 
 // ---- the demos ----
@@ -77,6 +103,7 @@ struct daily_log_args {
   std::uint32_t inactive_every = 10;
   bool no_faults = false;
   bool real = false;
+  bool strict_real = false;
   double time_scale = 3'600'000.0;  // 1 simulated hour per real millisecond
   std::string trace_path;
 };
@@ -85,14 +112,11 @@ int run_month(int days);
 std::filesystem::path default_trace_path();
 
 // ---- shared ----
-// Refuses, before anything runs, a file that cannot be written: its folder must exist (none is
-// created — a typo must not make folders at the root) and be writable.
-void check_writable(const std::filesystem::path& file, std::string_view flag);
-// The same for a folder to write into.
-void check_writable_folder(const std::filesystem::path& folder, std::string_view flag);
 // A whole number in [lo, hi], saying "not a number" for what is not one.
 CLI::Validator whole_number_in(long long lo, long long hi);
 // "%g": short whatever the value (never DBL_MAX's 300 digits).
 std::string short_number(double v);
+// What a command wrote, on standard output: "wrote the JUnit report: build/a.xml".
+void say_wrote(const std::string& what, const std::filesystem::path& where);
 
 }  // namespace clockwork::replay

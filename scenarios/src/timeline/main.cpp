@@ -8,9 +8,15 @@
 //                                                                   an abandoned service (the docs' picture)
 //   clockwork-timeline --synthetic RECORDS [--days D] -o FILE      a busy trace, to measure the page
 //
-// NAME is a scenario of the catalogue (clockwork-replay --list) or one of this program's two
-// examples: example.same_instant_race (two services at one instant: some seeds fail) and
-// example.hostile_names (a service named "<script>alert(1)</script>": shown as text).
+// NAME is any scenario clockwork-replay --list lists: the catalogue, the exploration scenarios and
+// the two examples the docs and the browser test draw, example.same_instant_race (two services at
+// one instant: some seeds fail) and example.hostile_names (a service named
+// "<script>alert(1)</script>": shown as text).
+//
+// Exit code (docs/scenarios.md, "Exit codes"), as clockwork-replay's: 0 when the run's verdict
+// matched and every explored seed passed, 1 on a mismatch or a failing seed (the page is written
+// all the same), 2 for bad input (refused before anything was written; -o's missing folders are
+// made only once every option passed). An inconclusive real run exits 77 only with --strict-real.
 #include <CLI/CLI.hpp>
 
 #include <chrono>
@@ -21,117 +27,23 @@
 #include <string>
 #include <vector>
 
+#include "../commands/exit_codes.hpp"
+#include "../commands/known_scenarios.hpp"
+#include "../commands/output_files.hpp"
+#include "../commands/progress.hpp"
 #include "clockwork/hosting/background_service.hpp"
 #include "clockwork/runtime/periodic_timer.hpp"
-#include "clockwork/scenarios/catalogue.hpp"
+#include "clockwork/testing/explore.hpp"
 #include "clockwork/testing/simulation.hpp"
 #include "clockwork/testing/timeline_html.hpp"
 #include "clockwork/time/duration.hpp"
 #include "clockwork/time/time_format.hpp"
+#include "clockwork/version.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
 namespace ct = clockwork::testing;
-
-// ---- example.same_instant_race: a reader and a writer due at the same instant ----------------
-
-struct shared_flag {
-  bool written = false;
-};
-
-class writer final : public clockwork::background_service {
- public:
-  explicit writer(std::shared_ptr<shared_flag> flag) : flag_(std::move(flag)) {}
-  clockwork::task<> execute(std::stop_token stopping) override {
-    co_await rt().delay(1min, stopping);
-    flag_->written = true;
-    note_run();
-    co_await rt().delay(clockwork::infinite, stopping);
-  }
-
- private:
-  std::shared_ptr<shared_flag> flag_;
-};
-
-class reader final : public clockwork::background_service {
- public:
-  explicit reader(std::shared_ptr<shared_flag> flag) : flag_(std::move(flag)) {}
-  clockwork::task<> execute(std::stop_token stopping) override {
-    co_await rt().delay(1min, stopping);  // due at the writer's instant: which runs first is the seed's
-    if (!flag_->written) {
-      log()->error("read before the write: nothing to read");
-      throw std::runtime_error("read before the write");
-    }
-    note_run();
-    co_await rt().delay(clockwork::infinite, stopping);
-  }
-
- private:
-  std::shared_ptr<shared_flag> flag_;
-};
-
-ct::scenario same_instant_race() {
-  ct::scenario s;
-  s.name = "example.same_instant_race";
-  s.section = "example";
-  s.summary = "a reader due at the writer's instant: fine in arm order, faulted when a seed runs it first";
-  s.span = 5min;
-  s.setup = [](ct::scenario_world& w) {
-    auto flag = std::make_shared<shared_flag>();
-    w.builder().add_hosted_service<writer>(
-        "writer", [flag](clockwork::service_provider&) { return std::make_shared<writer>(flag); });
-    w.builder().add_hosted_service<reader>(
-        "reader", [flag](clockwork::service_provider&) { return std::make_shared<reader>(flag); });
-  };
-  s.count = [](ct::scenario_world& w, ct::verdict& v) { v.count("reads", w.count_records("run", "reader")); };
-  s.expected.count("reads", 1);
-  return s;
-}
-
-// ---- example.hostile_names: names and messages that try to break out of the page -------------
-
-class hostile final : public clockwork::background_service {
- public:
-  clockwork::task<> execute(std::stop_token stopping) override {
-    note_run();
-    log()->warn("</script><script>alert(2)</script><img src=x onerror=alert(3)>");
-    co_await rt().delay(1min, stopping);
-  }  // returns before stop: a silent death, naming the service
-};
-
-const char* const hostile_name = "<script>alert(1)</script>";
-
-ct::scenario hostile_names() {
-  ct::scenario s;
-  s.name = "example.hostile_names";
-  s.section = "example";
-  s.summary = "a service named <script>alert(1)</script> logs </script><img onerror>: all of it shown as text";
-  s.span = 5min;
-  s.setup = [](ct::scenario_world& w) { w.builder().add_hosted_service<hostile>(hostile_name); };
-  s.expected.finding(clockwork::finding_kind::silent_death, hostile_name);
-  return s;
-}
-
-std::optional<ct::scenario> find(const std::string& name) {
-  if (name == "example.same_instant_race") return same_instant_race();
-  if (name == "example.hostile_names") return hostile_names();
-  return clockwork::scenarios::find_scenario(name);
-}
-
-// The command that replays a run: clockwork-replay for the catalogue, this program for its examples.
-std::string replay_of(const ct::scenario& s, const ct::run_options& o) {
-  if (!s.name.starts_with("example.")) return ct::replay_command(s, o);
-  std::string out = "clockwork-timeline --scenario " + s.name;
-  if (o.seed != 0) out += " --seed " + std::to_string(o.seed);
-  return out + " -o " + s.name + ".html";
-}
-
-ct::timeline_run timeline(const ct::scenario& s, const ct::scenario_run& run, const ct::run_options& o) {
-  auto t = ct::timeline_of(s, run, o);
-  t.replay_command = replay_of(s, o);
-  return t;
-}
 
 // ---- the showcase: what the docs show --------------------------------------------------------
 
@@ -139,7 +51,11 @@ class heartbeat final : public clockwork::background_service {
  public:
   clockwork::task<> execute(std::stop_token stopping) override {
     clockwork::periodic_timer timer{rt(), 5min, "heartbeat"};
-    while (co_await timer.next_tick(stopping)) note_run();
+    for (;;) {
+      const bool ticked = co_await timer.next_tick(stopping);
+      if (!ticked) break;
+      note_run();
+    }
   }
 };
 
@@ -237,77 +153,134 @@ ct::timeline_run synthetic(std::size_t records, int days) {
   return t;
 }
 
+// What the command line asked for, checked before anything is written.
+struct timeline_args {
+  std::string name;
+  std::uint64_t seed = 0;
+  bool real = false;
+  bool strict_real = false;
+  std::size_t explore = 0;
+  bool showcase = false;
+  std::size_t records = 0;
+  int days = 365;
+  std::string out;
+};
+
+// One run of a scenario, drawn.
+int draw_run(const ct::scenario& s, const timeline_args& args) {
+  ct::run_options o;
+  o.seed = args.seed;
+  o.real = args.real;
+  const auto run = ct::run_scenario(s, o);
+  ct::write_html(ct::render_timeline_html(ct::timeline_of(s, run, o)), args.out);
+  std::printf("%s", run.report().c_str());
+  std::printf("wrote the timeline: %s\n", args.out.c_str());
+  return clockwork::commands::exit_code_for(run.matched() || run.inconclusive ? 0 : 1, run.inconclusive ? 1 : 0,
+                                            args.strict_real);
+}
+
+// Seeds seed.. seed+N-1, each run twice: a table of seeds, a timeline per failing or
+// non-deterministic one.
+int draw_exploration(const ct::scenario& s, const timeline_args& args) {
+  std::vector<ct::exploration_row> rows;
+  std::size_t failed = 0;
+  clockwork::commands::progress_line progress{s.name, args.explore};
+  for (std::uint64_t k = 0; k < args.explore; ++k) {
+    ct::run_options o;
+    o.seed = (args.seed == 0 ? 1 : args.seed) + k;
+    const auto first = ct::run_scenario(s, o);
+    const auto second = ct::run_scenario(s, o);
+    ct::exploration_row row;
+    row.seed = o.seed;
+    row.passed = first.matched();
+    row.deterministic = first.trace_text == second.trace_text && first.actual == second.actual;
+    row.note = first.matched() ? "as expected: " + first.actual.headline() : "found " + first.actual.headline();
+    if (!row.deterministic) row.note += "; the second run differed";
+    row.replay_command = ct::replay_command(s, o);
+    if (!row.passed || !row.deterministic) {
+      row.run = ct::timeline_of(s, first, o);
+      row.run->title = s.name + ", seed " + std::to_string(o.seed);
+      ++failed;
+    }
+    rows.push_back(std::move(row));
+    progress.update(k + 1, failed);
+  }
+  progress.finish();
+  ct::write_html(ct::render_exploration_html(s.name + ": " + std::to_string(args.explore) + " seeds", rows), args.out);
+  std::printf("%s: %zu seeds, %zu failed or not deterministic\n", s.name.c_str(), rows.size(), failed);
+  std::printf("wrote the timeline: %s\n", args.out.c_str());
+  return failed > 0 ? clockwork::commands::exit_mismatch : clockwork::commands::exit_matched;
+}
+
+int run(const timeline_args& args) {
+  // Every option first, then -o's folder and file, then the run.
+  const int what = (args.showcase ? 1 : 0) + (args.records > 0 ? 1 : 0) + (!args.name.empty() ? 1 : 0);
+  if (what != 1) throw std::invalid_argument("give one of --scenario NAME, --showcase, --synthetic RECORDS");
+  std::optional<ct::scenario> s;
+  if (!args.name.empty()) {
+    s = clockwork::commands::find_known_scenario(args.name);
+    if (!s) throw std::invalid_argument(clockwork::commands::no_such_scenario(args.name));
+    if (args.real && args.explore > 0)
+      throw std::invalid_argument("--real does not apply to --explore: seeds reorder virtual time only");
+    if (args.real && !s->resolution) {
+      throw std::invalid_argument("--real: " + s->name + " runs in virtual time only (" + s->virtual_only_reason + ")");
+    }
+  }
+  if (args.strict_real && !args.real) throw std::invalid_argument("--strict-real applies only with --real");
+  clockwork::commands::output_files outputs{"clockwork-timeline"};
+  outputs.add_file("-o", args.out);
+  outputs.create();
+
+  if (args.showcase) {
+    const auto t = showcase();
+    ct::write_html(ct::render_timeline_html(t), args.out);
+    std::printf("wrote the timeline: %s\n", args.out.c_str());
+    return t.matched ? clockwork::commands::exit_matched : clockwork::commands::exit_mismatch;
+  }
+  if (args.records > 0) {
+    ct::write_html(ct::render_timeline_html(synthetic(args.records, args.days)), args.out);
+    std::printf("wrote the timeline: %s\n", args.out.c_str());
+    return clockwork::commands::exit_matched;
+  }
+  return args.explore == 0 ? draw_run(*s, args) : draw_exploration(*s, args);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"clockwork-timeline: writes a run's timeline as one self-contained HTML file"};
-  std::string name;
-  std::uint64_t seed = 0;
-  bool real = false;
-  std::size_t explore = 0;
-  bool show = false;
-  std::size_t records = 0;
-  int days = 365;
-  std::string out;
-  app.add_option("--scenario", name,
-                 "a scenario of the catalogue, or example.same_instant_race, example.hostile_names");
-  app.add_option("--seed", seed,
+  timeline_args args;
+  app.add_option("--scenario", args.name, "a scenario clockwork-replay --list lists (the examples included)");
+  app.add_option("--seed", args.seed,
                  "order same-instant events from this seed (0: arm order); with --explore the first seed");
-  app.add_flag("--real", real, "run on the real host (scenarios with a resolution)");
-  app.add_option("--explore", explore, "run this many seeds, each twice, and write the table of seeds")
+  app.add_flag("--real", args.real, "run on the real host (scenarios with a resolution)");
+  app.add_flag("--strict-real", args.strict_real,
+               "with --real: exit 77 when the machine distorted the run past its resolution (inconclusive)");
+  app.add_option("--explore", args.explore,
+                 "run this many seeds, each twice, and write the table of seeds (progress on standard error)")
       ->check(CLI::Range(1, 10000));
-  app.add_flag("--showcase", show, "three services, waits, a clock step and an abandoned service");
-  app.add_option("--synthetic", records, "a synthetic busy trace of this many records")
+  app.add_flag("--showcase", args.showcase, "three services, waits, a clock step and an abandoned service");
+  app.add_option("--synthetic", args.records, "a synthetic busy trace of this many records")
       ->check(CLI::Range(1, 10'000'000));
-  app.add_option("--days", days, "--synthetic: the days it spans")->check(CLI::Range(1, 3650));
-  app.add_option("-o,--out", out, "the HTML file to write")->required();
-  CLI11_PARSE(app, argc, argv);
+  auto* days = app.add_option("--days", args.days, "--synthetic: the days it spans")->check(CLI::Range(1, 3650));
+  app.add_option("-o,--out", args.out, "the HTML file to write (its missing folders are made)")->required();
+  app.set_version_flag("--version", std::string("clockwork-timeline ") + CLOCKWORK_VERSION_STRING);
   try {
-    if (show) {
-      ct::write_html(ct::render_timeline_html(showcase()), out);
-      return 0;
-    }
-    if (records > 0) {
-      ct::write_html(ct::render_timeline_html(synthetic(records, days)), out);
-      return 0;
-    }
-    const auto s = find(name);
-    if (!s) throw std::invalid_argument("no scenario named '" + name + "' (clockwork-replay --list)");
-    if (explore == 0) {
-      ct::run_options o;
-      o.seed = seed;
-      o.real = real;
-      const auto run = ct::run_scenario(*s, o);
-      ct::write_html(ct::render_timeline_html(timeline(*s, run, o)), out);
-      std::printf("%s", run.report().c_str());
-      return 0;
-    }
-    std::vector<ct::exploration_row> rows;
-    std::size_t failed = 0;
-    for (std::uint64_t k = 0; k < explore; ++k) {
-      ct::run_options o;
-      o.seed = (seed == 0 ? 1 : seed) + k;
-      const auto first = ct::run_scenario(*s, o);
-      const auto second = ct::run_scenario(*s, o);
-      ct::exploration_row row;
-      row.seed = o.seed;
-      row.passed = first.matched();
-      row.deterministic = first.trace_text == second.trace_text && first.actual == second.actual;
-      row.note = first.matched() ? "as expected: " + first.actual.headline() : "found " + first.actual.headline();
-      if (!row.deterministic) row.note += "; the second run differed";
-      row.replay_command = replay_of(*s, o);
-      if (!row.passed || !row.deterministic) {
-        row.run = timeline(*s, first, o);
-        row.run->title = s->name + ", seed " + std::to_string(o.seed);
-        ++failed;
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int printed = app.exit(e);  // help (0) or the error (non-zero)
+    return printed == 0 ? 0 : clockwork::commands::exit_bad_input;
+  }
+  try {
+    if (days->count() > 0 && args.records == 0) throw std::invalid_argument("--days applies only with --synthetic");
+    if (args.name.empty()) {
+      for (const char* flag : {"--seed", "--real", "--strict-real", "--explore"}) {
+        if (app.count(flag) > 0) throw std::invalid_argument(std::string(flag) + " applies to --scenario only");
       }
-      rows.push_back(std::move(row));
     }
-    ct::write_html(ct::render_exploration_html(s->name + ": " + std::to_string(explore) + " seeds", rows), out);
-    std::printf("%s: %zu seeds, %zu failed or not deterministic\n", s->name.c_str(), rows.size(), failed);
-    return 0;
+    return run(args);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "clockwork-timeline: %s\n", e.what());
-    return 2;
+    return clockwork::commands::exit_bad_input;
   }
 }

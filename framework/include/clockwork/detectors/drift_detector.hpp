@@ -10,7 +10,7 @@
 //      fixed delay inside the work of a loop paced by ticks or wall-clock instants (a request,
 //      a retry's backoff): such a wait starts the loop's bookkeeping over.
 //
-//   2. A wait on the monotonic clock whose length was computed from the wall clock (the seed's
+//   2. A wait on the monotonic clock whose length was computed from the wall clock (the patterns document's
 //      Pattern 4: "delay = next midnight - utc_now()") is pending when the wall clock is
 //      stepped, set, drifts or the zone changes: it will wake at the wrong wall time — at
 //      23:55, or twice a day, or a day late. Told apart from a phase-relative wait because the

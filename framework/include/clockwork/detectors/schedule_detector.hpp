@@ -5,7 +5,11 @@
 // A service reports a run by emitting a `run` event (background_service::note_run(), or
 // runtime::emit("run", name)); the detector stamps it with the wall clock at that moment, so a
 // job that slept on the monotonic clock across an NTP step shows up as having run at 23:55 —
-// and the midnight it meant as missed.
+// and the midnight it meant as missed. A run that names its occurrence (a `scheduled` field, as
+// recurring_job's do) counts for that occurrence, however late a catch-up ran it; occurrences a
+// service skipped on purpose and said so (a `job_skipped` event with `scheduled`, or `from` and
+// `to`: a misfire policy's drops, an overlap's skip) are not reported as missed — the service
+// counted them already.
 //
 // Schedules (run_schedule):
 //   daily_at_utc(h, m)     once a UTC day at h:m
@@ -93,11 +97,14 @@ class schedule_detector final : public runtime_observer {
   struct run_log {
     std::vector<utc_time> by_time;  // earliest first
     utc_time first_reported{};      // an every() schedule without `first` starts here
+    bool has_run = false;           // first_reported is set
+    // Occurrences the service skipped on purpose and said so (job_skipped): [from, to], sorted.
+    std::vector<std::pair<utc_time, utc_time>> skipped;
+    bool skipped_at(utc_time at) const;
   };
   std::vector<utc_time> occurrences(const run_schedule& s, utc_time from, utc_time to, const run_log* runs) const;
   // Reports the missed and doubled occurrences of `due` (earliest first) against `runs`.
-  void check(const std::string& service, const run_schedule& s, const std::vector<utc_time>& due,
-             const std::vector<utc_time>& runs);
+  void check(const std::string& service, const run_schedule& s, const std::vector<utc_time>& due, const run_log* log);
 
   runtime* rt_;
   std::map<std::string, std::vector<expectation>> expected_;

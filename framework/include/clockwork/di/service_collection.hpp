@@ -1,7 +1,7 @@
 // clockwork::service_collection — the list of services a program offers, each with a lifetime
 // and a factory; build() turns it into the root service_provider.
 //
-// This is the seed's Pattern 1 (scoped service access) in C++: a background service is a
+// This is the patterns document's Pattern 1 (scoped service access) in C++: a background service is a
 // singleton, repositories and the unit of work are scoped, and the service opens one scope per
 // unit of work through the scope_factory it was given. Production and tests share the
 // registrations of the service itself and differ only in the factories of its dependencies.

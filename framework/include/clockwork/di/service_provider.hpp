@@ -1,12 +1,12 @@
 // clockwork::service_provider — resolves the services of a service_collection, owns what it
-// creates, and refuses the lifetime mistakes of the seed's Pattern 1.
+// creates, and refuses the lifetime mistakes of the patterns document's Pattern 1.
 //
 // The root provider (built by service_collection::build) owns the singletons. A scope
 // (scope_factory::create_scope) has its own provider that owns the scope's scoped services and
 // the transients resolved from it. A background service is a singleton: it is given the
 // scope_factory and opens one scope per unit of work, never holding a scoped service itself.
 //
-// Example (the seed's DailyLog service; production and tests differ only in registrations):
+// Example (the patterns document's DailyLog service; production and tests differ only in registrations):
 //
 //   clockwork::service_provider provider = services.build();
 //   auto maintenance = provider.get<daily_log_maintenance>();  // a singleton

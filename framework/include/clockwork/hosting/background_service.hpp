@@ -6,7 +6,7 @@
 // what the host injects: rt() (the runtime: delays, timers, spawn), rt().clock(), log(), and
 // services resolved from the host's provider (scope_factory for scoped work).
 //
-// Example — the seed's DailyLog-style loop; production and test differ only in the runtime:
+// Example — the patterns document's DailyLog-style loop; production and test differ only in the runtime:
 //
 //   class cleanup_service final : public clockwork::background_service {
 //    public:
@@ -72,7 +72,7 @@ class background_service {
   virtual task<> stopping(std::stop_token /*shutdown*/) { co_return; }
   virtual task<> stopped(std::stop_token /*shutdown*/) { co_return; }
 
-  // Releases what the service holds (the seed's Pattern 3 disposes its timer here). The host
+  // Releases what the service holds (the patterns document's Pattern 3 disposes its timer here). The host
   // calls it once, after the service's coroutine has ended, in reverse registration order: at
   // the end of stop(), or — for a service abandoned at the shutdown deadline, or a host never
   // stopped — when that coroutine finally ends. An exception is logged and traced (and fails

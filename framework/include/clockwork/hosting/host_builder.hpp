@@ -19,7 +19,7 @@
 // clockwork::application_lifetime, spdlog::logger (the host's root logger) and
 // clockwork::scope_factory. Hosted services are built by build(), from the root provider, so a
 // service that takes a scoped dependency in its constructor fails there, naming both (the
-// seed's Pattern 1 mistake), when scope validation is on (the default).
+// patterns document's Pattern 1 mistake), when scope validation is on (the default).
 //
 // Misuse throws: two hosted services under one name (std::logic_error), invalid options
 // (std::invalid_argument naming the field), build() twice (std::logic_error). A factory that

@@ -15,7 +15,7 @@
 //     p. A pending wait is re-armed.
 //   - After dispose() (and destruction), every wait, the pending one included, returns false.
 //
-// Example — the seed's Pattern 3, production and test:
+// Example — Pattern 3 of the patterns document (README.md), production and test:
 //
 //   clockwork::task<> hourly(clockwork::runtime& rt, std::stop_token stopping) {
 //     clockwork::periodic_timer timer{rt, std::chrono::hours(1), "hourly"};
@@ -26,14 +26,12 @@
 //       co_await do_work(stopping);
 //     }
 //   }
-//
-// GCC 12 miscompiles some coroutines that await a temporary in a loop condition: a free
-// function whose body is `while (co_await timer.next_tick(...)) ...` traps (illegal
-// instruction) on its first resume, with or without optimisation. Binding the result to a
-// local, as above, is always safe; Clang and member functions are not affected.
 //   // production: on real_runtime, ticks every real hour.
 //   // test: virtual_runtime rt; ...; rt.advance_by(24h) runs 24 iterations, each at its
 //   //       exact phase; rt.step() moves one tick at a time.
+//
+// The tick is awaited into a local, never inside the loop's condition: GCC 12 miscompiles an
+// await written in a condition (docs/scenarios.md#await-into-a-local).
 //
 // Thread safety: everything runs on the runtime's driving/loop thread; only stop requests on
 // the wait's token may come from elsewhere. The timer must outlive its pending wait.

@@ -229,7 +229,7 @@ class [[nodiscard]] delay_awaitable : public detail::timed_wait {
 
 // co_await rt.delay_until_utc(t, token): waits until the *wall clock* reads t — not for the
 // duration t - utc_now(), which a clock step (NTP), a set, drift or a zone change during the
-// wait would turn into a wake-up at the wrong wall time (the seed's Pattern 4 bug). The wait is
+// wait would turn into a wake-up at the wrong wall time (the patterns document's Pattern 4 bug). The wait is
 // re-evaluated whenever the wall clock changes, and when its monotonic timer fires early (the
 // clock drifted) it waits on for the rest. A t already reached completes through the ready
 // queue. Throws operation_canceled when token is stopped first.
@@ -265,9 +265,8 @@ class [[nodiscard]] wall_delay_awaitable : public detail::timed_wait, private de
 //     if (!waited) break;  // stopping
 //     ...
 //   }
-// GCC 12 miscompiles `while (co_await rt.try_delay(...))` (the coroutine traps on entry), as
-// it does other awaits of a temporary in a loop condition (periodic_timer.hpp): bind the result
-// to a local as above.
+// The result is awaited into a local, never inside the loop's condition: GCC 12 miscompiles an
+// await written in a condition (docs/scenarios.md#await-into-a-local).
 class [[nodiscard]] try_delay_awaitable : public delay_awaitable {
  public:
   using delay_awaitable::delay_awaitable;

@@ -32,6 +32,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,12 +42,24 @@
 
 namespace clockwork::testing {
 
+// Where an exploration is, handed to explore_options::on_progress after each seed and each
+// shrinking attempt: counts only — nothing here reads a clock.
+struct explore_progress {
+  std::uint64_t seeds_done = 0;
+  std::uint64_t seeds_total = 0;  // the seeds asked for (fewer run when stopping at the first failure)
+  std::size_t failed = 0;
+  bool shrinking = false;       // the first failing seed is being shrunk
+  std::size_t shrink_runs = 0;  // the runs shrinking has made so far
+};
+
 struct explore_options {
   std::uint64_t seeds = 100;
   std::uint64_t first_seed = 1;
   // The faults to inject; unset: the scenario's (scenario::chaos), else default_chaos().
   std::optional<chaos_options> chaos;
-  // The fraction of seeds run twice to check determinism (1: every seed; 0: none).
+  // The fraction of seeds run twice to check determinism: round(fraction × seeds) of them, spread
+  // evenly from the first seed on (1: every seed; 0, or a fraction too small to round to one
+  // seed: none). Which seeds are checked depends only on the fraction and the number of seeds.
   double determinism_check = 0.1;
   // Shrink the first failing seed to fewer faults and a shorter span.
   bool shrink = true;
@@ -57,6 +70,10 @@ struct explore_options {
   // How many failing seeds keep their run, trace included (the first ones): memory stays bounded
   // when a bug fails hundreds of seeds. The others keep their outcome and replay command.
   std::size_t failing_runs_kept = 20;
+  // Called after each seed and each shrinking run, on explore's thread, with counts only: a
+  // command line shows progress from it (and reads its own real clock for the rate; the runs
+  // never see it). Unset: nothing is called.
+  std::function<void(const explore_progress&)> on_progress;
 
   // Faults often enough to matter, rarely enough that a run still makes progress.
   static chaos_options default_chaos();
@@ -119,7 +136,7 @@ std::string replay_command(const scenario& s, std::uint64_t seed, const chaos_op
 std::optional<std::string> exploration_failure(const scenario& s, const scenario_run& run);
 
 // The command that replays a run with these options: "clockwork-replay --scenario NAME
-// [--seed S] [--real]", or with chaos, the command above.
+// [--seed S] [--real] [--span D]", or with chaos, the command above.
 std::string replay_command(const scenario& s, const run_options& options);
 
 exploration explore(const scenario& s, const explore_options& options = {});

@@ -1,4 +1,4 @@
-// The month demo: two of the seed's patterns running side by side for a simulated month.
+// The month demo: two of the patterns document's patterns running side by side for a simulated month.
 //
 //   heartbeat     Pattern 3 — a periodic_timer job every 15 minutes, phase-aligned.
 //   midnight_job  Pattern 4 — sleeps until the next UTC midnight, runs, repeats.

@@ -1,4 +1,4 @@
-// Calendar dates for the DailyLog scenario: the seed's DateOnly, as std::chrono::year_month_day.
+// Calendar dates for the DailyLog scenario: the patterns document's DateOnly, as std::chrono::year_month_day.
 //
 //   calendar_date today = utc_date_of(rt.clock().utc_now());   // 2026-01-01
 //   calendar_date next_week = add_days(today, 7);              // 2026-01-08
@@ -20,7 +20,7 @@ namespace clockwork::scenarios {
 
 using calendar_date = std::chrono::year_month_day;
 
-// The UTC calendar date of an instant (the seed's DateOnly.FromDateTime(DateTime.UtcNow)).
+// The UTC calendar date of an instant (the patterns document's DateOnly.FromDateTime(DateTime.UtcNow)).
 calendar_date utc_date_of(utc_time t);
 namespace detail {
 calendar_date add_days_through_sys_days(calendar_date d, int n);

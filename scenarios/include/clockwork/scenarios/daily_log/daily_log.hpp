@@ -1,5 +1,5 @@
 // The DailyLog scenario's record: one user's nutrition log for one day, created ahead of time
-// with the target that applies that day (the seed's DailyLog and DailyLog.Create).
+// with the target that applies that day (the patterns document's DailyLog and DailyLog.Create).
 //
 //   daily_log log = daily_log::create(user.id, day, user.nutrition_target_for(day));
 //   log.key()              // {user 7, 2026-01-03}: at most one log per user and day

@@ -1,4 +1,4 @@
-// The DailyLog demo that clockwork-replay runs by default: the seed's maintenance service on
+// The DailyLog demo that clockwork-replay runs by default: the patterns document's maintenance service on
 // in-memory repositories for a month, with a handful of scripted faults, then a shutdown; and
 // what came out of it, checked.
 //

@@ -1,8 +1,8 @@
-// clockwork::scenarios::daily_log_maintenance_service — the seed's DailyLogMaintenanceService,
+// clockwork::scenarios::daily_log_maintenance_service — the patterns document's DailyLogMaintenanceService,
 // ported line by line: a background service that, once per run, creates the daily logs that
 // are missing for every active user, for today and the next days.
 //
-// What it does, as the seed does:
+// What it does, as the patterns document does:
 //   - waits startup_delay (1 min), then loops: run, wait check_interval (6 h), run, ...
 //   - each run opens one scope (scope_factory::create_scope) and takes the scope's
 //     user_profile_repository, daily_log_repository and unit_of_work from it;

@@ -1,10 +1,11 @@
 // clockwork::scenarios::daily_log_repository — where the DailyLog service checks for and adds
-// daily logs (the seed's IDailyLogRepository). Scoped: one per unit of work; add() only stages
+// daily logs (the patterns document's IDailyLogRepository). Scoped: one per unit of work; add() only stages
 // the log in the scope's unit_of_work, which makes it visible on commit.
 //
 //   auto logs = scope.provider().get<daily_log_repository>();
 //   auto probe = logs->exists(user.id, day, stopping);
-//   if (!co_await probe) {
+//   const bool exists = co_await probe;          // into a local: docs/scenarios.md
+//   if (!exists) {
 //     auto adding = logs->add(daily_log::create(user.id, day, target), stopping);
 //     co_await adding;
 //   }

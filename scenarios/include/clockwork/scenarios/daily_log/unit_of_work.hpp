@@ -1,5 +1,5 @@
 // clockwork::scenarios::unit_of_work — commits what the scope's repositories staged, all or
-// nothing (the seed's IUnitOfWork). Scoped: one per scope, shared by that scope's repositories.
+// nothing (the patterns document's IUnitOfWork). Scoped: one per scope, shared by that scope's repositories.
 //
 //   auto work = scope.provider().get<unit_of_work>();
 //   ... repositories stage writes ...

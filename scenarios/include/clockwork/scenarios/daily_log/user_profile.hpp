@@ -1,5 +1,5 @@
 // The DailyLog scenario's user: an id, whether the account is active, and nutrition targets
-// that may differ at weekends (the seed's UserProfile and GetNutritionTargetFor).
+// that may differ at weekends (the patterns document's UserProfile and GetNutritionTargetFor).
 //
 //   user_profile ada{.id = user_id{1}, .active = true,
 //                    .weekday_target = {.calories = 2000, .protein_g = 120, .carbs_g = 220, .fat_g = 70},

@@ -1,5 +1,5 @@
 // clockwork::scenarios::user_profile_repository — where the DailyLog service reads users
-// from (the seed's IUserProfileRepository). Scoped: one per unit of work.
+// from (the patterns document's IUserProfileRepository). Scoped: one per unit of work.
 //
 //   auto users = scope.provider().get<user_profile_repository>();
 //   auto loading = users->get_all_active(stopping);
