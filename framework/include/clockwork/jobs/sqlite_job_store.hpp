@@ -92,10 +92,12 @@ struct sqlite_store_options {
   std::chrono::milliseconds busy_timeout{5000};
   // How often wait_for_activity() looks for other connections' commits.
   std::chrono::milliseconds change_poll{50};
-  // true: every commit is flushed to the disk before it returns (PRAGMA synchronous = FULL): a
-  // power cut loses nothing committed. false (NORMAL): a process crash loses nothing, a power cut
-  // may lose the last commits; commits cost no fsync each.
-  bool flush_every_commit = true;
+  // false (synchronous = NORMAL, WAL's usual setting): a process that crashes or is killed loses
+  // nothing committed and never corrupts the file; a power cut or an operating-system crash may
+  // lose the last commits. true (FULL): each commit is flushed to the disk before it returns, so
+  // a power cut loses nothing committed either — at the price of an fsync per commit
+  // (milliseconds on most disks: bench/jobs_sqlite_bench.cpp measures both).
+  bool flush_every_commit = false;
   // When set, the file may not grow past this many bytes: writes past it fail as a full disk
   // would (store_unavailable), nothing applied.
   std::optional<std::uint64_t> max_bytes;
