@@ -1,5 +1,5 @@
 // The real thing, killed: three `clockwork-jobs work` processes share one SQLite file; 3,000
-// example.fenced_increment jobs over four counters are enqueued; every fraction of a second one
+// example.fenced_increment jobs over four counters are enqueued; every 200 ms one
 // worker, chosen at random, gets SIGKILL and is started again. At the end every job has
 // succeeded once, each counter equals its jobs — nothing lost, nothing twice — and the figures
 // are printed (jobs, kills, rescues, lease_lost refusals, wall time).
@@ -39,7 +39,7 @@ using clockwork::jobs::job_state;
 constexpr int jobs_per_counter = 750;
 const std::array<std::string, 4> counters{"apples", "bread", "cheese", "dates"};
 constexpr int workers = 3;
-constexpr auto kill_every = 300ms;
+constexpr auto kill_every = 200ms;
 constexpr auto deadline = 240s;
 
 // Starts the program with these arguments, its output appended to `log`.
