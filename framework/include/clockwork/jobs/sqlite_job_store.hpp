@@ -52,10 +52,12 @@
 // other connection's commit (it polls `PRAGMA data_version`, which moves when another
 // connection commits: a read of a counter, no write).
 //
-// Why SQLite's C API behind a small RAII layer (src/jobs/sqlite/sqlite_handle.hpp, about 200
-// lines) rather than SQLiteCpp: the layer is all a store needs (a connection, cached prepared
-// statements with typed binds, a transaction guard, and the translation of result codes into the
-// store's errors), and it costs no extra dependency to package and keep up to date.
+// Why SQLite's C API behind a small RAII layer (src/jobs/sqlite/sqlite_handle.*, about 200 lines
+// of code) rather than SQLiteCpp (Debian's libsqlitecpp-dev): the layer is all a store needs — a
+// connection, cached prepared statements with typed binds, a cursor that always resets (so no
+// read stays open), a BEGIN IMMEDIATE guard, and the translation of result codes into the
+// store's errors, which a wrapper's generic exceptions would hide — and it costs no extra
+// dependency to package, install and keep up to date.
 //
 // Thread safety: a store object belongs to the loop of the runtime it was made with, like every
 // job store. It holds one connection, guarded by a mutex; every database call runs through

@@ -1,6 +1,6 @@
 // The SQLite job store: each call reads the store's now on the loop, runs its step (sqlite_tables)
 // off the loop under the connection's mutex, and wakes this object's waiters after a commit that
-// made work available. The SQL is in sqlite_tables.cpp, the schema in sqlite_schema.cpp.
+// made work available. The SQL is in the sqlite_tables*.cpp files, the schema in sqlite_schema.cpp.
 #include "clockwork/jobs/sqlite_job_store.hpp"
 
 #include "clockwork/errors.hpp"

@@ -5,7 +5,9 @@
 // loop under its connection mutex.
 //
 // Every write is `BEGIN IMMEDIATE … COMMIT`; reads that need one snapshot across statements are
-// in a read transaction. The SQL is in sqlite_tables.cpp, next to the step that runs it.
+// in a read transaction. The SQL is next to the step that runs it: a job's life in
+// sqlite_tables.cpp, recurring definitions and instances in sqlite_tables_registry.cpp, queries
+// and retention in sqlite_tables_queries.cpp; rows and values convert in sqlite_rows.hpp.
 //
 // Thread safety: none; one caller at a time (the store's mutex).
 #pragma once
