@@ -11,7 +11,8 @@
 #                     needs no GoogleTest, an unknown component is refused by name.
 #   add_subdirectory  tools/consumer/ with clockwork as a sub-project, CLI11 made unavailable:
 #   fetchcontent      it configures, defines no command-line, demo or test target of clockwork's,
-#                     leaves the build type to the parent, and builds and runs.
+#                     leaves the build type to the parent, and (add_subdirectory; FetchContent
+#                     adds the same sources the same way) builds and runs.
 # Every build runs the consumer's program (clockwork::framework alone) and its GoogleTest
 # programs (clockwork::testing alone, and with GTest::gtest_main).
 cmake_minimum_required(VERSION 3.25)
@@ -168,8 +169,15 @@ elseif(MODE STREQUAL "add_subdirectory" OR MODE STREQUAL "fetchcontent")
   endif()
   set(dir ${work}/build)
   # No build type: clockwork's files must then be compiled as the parent's are, not with its own.
-  build_and_run_consumer(${dir} -DCLOCKWORK_FROM=${from} -DCLOCKWORK_SOURCE_DIR=${SOURCE_DIR}
-                         -DCMAKE_DISABLE_FIND_PACKAGE_CLI11=ON -DCMAKE_EXPORT_COMPILE_COMMANDS=ON)
+  set(configure -DCLOCKWORK_FROM=${from} -DCLOCKWORK_SOURCE_DIR=${SOURCE_DIR}
+                -DCMAKE_DISABLE_FIND_PACKAGE_CLI11=ON -DCMAKE_EXPORT_COMPILE_COMMANDS=ON)
+  if(MODE STREQUAL "add_subdirectory")
+    build_and_run_consumer(${dir} ${configure})
+  else()
+    # FetchContent_MakeAvailable adds the same sources with the same settings as add_subdirectory,
+    # which builds and runs them: configuring is what can differ, and what is checked here.
+    run(${CMAKE_COMMAND} -S ${SOURCE_DIR}/tools/consumer -B ${dir} ${toolchain} ${configure})
+  endif()
   run(${CMAKE_COMMAND} --build ${dir} -- -t targets all)
   set(problems "")
   # ninja lists "<output>: <rule>": the commands, benchmarks, fuzzers, the catalogue, clockwork's tests.
@@ -187,7 +195,7 @@ elseif(MODE STREQUAL "add_subdirectory" OR MODE STREQUAL "fetchcontent")
     list(JOIN problems "\n  " problems)
     message(FATAL_ERROR "clockwork as a sub-project (${from}):\n  ${problems}")
   endif()
-  message(STATUS "clockwork as a sub-project (${from}) built the libraries only, without CLI11, and the consumer ran")
+  message(STATUS "clockwork as a sub-project (${from}) defines the libraries only, without CLI11")
 
 else()
   message(FATAL_ERROR "MODE is install_tree, find_package, add_subdirectory or fetchcontent, not '${MODE}'")
