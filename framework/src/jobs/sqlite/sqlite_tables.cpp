@@ -437,6 +437,14 @@ std::optional<utc_time> sqlite_tables::next_due(const std::vector<std::string>& 
 
 // ---- operators ------------------------------------------------------------------------------
 
+// Why an operator's conditional write matched no row: the job exists in a state that does not
+// allow it, or there is no such job.
+write_outcome sqlite_tables::refusal_for(job_id id) {
+  auto q = db_->prepare("SELECT 1 FROM cw_job WHERE id = ?1");
+  q.bind(id);
+  return q.step() ? write_outcome::not_allowed : write_outcome::not_found;
+}
+
 write_outcome sqlite_tables::cancel(job_id id, utc_time now) {
   db_->set_doing("cancel");
   write_transaction tx{*db_};
@@ -450,11 +458,7 @@ write_outcome sqlite_tables::cancel(job_id id, utc_time now) {
     q.bind(id, to_us(now));
     if (q.step()) row.emplace(q.integer(0), q.integer(1));
   }
-  if (!row) {
-    auto q = db_->prepare("SELECT 1 FROM cw_job WHERE id = ?1");
-    q.bind(id);
-    return q.step() ? write_outcome::not_allowed : write_outcome::not_found;
-  }
+  if (!row) return refusal_for(id);
   record(id, job_event::cancelled, now, row->first, row->second, {}, {}, {});
   tx.commit();
   return write_outcome::applied;
@@ -472,11 +476,7 @@ write_outcome sqlite_tables::retry(job_id id, utc_time now) {
     q.bind(id, to_us(now));
     if (q.step()) row.emplace(q.integer(0), q.integer(1));
   }
-  if (!row) {
-    auto q = db_->prepare("SELECT 1 FROM cw_job WHERE id = ?1");
-    q.bind(id);
-    return q.step() ? write_outcome::not_allowed : write_outcome::not_found;
-  }
+  if (!row) return refusal_for(id);
   record(id, job_event::requeued, now, row->first, row->second, {}, to_us(now), {});
   tx.commit();
   return write_outcome::applied;
@@ -491,11 +491,7 @@ write_outcome sqlite_tables::remove(job_id id) {
     q.bind(id);
     q.run();
   }
-  if (db_->changes() == 0) {
-    auto q = db_->prepare("SELECT 1 FROM cw_job WHERE id = ?1");
-    q.bind(id);
-    return q.step() ? write_outcome::not_allowed : write_outcome::not_found;
-  }
+  if (db_->changes() == 0) return refusal_for(id);
   tx.commit();
   return write_outcome::applied;
 }

@@ -75,6 +75,8 @@ class sqlite_tables {
   // A fenced UPDATE found nothing: answers applied when this very fence already wrote what
   // `what` writes (idempotent per fence), not_found, or lease_lost (counted and recorded).
   write_outcome refused(fence_token fence, std::string_view what, utc_time now, const std::string& who);
+  // An operator's conditional write matched nothing: not_allowed (the job's state) or not_found.
+  write_outcome refusal_for(job_id id);
   void record(job_id id, job_event event, utc_time at, std::int64_t epoch, std::int64_t attempt, const std::string& who,
               std::optional<std::int64_t> scheduled_us, const std::string& detail);
   void count(const char* total, std::int64_t delta);
