@@ -50,7 +50,8 @@ void bm_store_calls_floor(benchmark::State& state) {
     clockwork::jobs::simulated_job_store store{rt};
     rt.block_on(direct(store, n));
   }
-  state.counters["jobs_per_s"] = benchmark::Counter(static_cast<double>(n), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["jobs_per_s"] =
+      benchmark::Counter(static_cast<double>(n), benchmark::Counter::kIsIterationInvariantRate);
 }
 
 clockwork::task<> run_until_done(clockwork::host& app, clockwork::virtual_runtime& rt,
@@ -79,14 +80,17 @@ void bm_worker(benchmark::State& state) {
     auto app = builder.build();
     rt.block_on(run_until_done(app, rt, *store, n));
   }
-  state.counters["jobs_per_s"] = benchmark::Counter(static_cast<double>(n), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["jobs_per_s"] =
+      benchmark::Counter(static_cast<double>(n), benchmark::Counter::kIsIterationInvariantRate);
 }
 
 void register_all() {
-  benchmark::RegisterBenchmark("jobs_simulated/floor_store_calls", bm_store_calls_floor)
-      ->UseRealTime()
-      ->Unit(benchmark::kMillisecond);
-  benchmark::RegisterBenchmark("jobs_simulated/worker", bm_worker)->UseRealTime()->Unit(benchmark::kMillisecond);
+  // min and max next to the median: the report quotes the median with the spread of the repetitions.
+  clockwork_bench::with_spread(benchmark::RegisterBenchmark("jobs_simulated/floor_store_calls", bm_store_calls_floor)
+                                   ->UseRealTime()
+                                   ->Unit(benchmark::kMillisecond));
+  clockwork_bench::with_spread(
+      benchmark::RegisterBenchmark("jobs_simulated/worker", bm_worker)->UseRealTime()->Unit(benchmark::kMillisecond));
 }
 
 }  // namespace
