@@ -14,7 +14,7 @@
 //   jobs_sqlite/due_to_start/other_connection
 //                                 a worker that hears of new jobs only as another process's
 //                                 worker would (a connection of its own, polling every
-//                                 change_poll, 50 ms by default): jobs due at the instant they are
+//                                 change_poll, 25 ms by default): jobs due at the instant they are
 //                                 enqueued, the same figures.
 //
 // The store's figure over the floor's is what the store's machinery costs (coroutines, the
@@ -331,9 +331,11 @@ void report_lateness(benchmark::State& state, std::vector<double>& all, const st
 clockwork::task<> drive_latency(clockwork::host& app, jobs::job_store& store, clockwork::runtime& rt,
                                 latency_run& run) {
   co_await app.start();
-  // Jobs due one after another, 5 ms apart, starting 50 ms from now: the worker must start each
-  // at its instant (its timer is armed at the next due instant), not at its next poll.
-  const clockwork::utc_time first = rt.clock().utc_now() + 50ms;
+  // Jobs due one after another, 5 ms apart, starting 250 ms from now, once the worker's start-up
+  // calls (registration, its first claim round and rescue) are behind it: the steady state. The
+  // worker must start each at its instant (its timer is armed at the next due instant), not at
+  // its next poll.
+  const clockwork::utc_time first = rt.clock().utc_now() + 250ms;
   std::vector<jobs::new_job> batch_of_jobs;
   for (int i = 0; i < run.expected; ++i) {
     jobs::new_job j;
@@ -384,7 +386,7 @@ void bm_due_to_start(benchmark::State& state) {
 // for the worker's next look at data_version, so this is the worst case. A job enqueued with a
 // due instant more than change_poll ahead starts on its instant, as in the same-process case.
 
-constexpr auto other_connection_spacing = 7ms;  // not a divisor of the 50 ms poll: every phase is hit
+constexpr auto other_connection_spacing = 7ms;  // not a divisor of the 25 ms poll: every phase is hit
 
 void enqueue_from_another_connection(const fs::path& file, int count, std::exception_ptr& failed) {
   try {

@@ -50,7 +50,7 @@
 // Wake-ups: wait_for_activity() wakes at once for this store object's own commits that make work
 // available (an enqueue, a retry, a release, a rescue...), and within options.change_poll for any
 // other connection's commit (it polls `PRAGMA data_version`, which moves when another
-// connection commits: a read of a counter, no write).
+// connection commits: a read of a counter, no write; every 25 ms by default, on a fixed phase).
 //
 // Why SQLite's C API behind a small RAII layer (src/jobs/sqlite/sqlite_handle.*, about 200 lines
 // of code) rather than SQLiteCpp (Debian's libsqlitecpp-dev): the layer is all a store needs — a
@@ -92,8 +92,10 @@ struct sqlite_store_options {
   // How long a call waits for another connection's write lock before it gives up with
   // store_unavailable ("locked").
   std::chrono::milliseconds busy_timeout{5000};
-  // How often wait_for_activity() looks for other connections' commits.
-  std::chrono::milliseconds change_poll{50};
+  // How often wait_for_activity() looks for other connections' commits, on a fixed phase (a slow
+  // read does not push the next one back). Half the 50 ms a job enqueued by another process may
+  // wait before it starts: the wait is at most one poll plus the read and the claim.
+  std::chrono::milliseconds change_poll{25};
   // false (synchronous = NORMAL, WAL's usual setting): a process that crashes or is killed loses
   // nothing committed and never corrupts the file; a power cut or an operating-system crash may
   // lose the last commits. true (FULL): each commit is flushed to the disk before it returns, so
@@ -178,6 +180,7 @@ class sqlite_job_store final : public job_store {
   std::unique_ptr<detail::sqlite_tables> tables_;
   async_event activity_;
   std::int64_t seen_data_version_ = 0;  // loop thread
+  steady_time next_change_poll_{};      // loop thread: the fixed phase of the data_version reads
 };
 
 }  // namespace clockwork::jobs

@@ -126,8 +126,16 @@ task<bool> sqlite_job_store::wait_for_activity(steady_time until, std::stop_toke
     }
     if (stop.stop_requested() || rt_.now() >= until) co_return false;
     // This object's own commits set the event; other connections' show in data_version, looked
-    // at every change_poll.
-    const steady_time look_again = std::min(until, saturating_add(rt_.now(), options_.change_poll));
+    // at every change_poll on a fixed phase: the time a read takes (the offload pool, a busy
+    // disk) does not add to the next wait, so another process's commit is seen within one poll.
+    const steady_time now = rt_.now();
+    if (next_change_poll_ <= now) {
+      const auto behind = (now - next_change_poll_) / options_.change_poll;  // reads missed while away
+      next_change_poll_ = next_change_poll_ == steady_time{}
+                              ? saturating_add(now, options_.change_poll)
+                              : saturating_add(next_change_poll_, options_.change_poll * (behind + 1));
+    }
+    const steady_time look_again = std::min(until, next_change_poll_);
     bool woke = false;
     try {
       auto wait = activity_.wait_until(look_again, stop);
@@ -139,6 +147,7 @@ task<bool> sqlite_job_store::wait_for_activity(steady_time until, std::stop_toke
       activity_.reset();
       co_return true;
     }
+    if (rt_.now() < next_change_poll_) continue;  // `until` came first (or a spurious wake): look again
     std::int64_t version = seen_data_version_;
     try {
       version = co_await on_connection([](detail::sqlite_tables& t, utc_time) { return t.data_version(); });
