@@ -3,17 +3,15 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <ostream>
 #include <filesystem>
+#include <ostream>
 #include <set>
 #include <string>
 
 #include "clockwork/scenarios/catalogue.hpp"
 #include "clockwork/testing/golden_assertions.hpp"
 
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 namespace clockwork::testing {
 // How GoogleTest names a scenario in its messages.

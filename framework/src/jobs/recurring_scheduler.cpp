@@ -48,11 +48,10 @@ recurring_plan plan_recurring(const recurring_definition& d, utc_time now) {
     plan.misfired = cron::count_occurrences(s, *first, late_before - std::chrono::nanoseconds{1}).count;
   }
   switch (d.misfire.policy) {
-    case misfire_policy::relaxed:
-      plan.fire.push_back(latest);
-      break;
+    case misfire_policy::relaxed: plan.fire.push_back(latest); break;
     case misfire_policy::strict:
-      for (std::optional<utc_time> at = first; at && *at <= now && plan.fire.size() < std::max(1U, d.misfire.catch_up_cap);
+      for (std::optional<utc_time> at = first;
+           at && *at <= now && plan.fire.size() < std::max(1U, d.misfire.catch_up_cap);
            at = s.next(*at, cron::boundary::exclusive)) {
         plan.fire.push_back(*at);
       }
@@ -73,7 +72,11 @@ recurring_plan plan_recurring(const recurring_definition& d, utc_time now) {
 recurring_scheduler::recurring_scheduler(runtime& rt, std::shared_ptr<job_store> store,
                                          recurring_scheduler_options options, std::shared_ptr<spdlog::logger> log,
                                          std::string source)
-    : rt_(rt), store_(std::move(store)), options_(std::move(options)), log_(std::move(log)), source_(std::move(source)) {
+    : rt_(rt),
+      store_(std::move(store)),
+      options_(std::move(options)),
+      log_(std::move(log)),
+      source_(std::move(source)) {
   if (!log_) log_ = rt_.logger();
 }
 
@@ -100,7 +103,7 @@ task<std::optional<utc_time>> recurring_scheduler::pass() {
       if (id) {
         ++fired_;
         rt_.emit("job.recurring_fired", source_,
-                  {{"recurring", d.name}, {"occurrence", format_utc(occurrence)}, {"job", std::to_string(*id)}});
+                 {{"recurring", d.name}, {"occurrence", format_utc(occurrence)}, {"job", std::to_string(*id)}});
       }
     }
     if (plan.skip_to) {
@@ -108,14 +111,14 @@ task<std::optional<utc_time>> recurring_scheduler::pass() {
       if (moved) {
         const std::uint64_t dropped = plan.due - plan.fire.size();
         log_->warn("recurring job '{}': {} occurrence(s) missed up to {}: {} fired, {} dropped ({} policy)", d.name,
-                    plan.due, format_utc(*plan.skip_to), plan.fire.size(), dropped,
-                    d.misfire.policy == misfire_policy::strict ? "strict" : "ignorable");
+                   plan.due, format_utc(*plan.skip_to), plan.fire.size(), dropped,
+                   d.misfire.policy == misfire_policy::strict ? "strict" : "ignorable");
         rt_.emit("job.recurring_skipped", source_,
-                  {{"recurring", d.name}, {"to", format_utc(*plan.skip_to)}, {"dropped", std::to_string(dropped)}});
+                 {{"recurring", d.name}, {"to", format_utc(*plan.skip_to)}, {"dropped", std::to_string(dropped)}});
       }
     } else if (plan.due > 1) {
       log_->warn("recurring job '{}': {} occurrence(s) missed; the latest ran ({} policy)", d.name, plan.due,
-                  d.misfire.policy == misfire_policy::relaxed ? "relaxed" : "strict");
+                 d.misfire.policy == misfire_policy::relaxed ? "relaxed" : "strict");
     }
     if (plan.next && (!earliest || *plan.next < *earliest)) earliest = plan.next;
   }
@@ -132,9 +135,9 @@ task<> recurring_scheduler::run(std::stop_token stopping) {
               (old.expression != d.expression || old.dialect != d.dialect || old.zone != d.zone)) {
             // The later registration wins, and a changed schedule starts from now (the store
             // moves its high-water mark): nothing of the old one is caught up.
-            log_->warn("recurring job '{}': its schedule changes from '{}' ({}) in {} to '{}' ({}) in {}; it starts from now",
-                       d.name, old.expression, to_string(old.dialect), old.zone, d.expression, to_string(d.dialect),
-                       d.zone);
+            log_->warn(
+                "recurring job '{}': its schedule changes from '{}' ({}) in {} to '{}' ({}) in {}; it starts from now",
+                d.name, old.expression, to_string(old.dialect), old.zone, d.expression, to_string(d.dialect), d.zone);
           }
         }
         co_await store_->put_recurring(d);
@@ -157,7 +160,8 @@ task<> recurring_scheduler::run(std::stop_token stopping) {
       if (next) {
         const utc_time now = co_await store_->now();
         // Store time to this instance's clock: the delay from the store's now, on the monotonic clock.
-        until = std::min(until, saturating_add(rt_.now(), std::max(saturating_sub(*next, now), std::chrono::nanoseconds{0})));
+        until = std::min(until,
+                         saturating_add(rt_.now(), std::max(saturating_sub(*next, now), std::chrono::nanoseconds{0})));
       }
     } catch (const store_unavailable& e) {
       log_->warn("recurring jobs: the store is unavailable ({}); retrying", e.what());

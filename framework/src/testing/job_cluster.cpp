@@ -71,9 +71,11 @@ class job_cluster::service final : public background_service {
   std::shared_ptr<job_cluster> cluster_;
 };
 
-job_cluster::job_cluster(virtual_runtime& rt, std::shared_ptr<jobs::simulated_job_store> db, jobs::job_registry registry,
-                         jobs::recurring_scheduler_options recurring)
-    : rt_(rt), db_(std::move(db)), registry_(std::make_shared<const jobs::job_registry>(std::move(registry))),
+job_cluster::job_cluster(virtual_runtime& rt, std::shared_ptr<jobs::simulated_job_store> db,
+                         jobs::job_registry registry, jobs::recurring_scheduler_options recurring)
+    : rt_(rt),
+      db_(std::move(db)),
+      registry_(std::make_shared<const jobs::job_registry>(std::move(registry))),
       recurring_(std::move(recurring)) {
   if (!db_) throw std::invalid_argument("clockwork::testing::job_cluster: no store");
   for (const auto& d : recurring_.definitions) jobs::validate_recurring(d);

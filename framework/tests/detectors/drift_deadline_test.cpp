@@ -18,8 +18,8 @@ class paced final : public background_service {
     for (;;) {
       rt().work(3s);  // the same cost every run
       next += 1min;
-      const bool waited = aligned_ ? co_await rt().try_delay_until(next, stopping)
-                                   : co_await rt().try_delay(1min - 3s, stopping);
+      const bool waited =
+          aligned_ ? co_await rt().try_delay_until(next, stopping) : co_await rt().try_delay(1min - 3s, stopping);
       if (!waited) break;
     }
   }
@@ -30,7 +30,8 @@ class paced final : public background_service {
 
 std::size_t drift_findings(bool aligned) {
   testing::simulation sim;
-  sim.builder().add_hosted_service<paced>("loop", [aligned](service_provider&) { return std::make_shared<paced>(aligned); });
+  sim.builder().add_hosted_service<paced>("loop",
+                                          [aligned](service_provider&) { return std::make_shared<paced>(aligned); });
   sim.start();
   sim.run_for(1h);
   sim.stop();

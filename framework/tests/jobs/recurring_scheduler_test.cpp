@@ -77,7 +77,8 @@ TEST(PlanRecurring, AYearDownIsCountedExactlyNotWalked) {
   const auto plan = plan_recurring(d, start + 24h * 365);
   EXPECT_EQ(plan.fire, std::vector<utc_time>{start + 24h * 365});
   EXPECT_EQ(plan.due, 365u * 24 * 3600);
-  EXPECT_EQ(plan.misfired, 365u * 24 * 3600 - 61) << "those of the last minute, both ends included, are within the threshold";
+  EXPECT_EQ(plan.misfired, 365u * 24 * 3600 - 61)
+      << "those of the last minute, both ends included, are within the threshold";
 }
 
 TEST(PlanRecurring, BadDefinitionsAreRefused) {

@@ -20,8 +20,8 @@ scenario jobs_clock_skew() {
   s.virtual_only_reason = jobs_world::virtual_only;
   s.chaos = jobs_world::jobs_chaos();
   s.setup = [state](testing::scenario_world& w) {
-    auto world =
-        jobs_world::build(w, {{"a", 10min, jobs_world::worker_defaults()}, {"b", -10min, jobs_world::worker_defaults()}});
+    auto world = jobs_world::build(
+        w, {{"a", 10min, jobs_world::worker_defaults()}, {"b", -10min, jobs_world::worker_defaults()}});
     state->current = world;
     std::vector<jobs::new_job> batch;
     for (int i = 1; i <= 50; ++i) batch.push_back(jobs_world::job_of("work.timed", std::chrono::minutes(i)));
@@ -34,7 +34,11 @@ scenario jobs_clock_skew() {
     v.count("skew_warnings", w.count_logs("this instance's clock is"));
   };
   s.invariant = [state](testing::scenario_world& w) { return jobs_world::every_job_once(w, *state->get()); };
-  s.expected.count("jobs", 50).count("succeeded", 50).count("failed", 0).count("effects", 50).count("effects_refused", 0);
+  s.expected.count("jobs", 50)
+      .count("succeeded", 50)
+      .count("failed", 0)
+      .count("effects", 50)
+      .count("effects_refused", 0);
   s.expected.count("rescued", 0).count("lease_lost", 0).count("crashes", 0).count("started_early", 0);
   s.expected.count("max_lateness_ms", 0).count("skew_warnings", 2);
   return s;

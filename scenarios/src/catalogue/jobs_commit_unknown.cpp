@@ -22,12 +22,13 @@ scenario jobs_commit_unknown() {
   s.virtual_only_reason = jobs_world::virtual_only;
   s.chaos = jobs_world::jobs_chaos();
   s.setup = [state](testing::scenario_world& w) {
-    auto world = jobs_world::build(w, {{"a", {}, jobs_world::worker_defaults()}, {"b", {}, jobs_world::worker_defaults()}});
+    auto world =
+        jobs_world::build(w, {{"a", {}, jobs_world::worker_defaults()}, {"b", {}, jobs_world::worker_defaults()}});
     state->current = world;
     world->cluster->connection("a").script([](const jobs::store_call& c) {
       jobs::store_fault f;
-      f.commit_unknown = (c.operation == "complete" && (c.call == 1 || c.call == 3)) ||
-                         (c.operation == "claim" && c.call == 2);
+      f.commit_unknown =
+          (c.operation == "complete" && (c.call == 1 || c.call == 3)) || (c.operation == "claim" && c.call == 2);
       return f;
     });
     std::vector<jobs::new_job> batch;
@@ -36,7 +37,11 @@ scenario jobs_commit_unknown() {
   };
   s.count = [state](testing::scenario_world& w, testing::verdict& v) { jobs_world::count(w, *state->get(), v); };
   s.invariant = [state](testing::scenario_world& w) { return jobs_world::every_job_once(w, *state->get()); };
-  s.expected.count("jobs", 20).count("succeeded", 20).count("failed", 0).count("effects", 20).count("effects_refused", 0);
+  s.expected.count("jobs", 20)
+      .count("succeeded", 20)
+      .count("failed", 0)
+      .count("effects", 20)
+      .count("effects_refused", 0);
   s.expected.count("rescued", 0).count("lease_lost", 0).count("crashes", 0).count("started_early", 0);
   return s;
 }

@@ -21,7 +21,8 @@ scenario jobs_crash_mid_job() {
   s.virtual_only_reason = jobs_world::virtual_only;
   s.chaos = jobs_world::jobs_chaos();
   s.setup = [state](testing::scenario_world& w) {
-    auto world = jobs_world::build(w, {{"a", {}, jobs_world::worker_defaults()}, {"b", {}, jobs_world::worker_defaults()}});
+    auto world =
+        jobs_world::build(w, {{"a", {}, jobs_world::worker_defaults()}, {"b", {}, jobs_world::worker_defaults()}});
     state->current = world;
     jobs_world::enqueue_at_start(w, world, {jobs_world::job_of("work.transactional")});
     auto* cluster = world->cluster.get();

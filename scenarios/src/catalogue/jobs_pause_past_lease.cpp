@@ -29,9 +29,9 @@ scenario pause_past_lease(bool fenced) {
   s.virtual_only_reason = jobs_world::virtual_only;
   s.chaos = jobs_world::jobs_chaos();
   s.setup = [state, fenced](testing::scenario_world& w) {
-    auto world = jobs_world::build(
-        w, {{"a", {}, jobs_world::worker_defaults()}, {"b", {}, jobs_world::worker_defaults()}},
-        fenced ? jobs::fenced_resource::fencing::on : jobs::fenced_resource::fencing::off);
+    auto world =
+        jobs_world::build(w, {{"a", {}, jobs_world::worker_defaults()}, {"b", {}, jobs_world::worker_defaults()}},
+                          fenced ? jobs::fenced_resource::fencing::on : jobs::fenced_resource::fencing::off);
     state->current = world;
     jobs_world::enqueue_at_start(w, world, {jobs_world::job_of("work.effect")});
     w.at(1s, "pause a for 60 s", [cluster = world->cluster.get()] { cluster->freeze("a", 60s); });

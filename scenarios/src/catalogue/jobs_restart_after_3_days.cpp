@@ -45,9 +45,10 @@ scenario jobs_restart_after_3_days() {
   s.chaos = jobs_world::jobs_chaos();
   s.setup = [state](testing::scenario_world& w) {
     jobs::recurring_scheduler_options recurring;
-    recurring.definitions = {definition("hourly", "0 * * * *", "report.hourly", misfire_policy::relaxed),
-                             definition("daily", "0 2 * * *", "report.daily", misfire_policy::strict),
-                             definition("ten_minutely", "*/10 * * * *", "report.ten_minutely", misfire_policy::ignorable)};
+    recurring.definitions = {
+        definition("hourly", "0 * * * *", "report.hourly", misfire_policy::relaxed),
+        definition("daily", "0 2 * * *", "report.daily", misfire_policy::strict),
+        definition("ten_minutely", "*/10 * * * *", "report.ten_minutely", misfire_policy::ignorable)};
     auto world = jobs_world::build(w, {{"a", {}, jobs_world::worker_defaults(), true}},
                                    jobs::fenced_resource::fencing::on, recurring);
     state->current = world;

@@ -87,7 +87,8 @@ jobs::job_registry registry_for(world* out) {
 // the jobs twice.
 task<> produce(runtime& rt, std::shared_ptr<jobs::simulated_job_store> db, std::vector<jobs::new_job> batch) {
   for (std::size_t i = 0; i < batch.size(); ++i) {
-    if (!batch[i].unique) batch[i].unique = jobs::unique_options{"start-" + std::to_string(i), jobs::unique_scope::for_period, 24h};
+    if (!batch[i].unique)
+      batch[i].unique = jobs::unique_options{"start-" + std::to_string(i), jobs::unique_scope::for_period, 24h};
   }
   for (;;) {
     try {
@@ -104,7 +105,8 @@ task<> produce(runtime& rt, std::shared_ptr<jobs::simulated_job_store> db, std::
 }  // namespace
 
 std::shared_ptr<world> build(testing::scenario_world& w, std::vector<testing::cluster_instance> instances,
-                             jobs::fenced_resource::fencing ledger_fencing, jobs::recurring_scheduler_options recurring) {
+                             jobs::fenced_resource::fencing ledger_fencing,
+                             jobs::recurring_scheduler_options recurring) {
   virtual_runtime& rt = virtual_rt(w);
   auto out = std::make_shared<world>();
   out->db = std::make_shared<jobs::simulated_job_store>(rt);
@@ -120,7 +122,8 @@ std::shared_ptr<world> build(testing::scenario_world& w, std::vector<testing::cl
   return out;
 }
 
-void enqueue_at_start(testing::scenario_world& w, const std::shared_ptr<world>& world, std::vector<jobs::new_job> jobs) {
+void enqueue_at_start(testing::scenario_world& w, const std::shared_ptr<world>& world,
+                      std::vector<jobs::new_job> jobs) {
   world->jobs_enqueued += jobs.size();
   // Spawned before the host starts: it runs first, before any instance claims.
   w.rt().spawn(produce(w.rt(), world->db, std::move(jobs)), "producer");

@@ -23,9 +23,9 @@ struct world {
   std::shared_ptr<testing::job_cluster> cluster;
   std::shared_ptr<jobs::fenced_resource> ledger;  // "work.effect" writes here
   std::uint64_t jobs_enqueued = 0;
-  std::uint64_t started_early = 0;                // a job started before it was due (store time)
-  std::chrono::nanoseconds max_lateness{0};       // the latest start after its due instant
-  std::map<jobs::job_id, std::uint64_t> runs;     // attempts that reached their effect, per job
+  std::uint64_t started_early = 0;             // a job started before it was due (store time)
+  std::chrono::nanoseconds max_lateness{0};    // the latest start after its due instant
+  std::map<jobs::job_id, std::uint64_t> runs;  // attempts that reached their effect, per job
 };
 
 // The options every scenario's workers start from: a 30 s lease, heartbeats every 10 s, a

@@ -121,7 +121,9 @@ class simulation {
   // --- detectors (installed with the trace; see detectors/) ---
   // Declares what a service should do, checked in wall time by check_schedules() (and by
   // stop() / run_until_stopped()): missed_run and duplicate_run findings.
-  void expect_runs(std::string service, run_schedule schedule) { schedules_->expect(std::move(service), std::move(schedule)); }
+  void expect_runs(std::string service, run_schedule schedule) {
+    schedules_->expect(std::move(service), std::move(schedule));
+  }
   void check_schedules() { schedules_->finish(); }
   // Durable jobs (the jobs module's stores report to the trace): duplicate_effect findings as they
   // happen, lost_job ones here (and by stop() / run_until_stopped()).
