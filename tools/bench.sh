@@ -3,7 +3,8 @@
 # made of (docs/benchmarks.json) from one run of every benchmark program in bench/ on this machine.
 # (tools/bench_report.py --from docs/benchmarks.json makes the report again from that data alone.)
 #
-#   tools/bench.sh           full run (about 8 minutes on the 2-core VM), writes docs/
+#   tools/bench.sh           full run (about 8 minutes on the 2-core VM, plus 2 to 4 for the SQLite
+#                            job store, whose figures wait for the disk), writes docs/
 #   tools/bench.sh --quick   smoke sizes, 2 repetitions; writes build/bench/results/ only
 #
 # Steps: Debian packages (tools/deps.sh, plus python3 and python3-matplotlib for the report); a
@@ -22,7 +23,7 @@ quick=0
 for arg in "$@"; do
   case "$arg" in
     --quick) quick=1 ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "tools/bench.sh: unknown argument '$arg' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -32,7 +33,8 @@ tools/deps.sh python3 python3-matplotlib
 python=/usr/bin/python3
 
 build="$root/build/bench"
-programs=(virtual-throughput daily-log real-lateness drift overhead memory cron recurring-job explore)
+programs=(virtual-throughput daily-log real-lateness drift overhead memory cron recurring-job explore jobs-simulated
+          jobs-sqlite)
 # The `bench` preset (Release, tests off), building only the benchmark programs and what they
 # link: the rest of the tree is not needed here.
 cmake --preset bench
@@ -48,11 +50,11 @@ export CLOCKWORK_BENCH_DUMP_DIR="$results/samples"
 if [ "$quick" -eq 1 ]; then
   smoke=(--smoke)
   reps_virtual=2 reps_daily=2 reps_lateness=2 reps_drift=2 reps_overhead=2 reps_memory=2 reps_peer=1 reps_cron=2
-  reps_recurring=2 reps_explore=2
+  reps_recurring=2 reps_explore=2 reps_jobs_simulated=2 reps_jobs_sqlite=2
 else
   smoke=()
   reps_virtual=5 reps_daily=5 reps_lateness=10 reps_drift=3 reps_overhead=5 reps_memory=3 reps_peer=3 reps_cron=7
-  reps_recurring=5 reps_explore=5
+  reps_recurring=5 reps_explore=5 reps_jobs_simulated=5 reps_jobs_sqlite=5
 fi
 
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
@@ -115,6 +117,8 @@ run_bench daily-log "$reps_daily" --benchmark_enable_random_interleaving=true
 run_bench recurring-job "$reps_recurring"
 mv "$results/recurring-job.json" "$results/recurring.json"
 run_bench explore "$reps_explore"
+# Durable jobs in virtual time: the simulated store and a worker against the bare store calls.
+run_bench jobs-simulated "$reps_jobs_simulated"
 
 # Real-time programs interleave the repetitions of their contenders in random order, so that
 # a burst of outside load lands on all of them rather than on whichever ran at that moment.
@@ -122,6 +126,9 @@ run_bench real-lateness "$reps_lateness" --benchmark_enable_random_interleaving=
 run_bench drift "$reps_drift" --benchmark_enable_random_interleaving=true
 run_bench overhead "$reps_overhead" --benchmark_enable_random_interleaving=true
 run_bench memory "$reps_memory"
+# The SQLite job store against the same writes as bare SQL, and its due → start delays (a file in
+# the temporary folder: the figures are that disk's).
+run_bench jobs-sqlite "$reps_jobs_sqlite" --benchmark_enable_random_interleaving=true
 
 load_end="$(loadavg)"
 finished_at="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -132,7 +139,8 @@ cat >"$results/run.json" <<EOF
  "loads": {$(IFS=,; echo "${loads[*]}")},
  "repetitions": {"virtual-throughput": $reps_virtual, "daily-log": $reps_daily, "real-lateness": $reps_lateness, "drift": $reps_drift,
                  "overhead": $reps_overhead, "memory": $reps_memory, "fake-timers": $reps_peer, "cron": $reps_cron,
-                 "recurring": $reps_recurring, "explore": $reps_explore}}
+                 "recurring": $reps_recurring, "explore": $reps_explore, "jobs-simulated": $reps_jobs_simulated,
+                 "jobs-sqlite": $reps_jobs_sqlite}}
 EOF
 
 if [ "$quick" -eq 1 ]; then

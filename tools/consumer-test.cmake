@@ -64,14 +64,18 @@ if(MODE STREQUAL "install_tree")
   install_clockwork(${prefix})
   set(expected
       ${LIBDIR}/libclockwork.a ${LIBDIR}/libclockwork_testing.a ${LIBDIR}/libclockwork_fakes.a
+      ${LIBDIR}/libclockwork_jobs_sqlite.a
       ${LIBDIR}/pkgconfig/clockwork.pc ${LIBDIR}/pkgconfig/clockwork_testing.pc ${LIBDIR}/pkgconfig/clockwork_fakes.pc
+      ${LIBDIR}/pkgconfig/clockwork_jobs_sqlite.pc
       ${LIBDIR}/cmake/clockwork/clockwork-config.cmake ${LIBDIR}/cmake/clockwork/clockwork-config-version.cmake
       ${LIBDIR}/cmake/clockwork/clockwork-framework-targets.cmake
       ${LIBDIR}/cmake/clockwork/clockwork-testing-targets.cmake
       ${LIBDIR}/cmake/clockwork/clockwork-fakes-targets.cmake
+      ${LIBDIR}/cmake/clockwork/clockwork-jobs_sqlite-targets.cmake
       include/clockwork/version.hpp include/clockwork/task.hpp include/clockwork/testing/simulation_test.hpp
       include/clockwork/fakes
-      bin/clockwork-cron bin/clockwork-replay bin/clockwork-timeline)
+      include/clockwork/jobs/sqlite_job_store.hpp
+      bin/clockwork-cron bin/clockwork-replay bin/clockwork-timeline bin/clockwork-jobs)
   set(problems "")
   foreach(path IN LISTS expected)
     if(NOT EXISTS ${prefix}/${path})
@@ -138,12 +142,17 @@ elseif(MODE STREQUAL "find_package")
 cmake_minimum_required(VERSION 3.25)
 project(components_probe LANGUAGES CXX)
 find_package(clockwork REQUIRED COMPONENTS ${COMPONENTS})
-if(NOT TARGET clockwork::framework)
-  message(FATAL_ERROR "clockwork::framework is not defined")
-endif()
+foreach(component IN ITEMS framework ${COMPONENTS})
+  if(NOT TARGET clockwork::${component})
+    message(FATAL_ERROR "clockwork::${component} is not defined")
+  endif()
+endforeach()
 ]=])
   run(${CMAKE_COMMAND} -S ${probe} -B ${probe}/framework-only ${toolchain} -DCMAKE_PREFIX_PATH=${prefix}
       -DCOMPONENTS=framework -DCMAKE_DISABLE_FIND_PACKAGE_GTest=ON)
+  # A job store is asked for by name, and brings its database's package with it.
+  run(${CMAKE_COMMAND} -S ${probe} -B ${probe}/jobs_sqlite ${toolchain} -DCMAKE_PREFIX_PATH=${prefix}
+      -DCOMPONENTS=jobs_sqlite -DCMAKE_DISABLE_FIND_PACKAGE_GTest=ON)
   execute_process(COMMAND ${CMAKE_COMMAND} -S ${probe} -B ${probe}/unknown ${toolchain} -DCMAKE_PREFIX_PATH=${prefix}
                           -DCOMPONENTS=jobs_mongodb
                   RESULT_VARIABLE rc OUTPUT_VARIABLE output ERROR_VARIABLE output)

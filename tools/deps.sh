@@ -28,7 +28,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git clang libclang-rt-14-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libspdlog-dev libfmt-dev libhowardhinnant-date-dev tzdata
-  nlohmann-json3-dev libcli11-dev libasio-dev libpugixml-dev
+  nlohmann-json3-dev libcli11-dev libasio-dev libpugixml-dev libsqlite3-dev
   ${extras[@]+"${extras[@]}"}
 )
 

@@ -40,7 +40,8 @@ void drift_detector::on_wait(const task_info* owner, wait_kind kind, steady_time
   const std::uint64_t zone_reads_before = zone_reads_[id];
   reads_[id] = owner->wall_clock_reads;
   zone_reads_[id] = owner->zone_reads;
-  if (kind != wait_kind::delay || deadline == steady_time::max()) {
+  const bool monotonic = kind == wait_kind::delay || kind == wait_kind::deadline;
+  if (!monotonic || deadline == steady_time::max()) {
     wall_waits_.erase(id);
     // A loop paced by a periodic_timer tick or a wall-clock instant keeps its phase: delays
     // between two such waits belong to the work (a request, a retry's backoff), not to the
@@ -61,7 +62,12 @@ void drift_detector::on_wait(const task_info* owner, wait_kind kind, steady_time
     wall_waits_.erase(id);
   }
 
-  // 1. A loop of equal delays: is its schedule sliding?
+  // 1. A loop of equal delays: is its schedule sliding? A wait until an instant the caller chose
+  // (delay_until) is paced by the caller's own phase, as a tick is: not a sliding delay.
+  if (kind == wait_kind::deadline) {
+    loops_.erase(id);
+    return;
+  }
   // One length, within a thousandth: on the real host, `now` is read a little after the deadline
   // was computed.
   loop& l = loops_[id];

@@ -17,6 +17,8 @@ std::string_view to_string(finding_kind kind) noexcept {
     case finding_kind::missed_run: return "missed_run";
     case finding_kind::duplicate_run: return "duplicate_run";
     case finding_kind::dropped_work: return "dropped_work";
+    case finding_kind::duplicate_effect: return "duplicate_effect";
+    case finding_kind::lost_job: return "lost_job";
   }
   return "unknown";
 }

@@ -160,7 +160,7 @@ void delay_awaitable::await_suspend(std::coroutine_handle<> h) {
       deadline = saturating_add(deadline, fault.extra);
     }
   }
-  suspend(h, wait_kind::delay, {});
+  suspend(h, kind(), {});
 }
 
 void delay_awaitable::throw_injected() {
@@ -172,6 +172,19 @@ void delay_awaitable::throw_injected() {
 runtime::runtime(const runtime_options& options) : options_(options), logger_(make_null_logger()) {
   wall_waits_.prev = wall_waits_.next = &wall_waits_;
 }
+
+// A frozen root: what became ready for it while frozen, and the timer that thaws it.
+struct runtime::frozen_root final : detail::timer_node {
+  frozen_root(runtime& rt, std::string name)
+      : timer_node(&frozen_root::on_thaw), owner_rt(&rt), root(std::move(name)) {}
+  static void on_thaw(detail::timer_node& node) {
+    auto& self = static_cast<frozen_root&>(node);
+    self.owner_rt->thaw(self);
+  }
+  runtime* owner_rt;
+  std::string root;
+  std::deque<ready_item> held;
+};
 
 runtime::~runtime() {
   shutdown_tasks();
@@ -223,7 +236,9 @@ void runtime::wall_clock_moved() {
 }
 
 delay_awaitable runtime::delay_until(steady_time deadline, std::stop_token token) {
-  return delay_awaitable{*this, deadline, std::move(token)};
+  delay_awaitable wait{*this, deadline, std::move(token)};
+  wait.absolute_ = true;
+  return wait;
 }
 
 try_delay_awaitable runtime::try_delay(std::chrono::nanoseconds d, std::stop_token token) {
@@ -231,7 +246,9 @@ try_delay_awaitable runtime::try_delay(std::chrono::nanoseconds d, std::stop_tok
 }
 
 try_delay_awaitable runtime::try_delay_until(steady_time deadline, std::stop_token token) {
-  return try_delay_awaitable{*this, deadline, std::move(token)};
+  try_delay_awaitable wait{*this, deadline, std::move(token)};
+  wait.absolute_ = true;
+  return wait;
 }
 
 void runtime::spawn(task<> work, std::string name) {
@@ -312,9 +329,59 @@ void runtime::destroy_task(std::uint64_t id) noexcept {
   if (it == tasks_.end()) return;
   detail::task_record* record = &it->second;
   std::erase_if(ready_, [record](const ready_item& item) { return item.owner == record; });
+  for (auto& f : frozen_) std::erase_if(f->held, [record](const ready_item& item) { return item.owner == record; });
   auto frame = record->frame;
   tasks_.erase(it);
   if (frame) frame.destroy();
+}
+
+void runtime::freeze_root(std::string root, steady_time until) {
+  for (auto& f : frozen_) {
+    if (f->root == root) {
+      // Frozen already: the later of the two ends counts.
+      if (until <= f->deadline) return;
+      disarm(*f);
+      f->deadline = until;
+      arm(*f);
+      return;
+    }
+  }
+  if (until <= now()) return;
+  auto f = std::make_unique<frozen_root>(*this, std::move(root));
+  f->deadline = until;
+  arm(*f);
+  frozen_.push_back(std::move(f));
+}
+
+bool runtime::hold_if_frozen(const ready_item& item) {
+  if (!item.owner) return false;
+  for (auto& f : frozen_) {
+    if (f->root == item.owner->root) {
+      f->held.push_back(item);
+      return true;
+    }
+  }
+  return false;
+}
+
+void runtime::thaw(frozen_root& frozen) {
+  // Held items go back to the ready queue in the order they became ready.
+  for (const ready_item& item : frozen.held) ready_.push_back(item);
+  std::erase_if(frozen_, [&frozen](const std::unique_ptr<frozen_root>& f) { return f.get() == &frozen; });
+}
+
+std::size_t runtime::destroy_rooted(std::string_view root) noexcept {
+  std::vector<std::uint64_t> ids;
+  for (const auto& [id, record] : tasks_) {
+    if (record.root == root && !record.transparent) ids.push_back(id);
+  }
+  for (auto& f : frozen_) {
+    if (f->root == root) f->held.clear();
+  }
+  // Newest first: work a coroutine spawned goes before it, as a dying process takes its threads
+  // with it in no particular order, and nothing here resumes anything.
+  for (auto it = ids.rbegin(); it != ids.rend(); ++it) destroy_task(*it);
+  return ids.size();
 }
 
 void runtime::shutdown_tasks() noexcept {
@@ -328,6 +395,8 @@ void runtime::shutdown_tasks() noexcept {
   }
   ready_.clear();
   posted_.clear();
+  for (auto& f : frozen_) disarm(*f);
+  frozen_.clear();
 }
 
 void runtime::arm(detail::timer_node& node) {
@@ -426,6 +495,9 @@ void runtime::fire_next_timer() {
 }
 
 void runtime::resume_slice(std::coroutine_handle<> h, detail::task_record* owner) {
+  // Every resumption comes through here (the ready queue, a timer that fired): the one place a
+  // frozen process's coroutines are held back.
+  if (!frozen_.empty() && hold_if_frozen({h, owner})) return;
   detail::task_record* const previous = current_;
   current_ = owner;
   if (owner) owner->waiting = wait_kind::none;
@@ -491,7 +563,10 @@ std::string runtime::describe_pending() const {
       out += "ready to run";
     } else {
       switch (record.waiting) {
-        case wait_kind::delay: out += "waiting for a delay until " + format_offset(record.wait_deadline, origin); break;
+        case wait_kind::delay:
+        case wait_kind::deadline:
+          out += "waiting for a delay until " + format_offset(record.wait_deadline, origin);
+          break;
         case wait_kind::tick:
           out += "waiting for the next tick of periodic timer";
           if (!record.wait_what.empty()) out += " '" + record.wait_what + "'";

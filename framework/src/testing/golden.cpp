@@ -1,6 +1,8 @@
 #include "clockwork/testing/golden.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
@@ -90,6 +92,42 @@ std::optional<std::string> golden_mismatch(std::string_view actual, const std::f
   }
   if (*expected == actual) return std::nullopt;
   return describe_difference(*expected, actual, golden);
+}
+
+std::string digest_of(std::string_view text, std::size_t head, std::size_t tail) {
+  std::vector<std::string_view> lines;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) {
+      lines.push_back(text.substr(start));
+      break;
+    }
+    lines.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  std::uint64_t hash = 14695981039346656037ULL;
+  for (const char c : text) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 1099511628211ULL;
+  }
+  std::string out;
+  const auto add = [&out](std::string_view line) {
+    out.append(line);
+    out.push_back('\n');
+  };
+  if (lines.size() <= head + tail) {
+    for (const auto line : lines) add(line);
+  } else {
+    for (std::size_t i = 0; i < head; ++i) add(lines[i]);
+    add("... " + std::to_string(lines.size() - head - tail) + " lines ...");
+    for (std::size_t i = lines.size() - tail; i < lines.size(); ++i) add(lines[i]);
+  }
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
+  add("lines: " + std::to_string(lines.size()));
+  add(std::string("fnv1a-64: ") + hex);
+  return out;
 }
 
 }  // namespace clockwork::testing

@@ -187,6 +187,7 @@ scenario_run run_virtual(const scenario& s, const run_options& options) {
     }
   }
   sim.check_schedules();
+  sim.check_jobs();
   host_result result;
   if (sim.built()) {
     result = sim.result();

@@ -35,9 +35,11 @@ simulation::simulation(const simulation_options& options)
   trace_ = std::make_unique<clockwork::trace>(rt_.clock(), options.trace);
   drift_ = std::make_unique<drift_detector>(rt_, options.drift);
   schedules_ = std::make_unique<schedule_detector>(rt_);
+  jobs_ = std::make_unique<jobs_detector>(rt_, options.jobs);
   fanout_.add(*trace_);
   fanout_.add(*drift_);
   fanout_.add(*schedules_);
+  fanout_.add(*jobs_);
   rt_.set_observer(&fanout_);
   logs_->set_level(options.log_level);
   builder_.emplace(rt_);
@@ -74,6 +76,7 @@ void simulation::start() {
 void simulation::stop() {
   rt_.block_on(app().stop());
   schedules_->finish();
+  jobs_->finish();
 }
 
 host_result simulation::run_until_stopped(std::optional<std::chrono::nanoseconds> limit) {

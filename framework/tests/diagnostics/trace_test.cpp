@@ -53,7 +53,7 @@ constexpr steady_time t0{};
 // 2026-01-01T00:00:00Z, virtual_clock's default start.
 constexpr utc_time start_utc{std::chrono::seconds(1767225600)};
 
-const std::filesystem::path golden_dir = std::filesystem::path(__FILE__).parent_path() / "golden";
+const std::filesystem::path golden_dir = CLOCKWORK_TRACE_GOLDEN_DIR;
 
 // A scratch directory unique to this process, removed at the end of the test.
 class scratch_dir {

@@ -56,6 +56,14 @@ std::vector<testing::scenario> catalogue() {
       // Mistake 3: fire-and-forget without logging
       fire_and_forget_wrong(),
       fire_and_forget_logged(),
+      // Durable jobs: leases and fencing, crashes, lost commits, skew, recurring misfires
+      jobs_pause_past_lease_unfenced(),
+      jobs_pause_past_lease_fenced(),
+      jobs_crash_mid_job(),
+      jobs_commit_unknown(),
+      jobs_clock_skew(),
+      jobs_restart_after_3_days(),
+      jobs_delayed_10k(),
   };
 }
 

@@ -54,6 +54,14 @@ scenario dailylog_midnight_straddle();
 scenario dailylog_stop_mid_run();
 // §5 Decision matrix: retries on failure
 scenario retries_counter();
+// Durable jobs (the jobs module): leases, fencing, crashes, lost commits, skew, recurring misfires
+scenario jobs_pause_past_lease_unfenced();
+scenario jobs_pause_past_lease_fenced();
+scenario jobs_crash_mid_job();
+scenario jobs_commit_unknown();
+scenario jobs_clock_skew();
+scenario jobs_restart_after_3_days();
+scenario jobs_delayed_10k();
 // Mistake 1: blocking ExecuteAsync
 scenario blocking_execute_bounded();
 scenario blocking_execute_unbounded();

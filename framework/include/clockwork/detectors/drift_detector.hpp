@@ -5,7 +5,8 @@
 //      every 5 min + the work's duration: each run starts later than a 5-minute schedule would
 //      have it, and the gap grows run after run. Reported once the deviation keeps growing
 //      over min_runs runs and has passed min_fraction of the period, with the per-run trend.
-//      A periodic_timer (phase-aligned ticks) never drifts and is never reported — nor is a
+//      A periodic_timer (phase-aligned ticks) never drifts and is never reported, nor is a wait
+//      until an instant the loop computed itself (delay_until: start + k·period) — nor is a
 //      fixed delay inside the work of a loop paced by ticks or wall-clock instants (a request,
 //      a retry's backoff): such a wait starts the loop's bookkeeping over.
 //

@@ -37,6 +37,8 @@ enum class finding_kind {
   missed_run,            // a scheduled run did not happen
   duplicate_run,         // a scheduled run happened twice
   dropped_work,          // work spawned while the runtime was shutting down, dropped unrun
+  duplicate_effect,      // one durable job's effect applied under two claims (a stale attempt wrote)
+  lost_job,              // a due durable job that nothing will ever run
 };
 
 std::string_view to_string(finding_kind kind) noexcept;

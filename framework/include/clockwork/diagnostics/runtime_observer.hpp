@@ -40,12 +40,13 @@ namespace clockwork {
 
 // What a suspended coroutine waits for, as far as clockwork can tell.
 enum class wait_kind : std::uint8_t {
-  none,     // running, ready, or suspended on an awaitable clockwork does not know
-  delay,    // runtime::delay / delay_until
-  tick,     // periodic_timer::next_tick
-  signal,   // a clockwork signal or event (names itself in wait_what)
-  offload,  // blocking work running off the loop
-  wall,     // runtime::delay_until_utc: a wall-clock instant (re-evaluated when the clock changes)
+  none,      // running, ready, or suspended on an awaitable clockwork does not know
+  delay,     // runtime::delay / try_delay: a duration from now
+  tick,      // periodic_timer::next_tick
+  signal,    // a clockwork signal or event (names itself in wait_what)
+  offload,   // blocking work running off the loop
+  wall,      // runtime::delay_until_utc: a wall-clock instant (re-evaluated when the clock changes)
+  deadline,  // runtime::delay_until / try_delay_until: a monotonic instant the caller chose (its own phase)
 };
 
 // The public face of a spawned coroutine.

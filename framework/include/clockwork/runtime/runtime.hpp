@@ -219,6 +219,12 @@ class [[nodiscard]] delay_awaitable : public detail::timed_wait {
  private:
   [[noreturn]] static void throw_injected();
   bool injected_failure_ = false;
+
+ protected:
+  friend class runtime;
+  // delay_until: the caller chose the instant (a phase of its own), reported as wait_kind::deadline.
+  bool absolute_ = false;
+  wait_kind kind() const noexcept { return absolute_ ? wait_kind::deadline : wait_kind::delay; }
 };
 
 // co_await rt.delay_until_utc(t, token): waits until the *wall clock* reads t — not for the
@@ -265,7 +271,7 @@ class [[nodiscard]] try_delay_awaitable : public delay_awaitable {
  public:
   using delay_awaitable::delay_awaitable;
   // No chaos here: try_delay is what shutdown paths and backoffs use to wait quietly.
-  void await_suspend(std::coroutine_handle<> h) { suspend(h, wait_kind::delay, {}); }
+  void await_suspend(std::coroutine_handle<> h) { suspend(h, kind(), {}); }
   bool await_resume() const noexcept {
     if (result() == outcome::fired) return true;
     return !(result() == outcome::canceled || stop_requested());
@@ -520,6 +526,12 @@ class runtime {
   T run_to_completion(task<T> t, const char* who, Drive&& drive);
   // Destroys one live spawned coroutine (block_on cleans up after a deadlock with it).
   void destroy_task(std::uint64_t id) noexcept;
+  // A process that stops for a while (virtual_runtime::freeze): coroutines rooted at `root` are
+  // not resumed before `until`; what becomes ready for them meanwhile waits, in order.
+  void freeze_root(std::string root, steady_time until);
+  // A process that dies (virtual_runtime::crash): destroys every live coroutine rooted at `root`
+  // without resuming it. Returns how many.
+  std::size_t destroy_rooted(std::string_view root) noexcept;
 
  private:
   static detail::detached_task run_detached(runtime& rt, task<> work, detail::task_record* record);
@@ -530,12 +542,17 @@ class runtime {
     std::coroutine_handle<> handle;  // null: run the front of posted_
     detail::task_record* owner;
   };
+  struct frozen_root;
+  // Holds item back when its owner's root is frozen; returns whether it did.
+  bool hold_if_frozen(const ready_item& item);
+  void thaw(frozen_root& frozen);
 
   runtime_options options_;
   detail::timer_heap timers_;
   std::deque<ready_item> ready_;
   detail::wall_link wall_waits_;  // circular list head of pending wall-clock waits
   std::deque<std::function<void()>> posted_;
+  std::vector<std::unique_ptr<frozen_root>> frozen_;    // usually empty: one test per resume
   std::map<std::uint64_t, detail::task_record> tasks_;  // ordered: reports list in spawn order
   std::uint64_t next_task_id_ = 1;
   std::uint64_t next_seq_ = 0;

@@ -122,6 +122,17 @@ class virtual_runtime final : public runtime {
   void set_drift(double ppm);
   void set_local_zone(std::string_view name);
 
+  // Processes in one simulation (several instances of a service, each a root of coroutines —
+  // spawn_as(work, name, root)):
+  // freeze: the process stops for d (a GC pause, SIGSTOP, a VM migration). Its coroutines are
+  // not resumed before now + d; timers still fire on time and what they ready waits, in order.
+  // Other roots run on meanwhile: that is how a worker gets paused past its lease.
+  void freeze(std::string root, std::chrono::nanoseconds d) { freeze_root(std::move(root), deadline_after(d)); }
+  // crash: the process dies. Every live coroutine rooted at `root` is destroyed without being
+  // resumed (their destructors run, as the memory of a dead process goes; no code after their
+  // last suspension does). Returns how many.
+  std::size_t crash(std::string_view root) noexcept { return destroy_rooted(root); }
+
   steady_time start_time() const noexcept { return start_; }
   std::chrono::nanoseconds elapsed() const noexcept { return clock_.steady_now() - start_; }
   bool idle() const noexcept { return !has_ready(); }

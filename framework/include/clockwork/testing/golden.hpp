@@ -33,4 +33,9 @@ bool updating_golden_files();
 // otherwise a readable explanation: a missing file, or the first differing lines.
 std::optional<std::string> golden_mismatch(std::string_view actual, const std::filesystem::path& golden);
 
+// A long rendering in short: its first `head` lines, its last `tail` lines, its line count and a
+// 64-bit FNV-1a hash of the whole. Two renderings with equal digests are equal but for a hash
+// collision; a diff of two digests still shows where they start and end.
+std::string digest_of(std::string_view text, std::size_t head = 40, std::size_t tail = 10);
+
 }  // namespace clockwork::testing

@@ -109,6 +109,10 @@ struct scenario {
   // since formatting and recording a line per item is most of a cheap run's cost.
   spdlog::level::level_enum log_level = spdlog::level::debug;
 
+  // The golden trace is kept as a digest (trace_digest: its first and last lines, its length and
+  // a hash) instead of whole: for runs whose traces are tens of thousands of lines long.
+  bool golden_digest = false;
+
   std::function<void(scenario_world&)> setup;
   std::function<void(scenario_world&, verdict&)> count;  // optional
   verdict expected;

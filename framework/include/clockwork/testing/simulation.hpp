@@ -39,6 +39,7 @@
 #include <vector>
 
 #include "clockwork/detectors/drift_detector.hpp"
+#include "clockwork/detectors/jobs_detector.hpp"
 #include "clockwork/detectors/schedule_detector.hpp"
 #include "clockwork/diagnostics/observer_fanout.hpp"
 #include "clockwork/diagnostics/trace.hpp"
@@ -55,6 +56,7 @@ struct simulation_options {
   virtual_runtime_options runtime;
   trace_options trace;
   drift_detector_options drift;
+  jobs_detector_options jobs;
   host_options host;
   // Log records go to the capture (and to the trace as "log" records) from this level up.
   spdlog::level::level_enum log_level = spdlog::level::debug;
@@ -119,8 +121,14 @@ class simulation {
   // --- detectors (installed with the trace; see detectors/) ---
   // Declares what a service should do, checked in wall time by check_schedules() (and by
   // stop() / run_until_stopped()): missed_run and duplicate_run findings.
-  void expect_runs(std::string service, run_schedule schedule) { schedules_->expect(std::move(service), std::move(schedule)); }
+  void expect_runs(std::string service, run_schedule schedule) {
+    schedules_->expect(std::move(service), std::move(schedule));
+  }
   void check_schedules() { schedules_->finish(); }
+  // Durable jobs (the jobs module's stores report to the trace): duplicate_effect findings as they
+  // happen, lost_job ones here (and by stop() / run_until_stopped()).
+  void check_jobs() { jobs_->finish(); }
+  jobs_detector& jobs() noexcept { return *jobs_; }
   schedule_detector& schedules() noexcept { return *schedules_; }
   drift_detector& drift() noexcept { return *drift_; }
   // Adds an observer of your own (a detector) beside the trace and the built-in detectors.
@@ -148,6 +156,7 @@ class simulation {
   virtual_runtime rt_;
   std::unique_ptr<drift_detector> drift_;
   std::unique_ptr<schedule_detector> schedules_;
+  std::unique_ptr<jobs_detector> jobs_;
   std::optional<host_builder> builder_;
   std::optional<host> host_;
   std::vector<std::unique_ptr<scripted_event>> events_;

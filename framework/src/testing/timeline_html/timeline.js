@@ -55,7 +55,7 @@
     blocking_call: '#e11d48', unobserved_exception: '#9333ea', deadlock: '#7f1d1d', livelock: '#b45309',
     startup_blocked: '#0891b2', cancellation_ignored: '#dc2626', service_faulted: '#be123c',
     silent_death: '#475569', scope_violation: '#7c3aed', drift: '#2563eb', missed_run: '#ea580c',
-    duplicate_run: '#ca8a04', dropped_work: '#65a30d',
+    duplicate_run: '#ca8a04', dropped_work: '#65a30d', duplicate_effect: '#db2777', lost_job: '#0f766e',
   };
   const KIND_CAT = {
     run: 'run', job_run: 'run', tick: 'tick',
@@ -67,6 +67,10 @@
     service_started: 'life', service_stopping: 'life', service_stopped: 'life', service_abandoned: 'life',
     service_ended_after_abandon: 'life', service_restarted: 'life',
     service_starting: 'minor', task_spawned: 'minor', task_finished: 'minor', job_succeeded: 'minor',
+    // Durable jobs (the jobs module's stores).
+    'job.claimed': 'run', 'job.retrying': 'retry', 'job.rescued': 'retry', 'job.failed': 'failure',
+    'job.lease_lost': 'failure', 'job.store_fault': 'fault', 'job.enqueued': 'minor', 'job.heartbeat': 'minor',
+    'job.succeeded': 'minor', 'job.effect': 'minor', 'job.released': 'minor', 'job.snoozed': 'minor',
   };
   const BANDS = {
     running: { color: '#dcfce7', label: 'service running' },

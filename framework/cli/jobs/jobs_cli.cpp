@@ -1,0 +1,138 @@
+#include "jobs_cli.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <ostream>
+#include <stdexcept>
+
+#include "clockwork/runtime/real_runtime.hpp"
+#include "clockwork/runtime/virtual_runtime.hpp"
+#include "clockwork/version.hpp"
+#include "jobs_commands.hpp"
+#include "store_url.hpp"
+#include "work_command.hpp"
+
+namespace clockwork::cli {
+namespace {
+
+constexpr int refused = 1;
+constexpr int usage = 2;
+
+// Runs t to its end on the runtime (the caller's, or a real one of the call's own).
+template <class T>
+T drive(runtime* rt, task<T> t) {
+  if (auto* v = dynamic_cast<virtual_runtime*>(rt)) return v->block_on(std::move(t));
+  if (auto* r = dynamic_cast<real_runtime*>(rt)) return r->block_on(std::move(t));
+  throw std::logic_error("clockwork-jobs: a runtime that is neither virtual nor real cannot be driven");
+}
+
+// The store's messages name the library; the command's name themselves.
+std::string one_line(std::string message) {
+  constexpr std::string_view library = "clockwork::jobs: ";
+  if (message.rfind(library, 0) == 0) message.erase(0, library.size());
+  for (char& c : message) {
+    if (c == '\n') c = ' ';
+  }
+  return message;
+}
+
+struct parsed {
+  std::string store;
+  // enqueue
+  enqueue_options enqueue;
+  // list, stats
+  std::string state;
+  bool json = false;
+  // retry, cancel
+  std::string id;
+  // work
+  work_options work;
+};
+
+}  // namespace
+
+int run_jobs_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+                 const jobs_cli_context& context) {
+  CLI::App app{"Works a clockwork job store: migrate it, enqueue, list, count, retry, cancel, or run a worker.",
+               "clockwork-jobs"};
+  app.set_version_flag("--version", std::string("clockwork-jobs ") + CLOCKWORK_VERSION_STRING);
+  app.require_subcommand(1, 1);
+  parsed p;
+  const auto with_store = [&p](CLI::App* cmd) {
+    cmd->add_option("--store", p.store, "the store: sqlite:PATH")->required();
+    return cmd;
+  };
+  CLI::App* migrate = with_store(app.add_subcommand("migrate", "create the store, or upgrade its schema"));
+  CLI::App* enqueue = with_store(app.add_subcommand("enqueue", "add jobs; prints their ids, one a line"));
+  enqueue->add_option("kind", p.enqueue.kind, "the job's kind, such as example.sleep")->required();
+  enqueue->add_option("--payload", p.enqueue.payload, "the job's payload, JSON (default {})");
+  CLI::Option* in = enqueue->add_option("--in", p.enqueue.in, "due after this long, such as 30s or 5min");
+  CLI::Option* at = enqueue->add_option("--at", p.enqueue.at, "due at this instant, such as 2026-06-01T09:00:00+02:00");
+  in->excludes(at);
+  enqueue->add_option("--queue", p.enqueue.queue, "the queue (default: default)");
+  enqueue->add_option("--unique", p.enqueue.unique,
+                      "a unique key: while a job with it is pending or running, no other");
+  enqueue->add_option("--count", p.enqueue.count, "how many such jobs (default 1)");
+  CLI::App* list = with_store(app.add_subcommand("list", "the jobs, newest first"));
+  list->add_option("--state", p.state, "only jobs in this state");
+  list->add_flag("--json", p.json, "a JSON array for scripts");
+  CLI::App* stats = with_store(app.add_subcommand("stats", "jobs per state, counters, store totals"));
+  stats->add_flag("--json", p.json, "a JSON object for scripts");
+  CLI::App* retry = with_store(app.add_subcommand("retry", "make a finished job available again"));
+  retry->add_option("id", p.id, "the job's id")->required();
+  CLI::App* cancel = with_store(app.add_subcommand("cancel", "cancel a pending or running job"));
+  cancel->add_option("id", p.id, "the job's id")->required();
+  CLI::App* work = with_store(app.add_subcommand("work", "run a worker serving the example kinds"));
+  work->add_option("--instance", p.work.instance, "the worker's name in the store (default: worker)");
+  work->add_option("--concurrency", p.work.concurrency, "jobs at once, per queue (default 10)");
+  work->add_option("--lease", p.work.lease, "the lease of each claim, such as 30s (default)");
+  work->add_option("--queue", p.work.queues, "a queue to work (repeatable; default: default)");
+  work->add_flag("--until-empty", p.work.until_empty, "exit once nothing is pending or running under a lease");
+
+  try {
+    std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 consumes from the back
+    app.parse(reversed);
+  } catch (const CLI::CallForHelp&) {
+    out << app.help();
+    return 0;
+  } catch (const CLI::CallForAllHelp&) {
+    out << app.help("", CLI::AppFormatMode::All);
+    return 0;
+  } catch (const CLI::CallForVersion& e) {
+    out << e.what() << "\n";
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    err << "clockwork-jobs: " << one_line(e.what()) << " (see clockwork-jobs --help)\n";
+    return usage;
+  }
+
+  try {
+    const store_url url = parse_store_url(p.store);
+    if (migrate->parsed()) {
+      out << migrate_store(url) << "\n";
+      return 0;
+    }
+    if (work->parsed()) {
+      p.work.watch_signals = context.watch_signals;
+      p.work.stop = context.stop;
+      return work_command(url, p.work, out, err);
+    }
+    std::optional<real_runtime> own;
+    runtime* rt = context.rt;
+    if (!rt) rt = &own.emplace();
+    const std::shared_ptr<jobs::job_store> store = open_store(url, *rt, "clockwork-jobs");
+    if (enqueue->parsed()) return drive(rt, enqueue_command(*store, p.enqueue, out, err));
+    if (list->parsed()) return drive(rt, list_command(*store, p.state, p.json, out));
+    if (stats->parsed()) return drive(rt, stats_command(*store, p.json, out));
+    if (retry->parsed()) return drive(rt, retry_command(*store, parse_job_id(p.id), out, err));
+    return drive(rt, cancel_command(*store, parse_job_id(p.id), out, err));
+  } catch (const usage_error& e) {
+    err << "clockwork-jobs: " << one_line(e.what()) << "\n";
+    return usage;
+  } catch (const std::exception& e) {
+    err << "clockwork-jobs: " << one_line(e.what()) << "\n";
+    return refused;
+  }
+}
+
+}  // namespace clockwork::cli
