@@ -442,6 +442,19 @@ write_outcome job_tables::retry(job_id id, utc_time now) {
   return write_outcome::applied;
 }
 
+write_outcome job_tables::run_now(job_id id, utc_time now) {
+  job* j = find(id);
+  if (!j) return write_outcome::not_found;
+  if (j->state != job_state::scheduled && j->state != job_state::retrying) return write_outcome::not_allowed;
+  drop_pending(*j);
+  j->state = job_state::available;
+  j->scheduled_at = now;
+  add_pending(*j);
+  record(*j, job_event::requeued, now, "", "run now", now);
+  if (events) emit("job.requeued", {{"job", id_text(j->id)}});
+  return write_outcome::applied;
+}
+
 write_outcome job_tables::remove(job_id id) {
   job* j = find(id);
   if (!j) return write_outcome::not_found;
@@ -513,6 +526,16 @@ std::optional<job_id> job_tables::advance_recurring(const std::string& name, utc
   d.misfires += missed;
   advanced = true;
   return id;
+}
+
+std::optional<job_id> job_tables::trigger_recurring(const std::string& name, utc_time now, std::string_view who) {
+  const auto it = recurring_.find(name);
+  if (it == recurring_.end()) return std::nullopt;
+  new_job j;
+  j.kind = it->second.kind;
+  j.payload = it->second.payload;
+  j.queue = it->second.queue;
+  return enqueue({j}, now, who).front().id;
 }
 
 void job_tables::register_instance(instance_info info, utc_time now) {

@@ -54,6 +54,7 @@ class job_tables {
   write_outcome cancel(job_id id, utc_time now);
   write_outcome retry(job_id id, utc_time now);
   write_outcome remove(job_id id);
+  write_outcome run_now(job_id id, utc_time now);
   void pause_queue(const std::string& queue, bool paused);
   void put_recurring(recurring_definition definition, utc_time now);
   std::vector<recurring_definition> recurring() const;
@@ -61,6 +62,7 @@ class job_tables {
   // With a job: fire (enqueue it); without: skip. None when the mark is already at or past it.
   std::optional<job_id> advance_recurring(const std::string& name, utc_time occurrence, std::uint64_t missed,
                                           const new_job* job, utc_time now, std::string_view who, bool& advanced);
+  std::optional<job_id> trigger_recurring(const std::string& name, utc_time now, std::string_view who);
   void register_instance(instance_info info, utc_time now);
   void instance_heartbeat(const std::string& name, std::chrono::nanoseconds skew, utc_time now);
   void deregister_instance(const std::string& name);

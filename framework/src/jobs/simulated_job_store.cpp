@@ -287,6 +287,13 @@ task<write_outcome> simulated_job_store::retry(job_id id) {
   co_return out;
 }
 
+task<write_outcome> simulated_job_store::run_now(job_id id) {
+  co_await enter(op_admin.name);
+  const auto out = step([&](detail::job_tables& t, utc_time now) { return t.run_now(id, now); });
+  if (out == write_outcome::applied) notify_all();
+  co_return out;
+}
+
 task<write_outcome> simulated_job_store::remove(job_id id) {
   co_await enter(op_admin.name);
   co_return db_->tables.remove(id);
@@ -340,6 +347,14 @@ task<bool> simulated_job_store::skip_recurring(std::string name, utc_time occurr
   });
   after(f, op_recurring.name);
   co_return advanced;
+}
+
+task<std::optional<job_id>> simulated_job_store::trigger_recurring(std::string name) {
+  co_await enter(op_admin.name);
+  const auto out =
+      step([&](detail::job_tables& t, utc_time now) { return t.trigger_recurring(name, now, connection_); });
+  if (out) notify_all();
+  co_return out;
 }
 
 task<> simulated_job_store::register_instance(instance_info info) {

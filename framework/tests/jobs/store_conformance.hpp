@@ -526,6 +526,55 @@ TEST_P(job_store_conformance, RetryRequeuesAFinishedJobWithOneMoreAttempt) {
   EXPECT_THAT(events_of(id), ::testing::Contains(job_event::requeued));
 }
 
+TEST_P(job_store_conformance, RunNowMakesAScheduledOrRetryingJobAvailableAtOnce) {
+  new_job later = make();
+  later.delay = 1h;
+  const job_id id = enqueue_one(later);
+  EXPECT_TRUE(run(store->claim(request())).empty()) << "not due yet";
+  advance(1min);
+  EXPECT_EQ(run(store->run_now(id)), write_outcome::applied);
+  const job j = fetch(id);
+  EXPECT_EQ(j.state, job_state::available);
+  EXPECT_EQ(j.scheduled_at, start + 1min) << "due now, by the store's clock";
+  EXPECT_EQ(j.attempt, 0u);
+  EXPECT_EQ(j.epoch, 0);
+  EXPECT_THAT(events_of(id), ::testing::Contains(job_event::requeued));
+  const job claimed = run(store->claim(request())).at(0);
+  EXPECT_EQ(claimed.id, id);
+  EXPECT_EQ(run(store->run_now(id)), write_outcome::not_allowed) << "running";
+  run(store->fail(claimed.fence(), "boom", 1h));
+  EXPECT_EQ(fetch(id).state, job_state::retrying);
+  EXPECT_EQ(run(store->run_now(id)), write_outcome::applied) << "a retry due later runs now";
+  EXPECT_EQ(run(store->claim(request())).at(0).attempt, 2u);
+  EXPECT_EQ(run(store->run_now(id + 1000)), write_outcome::not_found);
+}
+
+TEST_P(job_store_conformance, TriggerRecurringEnqueuesNowAndLeavesTheScheduleAlone) {
+  recurring_definition d;
+  d.name = "nightly";
+  d.expression = "0 2 * * *";
+  d.kind = "test.kind";
+  d.payload = {{"report", "sales"}};
+  d.queue = "reports";
+  run(store->put_recurring(d));
+  advance(5min);
+  const auto id = run(store->trigger_recurring("nightly"));
+  ASSERT_TRUE(id.has_value());
+  const job j = fetch(*id);
+  EXPECT_EQ(j.kind, "test.kind");
+  EXPECT_EQ(j.queue, "reports");
+  EXPECT_EQ(nlohmann::json::parse(j.payload), d.payload);
+  EXPECT_EQ(j.state, job_state::available);
+  EXPECT_EQ(j.scheduled_at, start + 5min);
+  const auto defs = run(store->recurring());
+  ASSERT_EQ(defs.size(), 1u);
+  EXPECT_FALSE(defs[0].last_fired.has_value()) << "the high-water mark did not move";
+  EXPECT_EQ(defs[0].misfires, 0u);
+  EXPECT_TRUE(run(store->fire_recurring("nightly", start + 2h, 0, make())).has_value())
+      << "the schedule's next occurrence still fires";
+  EXPECT_FALSE(run(store->trigger_recurring("missing")).has_value());
+}
+
 TEST_P(job_store_conformance, RemoveDeletesAFinishedJobAndItsHistory) {
   const job_id id = enqueue_one(make());
   EXPECT_EQ(run(store->remove(id)), write_outcome::not_allowed);

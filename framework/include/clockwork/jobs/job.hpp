@@ -143,7 +143,7 @@ enum class job_event : unsigned char {
   rescued,     // its lease expired and a rescue took it back
   lease_lost,  // a write with a stale epoch was refused
   cancelled,
-  requeued,  // an operator retried it
+  requeued,  // an operator retried it, or made it run now
 };
 std::string_view to_string(job_event event) noexcept;
 

@@ -155,6 +155,9 @@ class job_store {
   virtual task<write_outcome> retry(job_id id) = 0;
   // Removes a finished job and its history. not_allowed for a pending or running job.
   virtual task<write_outcome> remove(job_id id) = 0;
+  // An operator's "run now": a scheduled or retrying job becomes available at once (its attempt
+  // and epoch unchanged; `requeued` in its history). not_allowed in any other state.
+  virtual task<write_outcome> run_now(job_id id) = 0;
   // A paused queue's jobs are not claimed; running ones finish.
   virtual task<> pause_queue(std::string queue) = 0;
   virtual task<> resume_queue(std::string queue) = 0;
@@ -173,6 +176,10 @@ class job_store {
                                                      new_job job) = 0;
   // Moves the high-water mark without enqueueing (occurrences dropped by a misfire policy).
   virtual task<bool> skip_recurring(std::string name, utc_time occurrence, std::uint64_t missed) = 0;
+  // An operator's "trigger now": enqueues one job of the definition (its kind, payload and
+  // queue), due now, outside its schedule: the high-water mark and the misfires are untouched,
+  // so the schedule goes on as before. None for an unknown name.
+  virtual task<std::optional<job_id>> trigger_recurring(std::string name) = 0;
 
   // ---- instances ----
   // Adds or replaces the instance; its last heartbeat is now.

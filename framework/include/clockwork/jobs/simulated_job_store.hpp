@@ -117,6 +117,7 @@ class simulated_job_store final : public job_store, public std::enable_shared_fr
   task<write_outcome> cancel(job_id id) override;
   task<write_outcome> retry(job_id id) override;
   task<write_outcome> remove(job_id id) override;
+  task<write_outcome> run_now(job_id id) override;
   task<> pause_queue(std::string queue) override;
   task<> resume_queue(std::string queue) override;
   task<> put_recurring(recurring_definition definition) override;
@@ -125,6 +126,7 @@ class simulated_job_store final : public job_store, public std::enable_shared_fr
   task<std::optional<job_id>> fire_recurring(std::string name, utc_time occurrence, std::uint64_t missed,
                                              new_job job) override;
   task<bool> skip_recurring(std::string name, utc_time occurrence, std::uint64_t missed) override;
+  task<std::optional<job_id>> trigger_recurring(std::string name) override;
   task<> register_instance(instance_info info) override;
   task<> instance_heartbeat(std::string name, std::chrono::nanoseconds clock_skew) override;
   task<> deregister_instance(std::string name) override;

@@ -171,6 +171,12 @@ task<write_outcome> sqlite_job_store::retry(job_id id) {
   co_return out;
 }
 
+task<write_outcome> sqlite_job_store::run_now(job_id id) {
+  const auto out = co_await on_connection([&](detail::sqlite_tables& t, utc_time now) { return t.run_now(id, now); });
+  if (out == write_outcome::applied) work_appeared();
+  co_return out;
+}
+
 task<write_outcome> sqlite_job_store::remove(job_id id) {
   co_return co_await on_connection([&](detail::sqlite_tables& t, utc_time) { return t.remove(id); });
 }
@@ -203,6 +209,13 @@ task<std::vector<recurring_definition>> sqlite_job_store::recurring() {
 
 task<bool> sqlite_job_store::remove_recurring(std::string name) {
   co_return co_await on_connection([&](detail::sqlite_tables& t, utc_time) { return t.remove_recurring(name); });
+}
+
+task<std::optional<job_id>> sqlite_job_store::trigger_recurring(std::string name) {
+  const auto out = co_await on_connection(
+      [&](detail::sqlite_tables& t, utc_time now) { return t.trigger_recurring(name, now, options_.name); });
+  if (out) work_appeared();
+  co_return out;
 }
 
 task<std::optional<job_id>> sqlite_job_store::fire_recurring(std::string name, utc_time occurrence,

@@ -482,6 +482,23 @@ write_outcome sqlite_tables::retry(job_id id, utc_time now) {
   return write_outcome::applied;
 }
 
+write_outcome sqlite_tables::run_now(job_id id, utc_time now) {
+  db_->set_doing("run_now");
+  write_transaction tx{*db_};
+  std::optional<std::pair<std::int64_t, std::int64_t>> row;
+  {
+    auto q = db_->prepare(
+        "UPDATE cw_job SET state = 'available', scheduled_at = ?2 "
+        "WHERE id = ?1 AND state IN ('scheduled', 'retrying') RETURNING epoch, attempt");
+    q.bind(id, to_us(now));
+    if (q.step()) row.emplace(q.integer(0), q.integer(1));
+  }
+  if (!row) return refusal_for(id);
+  record(id, job_event::requeued, now, row->first, row->second, {}, to_us(now), "run now");
+  tx.commit();
+  return write_outcome::applied;
+}
+
 write_outcome sqlite_tables::remove(job_id id) {
   db_->set_doing("remove");
   write_transaction tx{*db_};

@@ -46,6 +46,7 @@ class sqlite_tables {
   std::optional<utc_time> next_due(const std::vector<std::string>& queues, const std::vector<std::string>& kinds);
   write_outcome cancel(job_id id, utc_time now);
   write_outcome retry(job_id id, utc_time now);
+  write_outcome run_now(job_id id, utc_time now);
   write_outcome remove(job_id id);
   void pause_queue(const std::string& queue, bool paused);
   void put_recurring(const recurring_definition& definition, utc_time now);
@@ -55,6 +56,7 @@ class sqlite_tables {
   // false when the mark is already at or past the occurrence, or before the schedule took effect.
   std::optional<job_id> advance_recurring(const std::string& name, utc_time occurrence, std::uint64_t missed,
                                           const new_job* job, utc_time now, const std::string& who, bool& advanced);
+  std::optional<job_id> trigger_recurring(const std::string& name, utc_time now, const std::string& who);
   void register_instance(const instance_info& info, utc_time now);
   void instance_heartbeat(const std::string& name, std::chrono::nanoseconds skew, utc_time now);
   void deregister_instance(const std::string& name);

@@ -137,6 +137,24 @@ std::optional<job_id> sqlite_tables::advance_recurring(const std::string& name, 
   return id;
 }
 
+std::optional<job_id> sqlite_tables::trigger_recurring(const std::string& name, utc_time now, const std::string& who) {
+  db_->set_doing("trigger_recurring");
+  write_transaction tx{*db_};
+  new_job job;
+  {
+    auto q = db_->prepare("SELECT kind, payload, queue FROM cw_recurring WHERE name = ?1");
+    q.bind(name);
+    if (!q.step()) return std::nullopt;
+    job.kind = q.text(0);
+    job.payload = nlohmann::json::parse(q.text(1));
+    job.queue = q.text(2);
+  }
+  const std::vector<std::string> payloads{validate_new_job(job)};
+  const job_id id = insert_jobs({job}, payloads, now, who).front().id;
+  tx.commit();
+  return id;
+}
+
 // ---- instances ------------------------------------------------------------------------------
 
 void sqlite_tables::register_instance(const instance_info& info, utc_time now) {
