@@ -41,20 +41,43 @@ jobs::worker_options worker_options_of(const work_options& o) {
   return w;
 }
 
+// What a snapshot of the store (one read transaction) says of our queues.
+struct queue_load {
+  std::uint64_t pending = 0;  // scheduled, available or retrying, of any kind
+  std::uint64_t running = 0;
+};
+
+queue_load load_of(const jobs::store_stats& s, const std::vector<std::string>& queues) {
+  queue_load load;
+  for (const jobs::queue_info& q : s.queues) {
+    if (std::find(queues.begin(), queues.end(), q.name) == queues.end()) continue;
+    load.pending += q.pending;
+    load.running += q.running;
+  }
+  return load;
+}
+
 // Stops the application once nothing of ours is pending and nothing is running under anyone's
 // lease. A rescue first: a job whose worker was killed becomes ours to run, not a reason to wait.
+// "Nothing" is decided on one snapshot of the store, never on two reads (a job that moves from
+// running to retrying between a read of the running and a read of the pending ones is in
+// neither). Pending jobs of kinds we do not serve do not keep us: that takes a second read, and
+// it counts only when no claim happened meanwhile (the store's claim total did not move).
 task<> stop_when_empty(jobs::job_store& store, runtime& rt, std::vector<std::string> queues,
                        std::vector<std::string> kinds, application_lifetime& lifetime) {
   const std::stop_token stopping = lifetime.stopping();
   while (!stopping.stop_requested()) {
     try {
       co_await store.rescue(100);
-      const auto pending = co_await store.next_due(queues, kinds);
-      jobs::job_query running;
-      running.state = jobs::job_state::running;
-      running.page_size = 1;
-      const jobs::job_page page = co_await store.list(running);
-      if (!pending && page.total == 0) {
+      const jobs::store_stats before = co_await store.stats();
+      const queue_load load = load_of(before, queues);
+      bool empty = load.running == 0 && load.pending == 0;
+      if (!empty && load.running == 0) {
+        const auto ours = co_await store.next_due(queues, kinds);
+        const jobs::store_stats after = co_await store.stats();
+        empty = !ours && after.claimed == before.claimed && load_of(after, queues).running == 0;
+      }
+      if (empty) {
         lifetime.stop_application();
         co_return;
       }
