@@ -243,8 +243,9 @@ TEST(WaitSafety, AnUnboundedBlockingLoopIsCutAtTheSliceCapInsteadOfHangingTheSim
   rt.run_until_idle();  // returns: the slice was cut
   EXPECT_EQ(rt.elapsed(), 1h);
   bool cut = false;
-  for (const auto& f : rt.findings()) cut |= f.kind == clockwork::finding_kind::blocking_call && f.source == "sleeper" &&
-                                             f.message.find("slice cap") != std::string::npos;
+  for (const auto& f : rt.findings())
+    cut |= f.kind == clockwork::finding_kind::blocking_call && f.source == "sleeper" &&
+           f.message.find("slice cap") != std::string::npos;
   EXPECT_TRUE(cut);
 }
 
@@ -266,9 +267,8 @@ TEST(WaitSafety, DriftThatIsNotDriftIsRefusedAndReadableDriftAccepted) {
 // ---- infinite means no timer -------------------------------------------------------------------
 
 task<> waits_for_a_flag_with_an_infinite_deadline(virtual_runtime& rt, clockwork::async_event& ev) {
-  co_await clockwork::with_deadline(rt, nanoseconds::max(), {}, [&ev](std::stop_token token) -> task<> {
-    co_await ev.wait(token);
-  });
+  co_await clockwork::with_deadline(rt, nanoseconds::max(), {},
+                                    [&ev](std::stop_token token) -> task<> { co_await ev.wait(token); });
 }
 
 TEST(WaitSafety, AnInfiniteDeadlineAroundAWaitNothingCompletesIsADeadlockNamingTheEvent) {
