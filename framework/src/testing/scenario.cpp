@@ -5,7 +5,6 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
-#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -346,18 +345,6 @@ task<> drain(runtime& rt, std::chrono::nanoseconds d) {
   co_await rt.delay(d);
 }
 
-std::set<std::string> drifting_services(const verdict& v) {
-  std::set<std::string> out;
-  for (const auto& [kind, service] : v.findings) {
-    if (kind == finding_kind::drift) out.insert(service);
-  }
-  return out;
-}
-
-bool drift_verdicts_differ(const verdict& expected, const verdict& actual) {
-  return drifting_services(expected) != drifting_services(actual);
-}
-
 scenario_run run_real(const scenario& s, const run_options& options) {
   scenario_run run;
   run.name = s.name;
@@ -389,10 +376,12 @@ scenario_run run_real(const scenario& s, const run_options& options) {
   run.distortion = stats.distortion();
   const auto resolution = s.resolution.value_or(std::chrono::nanoseconds{0});
   run.inconclusive = run.distortion > resolution / 2;
-  if (!run.inconclusive && drift_verdicts_differ(run.expected, run.actual) &&
-      stats.accumulated_distortion() > resolution / 2) {
-    // Drift is the sum of every run's late start: the machine's lateness adds up the same way,
-    // so a drift verdict is only as trustworthy as the run's accumulated distortion.
+  if (!run.inconclusive && run.actual != run.expected && stats.accumulated_distortion() > resolution / 2) {
+    // An event that follows a chain of waits — a loop that waits a fixed time after each run, or
+    // drift, the sum of every run's late start — is as late as every wait before it added up.
+    // No single wait was late enough to distort the run, but together they may have moved an
+    // event past the one the verdict depends on (the stop landing before the 7th run instead of
+    // inside it): a difference is then the machine's as much as the code's, and proves nothing.
     run.distortion = stats.accumulated_distortion();
     run.inconclusive = true;
   }
