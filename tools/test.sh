@@ -2,7 +2,8 @@
 # The whole test suite: the ci preset (GCC 12, warnings are errors, benchmarks built and
 # smoke-run), the same tests built by Clang 14 under AddressSanitizer + UndefinedBehaviorSanitizer
 # (asan; Clang's warnings are errors there too, so both compilers build and pass everything) and
-# by GCC under ThreadSanitizer (tsan), and finally the load check (the ci suite again with every
+# by GCC under ThreadSanitizer (tsan: only the tests that run code on more than one thread — a race
+# needs two, and the virtual-time tests run on one; see CLOCKWORK_THREADED_TESTS_ONLY), and finally the load check (the ci suite again with every
 # core saturated; traces compared byte for byte) and a minute of fuzzing the cron parser and
 # clockwork-cron's arguments (libFuzzer, Clang). The clang preset (Clang without sanitizers) is
 # there for development; its build is the asan step's without the instrumentation. (Clang 14's
