@@ -28,30 +28,42 @@ int days() {
 // so that every seed is a new one.
 // The scenario logs from info up, as production does; log_level debug records the service's line
 // per log created too (3,000 a seed), the price of exploring with every line kept.
+// `threads`: explore_options::jobs. The CPU time of the whole process (every thread) per seed is
+// reported beside the rate: on a shared machine it moves less than wall time does.
 void explore_seeds(benchmark::State& state, clockwork::chaos_options chaos, double determinism_check,
-                   std::uint64_t kind_probability_percent, spdlog::level::level_enum log_level = spdlog::level::info) {
+                   std::uint64_t kind_probability_percent, spdlog::level::level_enum log_level = spdlog::level::info,
+                   unsigned threads = 1) {
   chaos.kind_enabled = static_cast<double>(kind_probability_percent) / 100.0;
-  auto scenario = clockwork::scenarios::daily_log_explored(users(), days());
-  scenario.log_level = log_level;
+  const auto make = [log_level] {
+    auto s = clockwork::scenarios::daily_log_explored(users(), days());
+    s.log_level = log_level;
+    return s;
+  };
+  const auto scenario = make();
   std::uint64_t next_seed = 1;
   std::uint64_t failed = 0;
   std::uint64_t faults = 0;
+  const std::int64_t cpu_before = clockwork_bench::process_cpu_ns();
   for (auto _ : state) {
     clockwork::testing::explore_options o;
-    o.seeds = seeds_per_iteration;
+    o.seeds = seeds_per_iteration * threads;  // the same seeds per thread as on one
     o.first_seed = next_seed;
     o.chaos = chaos;
     o.determinism_check = determinism_check;
     o.shrink = false;
+    o.jobs = threads;
+    o.fresh_scenario = make;
     const auto found = clockwork::testing::explore(scenario, o);
-    next_seed += seeds_per_iteration;
+    next_seed += o.seeds;
     failed += found.failed + found.not_deterministic;
     for (const auto& s : found.seeds) faults += s.faults;
   }
+  const double cpu_ms = static_cast<double>(clockwork_bench::process_cpu_ns() - cpu_before) / 1e6;
   if (failed > 0) state.SkipWithError("a seed failed: the correct DailyLog must hold under chaos");
-  const auto seeds = static_cast<double>(state.iterations() * seeds_per_iteration);
+  const auto seeds = static_cast<double>(state.iterations() * seeds_per_iteration * threads);
   state.counters["seeds_per_s"] = benchmark::Counter(seeds, benchmark::Counter::kIsRate);
   state.counters["faults_per_seed"] = static_cast<double>(faults) / seeds;
+  state.counters["cpu_ms_per_seed"] = cpu_ms / seeds;
 }
 
 void bm_no_faults(benchmark::State& state) {
@@ -59,6 +71,9 @@ void bm_no_faults(benchmark::State& state) {
 }
 void bm_faults(benchmark::State& state) {
   explore_seeds(state, clockwork::scenarios::daily_log_chaos(), 0.0, 50);
+}
+void bm_faults_two_threads(benchmark::State& state) {
+  explore_seeds(state, clockwork::scenarios::daily_log_chaos(), 0.0, 50, spdlog::level::info, 2);
 }
 void bm_faults_debug_logs(benchmark::State& state) {
   explore_seeds(state, clockwork::scenarios::daily_log_chaos(), 0.0, 50, spdlog::level::debug);
@@ -96,6 +111,9 @@ void register_all() {
       ->UseRealTime()
       ->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("explore/daily_log_faults", bm_faults)->UseRealTime()->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("explore/daily_log_faults_two_threads", bm_faults_two_threads)
+      ->UseRealTime()
+      ->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("explore/daily_log_faults_debug_logs", bm_faults_debug_logs)
       ->UseRealTime()
       ->Unit(benchmark::kMillisecond);

@@ -2,8 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <condition_variable>
+#include <exception>
+#include <map>
+#include <mutex>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
+#include <utility>
 
 #include "clockwork/time/parse_duration.hpp"
 #include "clockwork/time/time_format.hpp"
@@ -160,8 +166,19 @@ chaos_options explore_options::default_chaos() {
   return o;
 }
 
+unsigned explore_options::threads() const noexcept {
+  if (jobs != 0) return jobs;
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
 void explore_options::validate() const {
   if (seeds == 0) throw std::invalid_argument("clockwork::testing::explore: the number of seeds must be at least 1");
+  if (threads() > 1 && !fresh_scenario) {
+    throw std::invalid_argument(
+        "clockwork::testing::explore: running seeds on " + std::to_string(threads()) +
+        " threads needs fresh_scenario, a function that builds the scenario anew for each thread (a scenario's "
+        "functions keep a run's state in what they capture: two runs at once must not share it)");
+  }
   if (!(determinism_check >= 0.0 && determinism_check <= 1.0)) {
     throw std::invalid_argument("clockwork::testing::explore: determinism_check must be a fraction in [0, 1]");
   }
@@ -223,6 +240,114 @@ std::string exploration::replay(std::uint64_t seed) const {
   return with_seed(replay_base, seed);
 }
 
+namespace {
+
+// One seed's run, and its determinism check: everything about a seed that needs no other seed,
+// so that seeds can run on several threads (each with a scenario of its own).
+struct seed_result {
+  seed_outcome outcome;
+  std::optional<scenario_run> run;  // a failing seed's, or every seed's with keep_passing_runs
+};
+
+seed_result run_seed(const scenario& s, const chaos_options& chaos, std::uint64_t seed, bool check_twice,
+                     bool keep_passing_runs) {
+  seed_result r;
+  seed_outcome& o = r.outcome;
+  o.seed = seed;
+  auto run = run_scenario(s, chaos_run(chaos, seed, keep_passing_runs));
+  o.faults = run.injected.size();
+  o.kinds = run.chaos_kinds;
+  if (check_twice) {
+    o.checked_twice = true;
+    const auto again = run_scenario(s, chaos_run(chaos, seed, false));
+    if (again.trace_hash != run.trace_hash) {
+      o.deterministic = false;
+      const auto first = run_scenario(s, chaos_run(chaos, seed, true));
+      const auto second = run_scenario(s, chaos_run(chaos, seed, true));
+      o.divergence = first_difference(first.trace_text, second.trace_text);
+    }
+  }
+  if (const auto why = why_it_failed(s, run)) {
+    o.passed = false;
+    o.failure = *why;
+  }
+  if (!o.passed || keep_passing_runs) r.run = std::move(run);
+  return r;
+}
+
+// Runs seeds [0, count) of an exploration on `jobs` threads, each on its own copy of the
+// scenario, and hands each result to `take` on the calling thread in seed order — as one thread
+// running them in order would. `take` returns false to stop: no later seed is handed over (those
+// already running finish and are dropped). A seed whose run threw rethrows here, in its turn.
+// At most `window` seeds run ahead of the one `take` waits for, so memory stays bounded.
+void run_seeds_in_parallel(std::vector<scenario> copies, const chaos_options& chaos, std::uint64_t first_seed,
+                           std::uint64_t count, const std::vector<bool>& check_twice, bool keep_passing_runs,
+                           const std::function<bool(seed_result&&)>& take) {
+  const std::uint64_t window = 16 * copies.size();
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::map<std::uint64_t, std::pair<std::optional<seed_result>, std::exception_ptr>> done;  // guarded by mutex
+  std::uint64_t next_to_run = 0;                                                             // guarded by mutex
+  std::uint64_t next_to_take = 0;                                                            // guarded by mutex
+  bool stopping = false;                                                                     // guarded by mutex
+  const auto work = [&](const scenario& own) {
+    for (;;) {
+      std::uint64_t i = 0;
+      {
+        std::unique_lock lock(mutex);
+        changed.wait(lock, [&] { return stopping || next_to_run >= count || next_to_run < next_to_take + window; });
+        if (stopping || next_to_run >= count) return;
+        i = next_to_run++;
+      }
+      std::optional<seed_result> result;
+      std::exception_ptr error;
+      try {
+        result = run_seed(own, chaos, first_seed + i, check_twice[i], keep_passing_runs);
+      } catch (...) {
+        error = std::current_exception();
+      }
+      {
+        const std::lock_guard lock(mutex);
+        done.emplace(i, std::make_pair(std::move(result), error));
+      }
+      changed.notify_all();
+    }
+  };
+  std::vector<std::thread> threads;
+  threads.reserve(copies.size());
+  const auto stop_and_join = [&] {
+    {
+      const std::lock_guard lock(mutex);
+      stopping = true;
+    }
+    changed.notify_all();
+    for (auto& t : threads) t.join();
+    threads.clear();
+  };
+  try {
+    for (const auto& own : copies) threads.emplace_back(work, std::cref(own));
+    for (std::uint64_t i = 0; i < count; ++i) {
+      std::pair<std::optional<seed_result>, std::exception_ptr> next;
+      {
+        std::unique_lock lock(mutex);
+        changed.wait(lock, [&] { return done.contains(i); });
+        auto node = done.extract(i);
+        next = std::move(node.mapped());
+        next_to_take = i + 1;
+      }
+      changed.notify_all();
+      if (next.second) std::rethrow_exception(next.second);
+      if (!take(std::move(*next.first))) break;
+    }
+  } catch (...) {
+    stop_and_join();
+    throw;
+  }
+  stop_and_join();
+}
+
+}  // namespace
+
 exploration explore(const scenario& s, const explore_options& options) {
   options.validate();
   exploration out;
@@ -230,49 +355,47 @@ exploration explore(const scenario& s, const explore_options& options) {
   out.chaos = chaos_for(s, options);
   out.replay_base = command_base(s, out.chaos, std::nullopt, std::nullopt);
   const chaos_options& chaos = out.chaos;
-  determinism_sampler run_twice(options.determinism_check, options.seeds);
   explore_progress progress;
   progress.seeds_total = options.seeds;
   const auto report_progress = [&] {
     if (options.on_progress) options.on_progress(progress);
   };
-  for (std::uint64_t i = 0; i < options.seeds; ++i) {
-    const std::uint64_t seed = options.first_seed + i;
-    seed_outcome o;
-    o.seed = seed;
-    auto run = run_scenario(s, chaos_run(chaos, seed, options.keep_passing_runs));
-    o.faults = run.injected.size();
-    o.kinds = run.chaos_kinds;
-    if (run_twice.next()) {
-      o.checked_twice = true;
-      ++out.checked_twice;
-      const auto again = run_scenario(s, chaos_run(chaos, seed, false));
-      if (again.trace_hash != run.trace_hash) {
-        o.deterministic = false;
-        ++out.not_deterministic;
-        const auto first = run_scenario(s, chaos_run(chaos, seed, true));
-        const auto second = run_scenario(s, chaos_run(chaos, seed, true));
-        o.divergence = first_difference(first.trace_text, second.trace_text);
-      }
-    }
-    if (const auto why = why_it_failed(s, run)) {
-      o.passed = false;
-      o.failure = *why;
+  // What a seed's result adds to the exploration, in seed order, whichever thread ran it.
+  const auto take = [&](seed_result&& r) {
+    seed_outcome& o = r.outcome;
+    if (o.checked_twice) ++out.checked_twice;
+    if (!o.deterministic) ++out.not_deterministic;
+    if (!o.passed) {
       ++out.failed;
-      if (!out.first_failure) out.first_failure = seed;
+      if (!out.first_failure) out.first_failure = o.seed;
       if (out.failed <= options.failing_runs_kept) {
-        if (!options.keep_passing_runs) run = run_scenario(s, chaos_run(chaos, seed, true));  // with its trace
-        o.run = std::move(run);
+        // The first failing seeds keep their run with its trace.
+        o.run = options.keep_passing_runs ? std::move(r.run) : run_scenario(s, chaos_run(chaos, o.seed, true));
       }
     } else if (options.keep_passing_runs) {
-      o.run = std::move(run);
+      o.run = std::move(r.run);
     }
     const bool stop = !o.passed && options.stop_at_first_failure;
     out.seeds.push_back(std::move(o));
-    progress.seeds_done = i + 1;
+    progress.seeds_done = out.seeds.size();
     progress.failed = out.failed;
     report_progress();
-    if (stop) break;
+    return !stop;
+  };
+  determinism_sampler run_twice(options.determinism_check, options.seeds);
+  const unsigned jobs = options.threads();
+  if (jobs <= 1) {
+    for (std::uint64_t i = 0; i < options.seeds; ++i) {
+      if (!take(run_seed(s, chaos, options.first_seed + i, run_twice.next(), options.keep_passing_runs))) break;
+    }
+  } else {
+    // Which seeds are run twice depends only on the fraction and the count, decided up front.
+    std::vector<bool> check_twice(options.seeds);
+    for (std::uint64_t i = 0; i < options.seeds; ++i) check_twice[i] = run_twice.next();
+    std::vector<scenario> copies;
+    for (unsigned t = 0; t < jobs; ++t) copies.push_back(options.fresh_scenario());
+    run_seeds_in_parallel(std::move(copies), chaos, options.first_seed, options.seeds, check_twice,
+                          options.keep_passing_runs, take);
   }
   if (out.first_failure && options.shrink) {
     const auto& failing = *std::find_if(out.seeds.begin(), out.seeds.end(),

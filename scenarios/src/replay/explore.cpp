@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "../commands/exit_codes.hpp"
+#include "../commands/known_scenarios.hpp"
 #include "../commands/output_files.hpp"
 #include "../commands/progress.hpp"
 #include "clockwork/testing/explore.hpp"
@@ -125,6 +126,14 @@ int run_exploration(const std::vector<testing::scenario>& chosen, const catalogu
     if (args.chaos.budget) o.chaos->budget = *args.chaos.budget;
     o.determinism_check = args.determinism_check;
     o.stop_at_first_failure = args.first_failure;
+    o.jobs = args.jobs;
+    // Each thread explores a scenario of its own, built as this one was.
+    o.fresh_scenario = [name = s.name, level = s.log_level] {
+      auto fresh = commands::find_known_scenario(name);
+      if (!fresh) throw std::logic_error("clockwork-replay: scenario " + name + " vanished from the catalogue");
+      fresh->log_level = level;
+      return std::move(*fresh);
+    };
     o.validate();
     plans.push_back(std::move(o));
   }

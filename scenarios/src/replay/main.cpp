@@ -81,6 +81,10 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"trace", "debug", "info", "warning", "error", "critical", "off"}));
   app.add_flag("--first-failure", catalogue.first_failure,
                "with --explore: stop at the first failing seed (then shrink it)");
+  app.add_option("--jobs", catalogue.jobs,
+                 "with --explore: run seeds on this many threads (0: one per core); the result is the same "
+                 "whatever the number")
+      ->check(whole_number_in(0, 1024));
   app.add_option("--html", catalogue.html_path,
                  "write the run's timeline (one --scenario) or the exploration's table of seeds as one HTML file");
   app.add_option("--junit", catalogue.junit_path, "write the verdicts as JUnit XML to this file");
@@ -126,7 +130,7 @@ int main(int argc, char** argv) {
       if (list) {
         refuse({"--scenario", "--all", "--seed", "--real", "--strict-real", "--time-scale", "--junit", "--json",
                 "--trace", "--explore", "--chaos", "--chaos-set", "--chaos-budget", "--span", "--determinism-check",
-                "--first-failure", "--html", "--log-level"},
+                "--first-failure", "--jobs", "--html", "--log-level"},
                "does not apply to --list");
         return list_catalogue();
       }
@@ -140,11 +144,13 @@ int main(int argc, char** argv) {
         throw std::invalid_argument(std::string(catalogue.first_failure ? "--first-failure" : "--determinism-check") +
                                     " applies only with --explore");
       }
+      if (app.count("--jobs") > 0 && catalogue.explore == 0)
+        throw std::invalid_argument("--jobs applies only with --explore");
       if (time_scale->count() > 0) catalogue.time_scale = daily.time_scale;
       return run_catalogue(catalogue);
     }
     refuse({"--list", "--scenario", "--all", "--seed", "--junit", "--json", "--explore", "--chaos", "--chaos-set",
-            "--chaos-budget", "--span", "--determinism-check", "--first-failure", "--html"},
+            "--chaos-budget", "--span", "--determinism-check", "--first-failure", "--jobs", "--html"},
            "applies to the catalogue, not to --demo");
     if (demo == "month") {
       refuse({"--real", "--strict-real", "--users", "--inactive-every", "--no-faults", "--trace", "--time-scale"},

@@ -49,6 +49,7 @@ struct catalogue_args {
   std::uint64_t explore = 0;       // --explore N: N seeds under chaos (0: no exploration)
   double determinism_check = 0.1;  // --determinism-check: the fraction of seeds run twice
   bool first_failure = false;      // --first-failure: stop exploring at the first failing seed
+  unsigned jobs = 1;               // --jobs: threads that explore seeds (0: one per core)
   std::string log_level;           // --log-level: instead of each scenario's (empty: theirs)
   chaos_args chaos;
 };

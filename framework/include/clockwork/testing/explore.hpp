@@ -27,7 +27,10 @@
 // with the first record where they part — never as a flaky failure. The usual causes: a real
 // clock read, iteration over an unordered container or a map keyed by pointers, a thread.
 //
-// Thread safety: each seed's run builds everything it needs; explore itself is single-threaded.
+// Thread safety: each seed's run builds everything it needs (a runtime, a host, the fakes). With
+// explore_options::jobs above 1 seeds run on several threads at once, each thread on a scenario
+// built for it by explore_options::fresh_scenario; the scenario's functions must then share no
+// mutable state between copies. explore() itself returns only when every thread has finished.
 #pragma once
 
 #include <chrono>
@@ -70,6 +73,17 @@ struct explore_options {
   // How many failing seeds keep their run, trace included (the first ones): memory stays bounded
   // when a bug fails hundreds of seeds. The others keep their outcome and replay command.
   std::size_t failing_runs_kept = 20;
+  // Threads that run seeds at once: 1 runs them on the calling thread; 0, one per core. Each
+  // thread runs its seeds on a scenario of its own, built by fresh_scenario (required past one
+  // thread). Whatever the number, the result is the same: the same outcomes in seed order, the
+  // same first failing seed (the lowest; with stop_at_first_failure, nothing after it), the same
+  // shrunk reproduction (shrinking runs on the calling thread); on_progress is called on the
+  // calling thread, in seed order.
+  unsigned jobs = 1;
+  // Builds the explored scenario anew, with state of its own (for the catalogue: find_scenario).
+  // A scenario's functions often keep a run's state in what they capture: one run at a time may
+  // share it, two at once may not.
+  std::function<scenario()> fresh_scenario;
   // Called after each seed and each shrinking run, on explore's thread, with counts only: a
   // command line shows progress from it (and reads its own real clock for the rate; the runs
   // never see it). Unset: nothing is called.
@@ -77,7 +91,10 @@ struct explore_options {
 
   // Faults often enough to matter, rarely enough that a run still makes progress.
   static chaos_options default_chaos();
-  // std::invalid_argument: zero seeds, a fraction outside [0, 1], bad chaos probabilities.
+  // The threads jobs asks for (0: the machine's cores).
+  unsigned threads() const noexcept;
+  // std::invalid_argument: zero seeds, a fraction outside [0, 1], bad chaos probabilities, more
+  // than one thread without fresh_scenario.
   void validate() const;
 };
 
