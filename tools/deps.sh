@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages clockwork builds with, skipping those already present.
-# Usage: tools/deps.sh [--browser] [extra-package ...]   (must run as root when anything is missing)
+# Usage: tools/deps.sh [--browser] [--postgres] [extra-package ...]   (must run as root when anything is missing)
 #   --browser   also what the browser test of the HTML timeline (tools/browser/) needs, and
 #               nothing else does: Debian's Chromium and a font for it, and Debian's Node.js and
 #               npm when the machine has no Node.js 18 or later (playwright-core, pinned in
 #               tools/browser/package-lock.json, runs on 18: Debian 12's own).
+#   --postgres  also what the PostgreSQL store's tests start for themselves (tools/pg-cluster.sh):
+#               the server (postgresql-15; its package may start a cluster on 5432, which the
+#               tests never use) and PgBouncer.
 set -euo pipefail
 
 # Node.js and npm are looked for as commands, not as packages: a machine may have its own
@@ -20,6 +23,7 @@ extras=()
 for arg in "$@"; do
   case "$arg" in
     --browser) mapfile -t browser < <(browser_packages) && extras+=("${browser[@]}") ;;
+    --postgres) extras+=(postgresql-15 pgbouncer) ;;
     *) extras+=("$arg") ;;
   esac
 done
@@ -28,7 +32,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git clang libclang-rt-14-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libspdlog-dev libfmt-dev libhowardhinnant-date-dev tzdata
-  nlohmann-json3-dev libcli11-dev libasio-dev libpugixml-dev libsqlite3-dev
+  nlohmann-json3-dev libcli11-dev libasio-dev libpugixml-dev libsqlite3-dev libpq-dev
   ${extras[@]+"${extras[@]}"}
 )
 

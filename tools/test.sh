@@ -15,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # Everything any step needs, installed before the first build: the browser test's Chromium and
 # Node.js, the benchmark report's matplotlib. Installing them inside a test would spend its timeout.
-tools/deps.sh --browser python3 python3-matplotlib
+tools/deps.sh --browser --postgres python3 python3-matplotlib
 steps=("$@")
 [ ${#steps[@]} -eq 0 ] && steps=(ci asan tsan load fuzz)
 started=$SECONDS
