@@ -111,7 +111,7 @@ EOF
     # PgBouncer in transaction pooling, on a socket of its own (port 6432 in the same folder).
     as_owner bash -c "cat > '$dir/pgbouncer.ini'" <<EOF
 [databases]
-clockwork = host=$sockets port=5432 dbname=clockwork
+* = host=$sockets port=5432
 [pgbouncer]
 listen_addr =
 unix_socket_dir = $sockets

@@ -3,13 +3,11 @@
 // (tools/pg-cluster.sh). Passwords never reach a message; unnamed statements work through
 // PgBouncer's transaction pooling; every failure is the store's error, naming the address.
 #include "pg_handle.hpp"
+#include "pg_test_env.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <fstream>
-#include <map>
 #include <string>
 
 #include "clockwork/jobs/job_store.hpp"
@@ -42,38 +40,6 @@ TEST(PgRedact, HidesAPasswordKeywordQuotedOrNot) {
 }
 
 // ---- against the fixture's cluster --------------------------------------------------------------
-
-// The fixture's connection strings (tools/pg-cluster.sh writes them), or why the tests skip.
-class pg_test : public ::testing::Test {
- protected:
-  void SetUp() override {
-    const char* file = std::getenv("CLOCKWORK_PG_ENV");
-    if (!file) GTEST_SKIP() << "CLOCKWORK_PG_ENV is not set: run these tests through ctest (fixture 'postgres')";
-    std::ifstream in(file);
-    if (!in) GTEST_SKIP() << file << " is missing: the 'postgres' fixture did not run";
-    for (std::string line; std::getline(in, line);) {
-      const auto eq = line.find('=');
-      if (eq == std::string::npos) continue;
-      std::string value = line.substr(eq + 1);
-      if (value.size() >= 2 && value.front() == '\'' && value.back() == '\'') value = value.substr(1, value.size() - 2);
-      env_[line.substr(0, eq)] = value;
-    }
-    if (env_.contains("CLOCKWORK_PG_SKIP")) GTEST_SKIP() << env_["CLOCKWORK_PG_SKIP"];
-    direct = env_.at("CLOCKWORK_PG_DIRECT");
-    pooled = env_.at("CLOCKWORK_PG_POOLED");
-  }
-  // The direct address with another user.
-  std::string as_user(const std::string& user, const std::string& password) const {
-    const auto at = direct.find("user=");
-    return direct.substr(0, at) + "user=" + user + "&password=" + password;
-  }
-
-  std::string direct;
-  std::string pooled;
-
- private:
-  std::map<std::string, std::string> env_;
-};
 
 template <class F>
 std::string message_of(F&& fn) {
