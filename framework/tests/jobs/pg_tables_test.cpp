@@ -66,7 +66,7 @@ TEST_F(pg_tables_test, AJobIsClaimedCompletedAndRecorded) {
   EXPECT_EQ(claimed[0].lease_expires_at, t0 + 31s);
   EXPECT_EQ(t->complete(claimed[0].fence(), {}, t0 + 2s, "w"), write_outcome::applied);
   EXPECT_EQ(t->complete(claimed[0].fence(), {}, t0 + 3s, "w"), write_outcome::applied) << "idempotent per fence";
-  EXPECT_EQ(t->get(ids[0].id)->state, job_state::succeeded);
+  EXPECT_EQ(t->get(ids[0].id, t0 + 5s)->state, job_state::succeeded);
 }
 
 TEST_F(pg_tables_test, ClaimsFromManyConnectionsAtOnceNeverTakeAJobTwice) {
@@ -127,7 +127,7 @@ TEST_F(pg_tables_test, ARescueNeverUndoesACompletionThatCameFirst) {
   ASSERT_EQ(claimed.size(), 1u);
   EXPECT_EQ(t->complete(claimed[0].fence(), {}, t0 + 40s, "w"), write_outcome::applied);
   EXPECT_TRUE(t->rescue(10, t0 + 41s, "rescuer").empty());
-  EXPECT_EQ(t->get(claimed[0].id)->state, job_state::succeeded);
+  EXPECT_EQ(t->get(claimed[0].id, t0 + 42s)->state, job_state::succeeded);
 }
 
 TEST_F(pg_tables_test, AUniqueKeyHoldsUnderConcurrentEnqueues) {

@@ -1,6 +1,7 @@
 // Rows and values of the PostgreSQL job store (pg_rows.hpp).
 #include "pg_rows.hpp"
 
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 
 namespace clockwork::jobs::detail::pg {
@@ -18,6 +19,15 @@ std::optional<utc_time> from_us(std::optional<std::int64_t> us) {
   return from_us(*us);
 }
 
+std::int64_t ceil_us(utc_time t) {
+  return std::chrono::ceil<std::chrono::microseconds>(t).time_since_epoch().count();
+}
+
+job_state effective(job_state s, utc_time scheduled_at, utc_time now) {
+  if ((s == job_state::scheduled || s == job_state::retrying) && scheduled_at <= now) return job_state::available;
+  return s;
+}
+
 std::string array_literal(const std::vector<std::string>& names) {
   std::string out = "{";
   for (std::size_t i = 0; i < names.size(); ++i) {
@@ -30,6 +40,18 @@ std::string array_literal(const std::vector<std::string>& names) {
     out += '"';
   }
   return out + "}";
+}
+
+std::string json_list(const std::vector<std::string>& names) {
+  return nlohmann::json(names).dump();
+}
+
+std::vector<std::string> from_json_list(const std::string& text) {
+  try {
+    return nlohmann::json::parse(text).get<std::vector<std::string>>();
+  } catch (const nlohmann::json::exception&) {
+    return {};
+  }
 }
 
 job_state state_named(const std::string& name) {
@@ -67,8 +89,8 @@ job read_job(const result& r, int row, int first) {
   return j;
 }
 
-transaction::transaction(connection& db, std::string_view doing) : db_(db), doing_(doing) {
-  db_.exec("BEGIN", doing_);
+transaction::transaction(connection& db, std::string_view doing, kind k) : db_(db), doing_(doing) {
+  db_.exec(k == kind::snapshot ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN", doing_);
 }
 
 transaction::~transaction() {

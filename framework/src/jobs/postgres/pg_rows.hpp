@@ -21,15 +21,28 @@
     "epoch, " p "scheduled_at, " p "created_at, " p "attempted_at, " p "finalized_at, coalesce(" p               \
     "lease_owner, ''), " p "lease_expires_at, " p "heartbeat_at, coalesce(" p "unique_key, ''), " p "last_error"
 #define CW_PG_PENDING "('scheduled', 'available', 'retrying')"
+#define CW_PG_FINAL "('succeeded', 'failed', 'cancelled')"
+// A job's state as a reader sees it: a scheduled or retrying job whose instant has come is
+// available ($1 is now).
+#define CW_PG_EFFECTIVE_STATE \
+  "(CASE WHEN state IN ('scheduled', 'retrying') AND scheduled_at <= $1::bigint THEN 'available' ELSE state END)"
 
 namespace clockwork::jobs::detail::pg {
 
 std::int64_t to_us(utc_time t);
 utc_time from_us(std::int64_t us);
 std::optional<utc_time> from_us(std::optional<std::int64_t> us);
+// The smallest whole microsecond at or after t.
+std::int64_t ceil_us(utc_time t);
+// The state a reader sees (CW_PG_EFFECTIVE_STATE).
+job_state effective(job_state s, utc_time scheduled_at, utc_time now);
 
 // A text[] literal of the names ({"a","b"}), each quoted and escaped: bound as one parameter.
 std::string array_literal(const std::vector<std::string>& names);
+
+// Name lists kept as JSON text (the instance registry), as in SQLite.
+std::string json_list(const std::vector<std::string>& names);
+std::vector<std::string> from_json_list(const std::string& text);
 
 job_state state_named(const std::string& name);
 job_event event_named(const std::string& name);
@@ -60,7 +73,9 @@ std::vector<param> args(const Values&... values) {
 // stands: a dropped connection has rolled back already).
 class transaction {
  public:
-  transaction(connection& db, std::string_view doing);
+  // A read-only snapshot (REPEATABLE READ): several statements see one state of the database.
+  enum class kind { write, snapshot };
+  transaction(connection& db, std::string_view doing, kind k = kind::write);
   ~transaction();
   transaction(const transaction&) = delete;
   transaction& operator=(const transaction&) = delete;

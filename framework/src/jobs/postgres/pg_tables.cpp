@@ -435,11 +435,4 @@ void pg_tables::pause_queue(const std::string& queue, bool paused) {
   tx.commit();
 }
 
-std::optional<job> pg_tables::get(job_id id) {
-  const auto r =
-      db_->exec("SELECT " CW_PG_JOB_COLUMNS("") " FROM cw_job WHERE id = $1::bigint", args(id), "get");
-  if (r.rows() == 0) return std::nullopt;
-  return read_job(r, 0);
-}
-
 }  // namespace clockwork::jobs::detail

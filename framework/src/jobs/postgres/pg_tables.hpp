@@ -1,8 +1,9 @@
 // clockwork::jobs::detail::pg_tables — the PostgreSQL job store's steps, apart from threads and
 // coroutines: each member function is one transaction on the connection at one instant of the
 // store's clock, the SQL counterpart of the SQLite store's sqlite_tables (same answers, same
-// history, same counts). This file holds a job's life: enqueue, claim, the fenced writes of
-// workers, rescue, operators' actions.
+// history, same counts). pg_tables.cpp holds a job's life (enqueue, claim, the fenced writes of
+// workers, rescue, operators' actions); pg_tables_registry.cpp recurring definitions and instances;
+// pg_tables_queries.cpp the queries and retention.
 //
 // Where PostgreSQL differs from SQLite (which has one writer at a time):
 //   - a claim is ONE statement, `WITH picked AS (SELECT … FOR UPDATE SKIP LOCKED) UPDATE …
@@ -53,7 +54,24 @@ class pg_tables {
   write_outcome run_now(job_id id, utc_time now);
   write_outcome remove(job_id id);
   void pause_queue(const std::string& queue, bool paused);
-  std::optional<job> get(job_id id);
+  std::optional<job> get(job_id id, utc_time now);
+  job_page list(const job_query& query, utc_time now);
+  std::vector<history_entry> history(job_id id);
+  store_stats stats(utc_time now, std::chrono::nanoseconds alive_within);
+  std::vector<minute_count> per_minute(utc_time from, utc_time to);
+  std::uint64_t prune(const retention_options& retention, utc_time now);
+  void put_recurring(const recurring_definition& definition, utc_time now);
+  std::vector<recurring_definition> recurring();
+  bool remove_recurring(const std::string& name);
+  // With a job: fire (enqueue it in the same transaction); without: skip. None and advanced =
+  // false when the mark is already at or past the occurrence, or before the schedule took effect.
+  std::optional<job_id> advance_recurring(const std::string& name, utc_time occurrence, std::uint64_t missed,
+                                          const new_job* job, utc_time now, const std::string& who, bool& advanced);
+  std::optional<job_id> trigger_recurring(const std::string& name, utc_time now, const std::string& who);
+  void register_instance(const instance_info& info, utc_time now);
+  void instance_heartbeat(const std::string& name, std::chrono::nanoseconds skew, utc_time now);
+  void deregister_instance(const std::string& name);
+  std::vector<instance_info> instances();
 
  private:
   std::vector<enqueue_result> insert_jobs(const std::vector<new_job>& jobs, const std::vector<std::string>& payloads,
