@@ -16,38 +16,49 @@
 
 namespace clockwork::jobs::detail::pg {
 
-// The fixture's connection strings (tools/pg-cluster.sh writes them), or why the tests skip.
-class pg_test : public ::testing::Test {
- protected:
-  void SetUp() override {
+// The fixture's cluster: its two addresses, or why the tests skip.
+struct pg_fixture {
+  std::string skip;    // not empty: why the tests skip
+  std::string direct;  // libpq URI straight to the server
+  std::string pooled;  // the same through PgBouncer
+
+  // Reads the file CLOCKWORK_PG_ENV names (tools/pg-cluster.sh writes it).
+  static pg_fixture read() {
+    pg_fixture f;
     const char* file = std::getenv("CLOCKWORK_PG_ENV");
-    if (!file) GTEST_SKIP() << "CLOCKWORK_PG_ENV is not set: run these tests through ctest (fixture 'postgres')";
+    if (!file) {
+      f.skip = "CLOCKWORK_PG_ENV is not set: run these tests through ctest (fixture 'postgres')";
+      return f;
+    }
     std::ifstream in(file);
-    if (!in) GTEST_SKIP() << file << " is missing: the 'postgres' fixture did not run";
+    if (!in) {
+      f.skip = std::string(file) + " is missing: the 'postgres' fixture did not run";
+      return f;
+    }
+    std::map<std::string, std::string> env;
     for (std::string line; std::getline(in, line);) {
       const auto eq = line.find('=');
       if (eq == std::string::npos) continue;
       std::string value = line.substr(eq + 1);
       if (value.size() >= 2 && value.front() == '\'' && value.back() == '\'') value = value.substr(1, value.size() - 2);
-      env_[line.substr(0, eq)] = value;
+      env[line.substr(0, eq)] = value;
     }
-    if (env_.contains("CLOCKWORK_PG_SKIP")) GTEST_SKIP() << env_["CLOCKWORK_PG_SKIP"];
-    direct = env_.at("CLOCKWORK_PG_DIRECT");
-    pooled = env_.at("CLOCKWORK_PG_POOLED");
-  }
-  // The direct address with another user.
-  std::string as_user(const std::string& user, const std::string& password) const {
-    const auto at = direct.find("user=");
-    return direct.substr(0, at) + "user=" + user + "&password=" + password;
+    if (env.contains("CLOCKWORK_PG_SKIP")) {
+      f.skip = env["CLOCKWORK_PG_SKIP"];
+      return f;
+    }
+    f.direct = env.at("CLOCKWORK_PG_DIRECT");
+    f.pooled = env.at("CLOCKWORK_PG_POOLED");
+    return f;
   }
 
-  // A database of its own for this test (created empty, dropped by the fixture's cluster going
-  // away), and its addresses straight to the server and through PgBouncer.
+  // A database of its own (created empty; it goes with the fixture's cluster), and its addresses
+  // straight to the server and through PgBouncer.
   struct database {
     std::string direct;
     std::string pooled;
   };
-  database fresh_database() {
+  database fresh_database() const {
     static std::atomic<int> made{0};
     const std::string name = "cw_test_" + std::to_string(::getpid()) + "_" + std::to_string(++made);
     connection admin{direct};
@@ -58,13 +69,30 @@ class pg_test : public ::testing::Test {
     };
     return {swap(direct), swap(pooled)};
   }
+};
+
+// A test against the fixture's cluster (skipped, saying why, without one).
+class pg_test : public ::testing::Test {
+ protected:
+  using database = pg_fixture::database;
+  void SetUp() override {
+    fixture_ = pg_fixture::read();
+    if (!fixture_.skip.empty()) GTEST_SKIP() << fixture_.skip;
+    direct = fixture_.direct;
+    pooled = fixture_.pooled;
+  }
+  // The direct address with another user.
+  std::string as_user(const std::string& user, const std::string& password) const {
+    const auto at = direct.find("user=");
+    return direct.substr(0, at) + "user=" + user + "&password=" + password;
+  }
+  database fresh_database() const { return fixture_.fresh_database(); }
 
   std::string direct;
   std::string pooled;
 
  private:
-  std::map<std::string, std::string> env_;
+  pg_fixture fixture_;
 };
-
 
 }  // namespace clockwork::jobs::detail::pg

@@ -60,6 +60,10 @@ class pg_tables {
   store_stats stats(utc_time now, std::chrono::nanoseconds alive_within);
   std::vector<minute_count> per_minute(utc_time from, utc_time to);
   std::uint64_t prune(const retention_options& retention, utc_time now);
+  // The database's clock now (clock_timestamp(), in whole microseconds).
+  utc_time database_now();
+  // Moves whenever any connection commits a change to a job (the newest history row).
+  std::int64_t change_version();
   void put_recurring(const recurring_definition& definition, utc_time now);
   std::vector<recurring_definition> recurring();
   bool remove_recurring(const std::string& name);

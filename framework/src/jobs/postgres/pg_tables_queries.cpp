@@ -175,4 +175,12 @@ std::uint64_t pg_tables::prune(const retention_options& retention, utc_time now)
   return static_cast<std::uint64_t>(removed.rows());
 }
 
+utc_time pg_tables::database_now() {
+  return from_us(db_->exec("SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint", "now").integer(0, 0));
+}
+
+std::int64_t pg_tables::change_version() {
+  return db_->exec("SELECT coalesce(max(seq), 0) FROM cw_job_history", "change_version").integer(0, 0);
+}
+
 }  // namespace clockwork::jobs::detail
