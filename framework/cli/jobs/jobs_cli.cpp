@@ -59,7 +59,7 @@ int run_jobs_cli(const std::vector<std::string>& args, std::ostream& out, std::o
   app.require_subcommand(1, 1);
   parsed p;
   const auto with_store = [&p](CLI::App* cmd) {
-    cmd->add_option("--store", p.store, "the store: sqlite:PATH")->required();
+    cmd->add_option("--store", p.store, "the store: sqlite:PATH, or postgresql://... (libpq reads the password from PGPASSWORD or ~/.pgpass)")->required();
     return cmd;
   };
   CLI::App* migrate = with_store(app.add_subcommand("migrate", "create the store, or upgrade its schema"));

@@ -1,9 +1,12 @@
 #include "store_url.hpp"
 
-#include <array>
+#include <vector>
 #include <functional>
 
 #include "clockwork/jobs/sqlite_job_store.hpp"
+#if CLOCKWORK_HAS_POSTGRES
+#include "clockwork/jobs/postgres_job_store.hpp"
+#endif
 #include "clockwork/runtime/runtime.hpp"
 
 namespace clockwork::cli {
@@ -31,10 +34,33 @@ std::string migrate_sqlite(const store_url& url) {
   return where + "schema upgraded from version " + std::to_string(m.from) + " to " + std::to_string(m.to);
 }
 
-const std::array<scheme, 1>& schemes() {
-  static const std::array<scheme, 1> known{{
+#if CLOCKWORK_HAS_POSTGRES
+// The whole URI goes to libpq, which also reads what it leaves out (the password from
+// PGPASSWORD or ~/.pgpass, PGHOST, PGPORT...); messages show it with its password hidden.
+std::shared_ptr<jobs::job_store> open_postgres(const store_url& url, runtime& rt, std::string name) {
+  jobs::postgres_store_options options;
+  options.name = std::move(name);
+  return std::make_shared<jobs::postgres_job_store>(rt, url.text, options);
+}
+
+std::string migrate_postgres(const store_url& url) {
+  const jobs::postgres_migration m = jobs::postgres_job_store::migrate(url.text);
+  const std::string where = m.where + ": ";
+  if (m.from == m.to) return where + "schema already at version " + std::to_string(m.to);
+  if (m.from == 0) return where + "schema created (version " + std::to_string(m.to) + ")";
+  return where + "schema upgraded from version " + std::to_string(m.from) + " to " + std::to_string(m.to);
+}
+#endif
+
+const std::vector<scheme>& schemes() {
+  static const std::vector<scheme> known{
       {"sqlite", "sqlite:", "sqlite:PATH", open_sqlite, migrate_sqlite},
-  }};
+#if CLOCKWORK_HAS_POSTGRES
+      {"postgresql", "postgresql://", "postgresql://[user@]host[:port]/database[?...]", open_postgres,
+       migrate_postgres},
+      {"postgres", "postgres://", "postgres://...", open_postgres, migrate_postgres},
+#endif
+  };
   return known;
 }
 
@@ -58,7 +84,7 @@ store_url parse_store_url(std::string_view text) {
     if (text.substr(0, s.prefix.size()) != s.prefix) continue;
     store_url url{std::string(s.name), std::string(text.substr(s.prefix.size())), std::string(text)};
     // sqlite:///var/lib/jobs.db, the URL form, names /var/lib/jobs.db.
-    if (url.location.rfind("//", 0) == 0) url.location.erase(0, 2);
+    if (url.scheme == "sqlite" && url.location.rfind("//", 0) == 0) url.location.erase(0, 2);
     if (url.location.empty()) {
       throw usage_error("--store '" + std::string(text) + "': no location after '" + std::string(s.prefix) +
                         "' (expected " + std::string(s.usage) + ")");

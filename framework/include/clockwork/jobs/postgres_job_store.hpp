@@ -61,6 +61,7 @@ struct postgres_store_options {
 struct postgres_migration {
   int from = 0;
   int to = 0;
+  std::string where;  // the address migrated, its password hidden
 };
 
 class postgres_job_store final : public job_store {

@@ -123,7 +123,12 @@ void connection::reconnect() {
   PQfinish(conn_);
   conn_ = PQconnectdb(conninfo_.c_str());
   if (!conn_) throw store_unavailable("clockwork::jobs: postgres " + where_ + ": out of memory connecting");
-  if (PQstatus(conn_) == CONNECTION_OK) return;
+  if (PQstatus(conn_) == CONNECTION_OK) {
+    // libpq prints the server's notices ("relation … already exists, skipping") on stderr by
+    // default; a store has nothing to say about them.
+    PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+    return;
+  }
   const std::string message = trimmed(PQerrorMessage(conn_));
   if (PQconnectionNeedsPassword(conn_) || message.find("authentication failed") != std::string::npos) {
     throw store_unavailable("clockwork::jobs: postgres " + where_ + ": authentication refused (" + message +

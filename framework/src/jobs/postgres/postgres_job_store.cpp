@@ -20,7 +20,7 @@ int postgres_job_store::schema_version() noexcept {
 postgres_migration postgres_job_store::migrate(const std::string& address) {
   detail::pg::connection db{address};
   const auto done = detail::pg::apply_migrations(db, detail::pg::store_migrations());
-  return {done.from, done.to};
+  return {done.from, done.to, db.where()};
 }
 
 postgres_job_store::postgres_job_store(runtime& rt, std::string address, postgres_store_options options)
