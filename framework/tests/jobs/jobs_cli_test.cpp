@@ -92,8 +92,8 @@ TEST_F(jobs_cli_test, MigrateCreatesTheStoreThenFindsItCurrent) {
 }
 
 TEST_F(jobs_cli_test, AStoreUrlOfAnotherSchemeIsRefusedNamingTheKnownOnes) {
-  expect_usage_error(run({"stats", "--store", "postgresql://localhost/jobs"}),
-                     "scheme 'postgresql' is not one this build knows (known: sqlite:PATH)");
+  expect_usage_error(run({"stats", "--store", "mysql://localhost/jobs"}),
+                     "scheme 'mysql' is not one this build knows (known: sqlite:PATH");
   expect_usage_error(run({"stats", "--store", "jobs.db"}), "no scheme is not one this build knows");
   expect_usage_error(run({"stats", "--store", "sqlite:"}), "no location after 'sqlite:'");
 }
