@@ -287,9 +287,9 @@ void run_seeds_in_parallel(std::vector<scenario> copies, const chaos_options& ch
   std::mutex mutex;
   std::condition_variable changed;
   std::map<std::uint64_t, std::pair<std::optional<seed_result>, std::exception_ptr>> done;  // guarded by mutex
-  std::uint64_t next_to_run = 0;                                                             // guarded by mutex
-  std::uint64_t next_to_take = 0;                                                            // guarded by mutex
-  bool stopping = false;                                                                     // guarded by mutex
+  std::uint64_t next_to_run = 0;                                                            // guarded by mutex
+  std::uint64_t next_to_take = 0;                                                           // guarded by mutex
+  bool stopping = false;                                                                    // guarded by mutex
   const auto work = [&](const scenario& own) {
     for (;;) {
       std::uint64_t i = 0;
@@ -313,6 +313,9 @@ void run_seeds_in_parallel(std::vector<scenario> copies, const chaos_options& ch
       changed.notify_all();
     }
   };
+  // Real threads, but no seed's virtual time depends on them: each seed runs whole on one
+  // thread with a virtual runtime of its own, and results are taken in seed order, so which
+  // thread ran a seed, and when, reaches no trace, verdict or report.
   std::vector<std::thread> threads;
   threads.reserve(copies.size());
   const auto stop_and_join = [&] {
