@@ -16,9 +16,9 @@
 
 namespace {
 
+using clockwork::testing::exploration;
 using clockwork::testing::explore;
 using clockwork::testing::explore_options;
-using clockwork::testing::exploration;
 using ::testing::HasSubstr;
 
 // Everything an exploration found, one line a seed, for comparing two of them.
@@ -28,7 +28,8 @@ std::string everything_of(const exploration& e) {
     out += std::to_string(o.seed) + (o.passed ? " passed" : " failed: " + o.failure) +
            (o.checked_twice ? " twice" : "") + (o.deterministic ? "" : " not deterministic: " + o.divergence) +
            " faults " + std::to_string(o.faults) + " kinds " + o.kinds;
-    if (o.run) out += " run " + std::to_string(o.run->trace_hash) + " trace " + std::to_string(o.run->trace_text.size());
+    if (o.run)
+      out += " run " + std::to_string(o.run->trace_hash) + " trace " + std::to_string(o.run->trace_text.size());
     out += "\n";
   }
   if (e.shrunk) out += "shrunk: " + e.shrunk->command + "\n";

@@ -242,17 +242,12 @@ std::string exploration::replay(std::uint64_t seed) const {
 
 namespace {
 
-// One seed's run, and its determinism check: everything about a seed that needs no other seed,
-// so that seeds can run on several threads (each with a scenario of its own).
-struct seed_result {
-  seed_outcome outcome;
-  std::optional<scenario_run> run;  // a failing seed's, or every seed's with keep_passing_runs
-};
-
-seed_result run_seed(const scenario& s, const chaos_options& chaos, std::uint64_t seed, bool check_twice,
-                     bool keep_passing_runs) {
-  seed_result r;
-  seed_outcome& o = r.outcome;
+// One seed's run and its determinism check: everything about a seed that needs no other seed, so
+// that seeds can run on several threads (each with a scenario of its own). The outcome carries
+// the run when the seed failed or keep_passing_runs asks for it; the caller decides what it keeps.
+seed_outcome run_seed(const scenario& s, const chaos_options& chaos, std::uint64_t seed, bool check_twice,
+                      bool keep_passing_runs) {
+  seed_outcome o;
   o.seed = seed;
   auto run = run_scenario(s, chaos_run(chaos, seed, keep_passing_runs));
   o.faults = run.injected.size();
@@ -271,8 +266,8 @@ seed_result run_seed(const scenario& s, const chaos_options& chaos, std::uint64_
     o.passed = false;
     o.failure = *why;
   }
-  if (!o.passed || keep_passing_runs) r.run = std::move(run);
-  return r;
+  if (!o.passed || keep_passing_runs) o.run = std::move(run);
+  return o;
 }
 
 // Runs seeds [0, count) of an exploration on `jobs` threads, each on its own copy of the
@@ -282,11 +277,11 @@ seed_result run_seed(const scenario& s, const chaos_options& chaos, std::uint64_
 // At most `window` seeds run ahead of the one `take` waits for, so memory stays bounded.
 void run_seeds_in_parallel(std::vector<scenario> copies, const chaos_options& chaos, std::uint64_t first_seed,
                            std::uint64_t count, const std::vector<bool>& check_twice, bool keep_passing_runs,
-                           const std::function<bool(seed_result&&)>& take) {
+                           const std::function<bool(seed_outcome&&)>& take) {
   const std::uint64_t window = 16 * copies.size();
   std::mutex mutex;
   std::condition_variable changed;
-  std::map<std::uint64_t, std::pair<std::optional<seed_result>, std::exception_ptr>> done;  // guarded by mutex
+  std::map<std::uint64_t, std::pair<std::optional<seed_outcome>, std::exception_ptr>> done;  // guarded by mutex
   std::uint64_t next_to_run = 0;                                                             // guarded by mutex
   std::uint64_t next_to_take = 0;                                                            // guarded by mutex
   bool stopping = false;                                                                     // guarded by mutex
@@ -299,7 +294,7 @@ void run_seeds_in_parallel(std::vector<scenario> copies, const chaos_options& ch
         if (stopping || next_to_run >= count) return;
         i = next_to_run++;
       }
-      std::optional<seed_result> result;
+      std::optional<seed_outcome> result;
       std::exception_ptr error;
       try {
         result = run_seed(own, chaos, first_seed + i, check_twice[i], keep_passing_runs);
@@ -313,6 +308,9 @@ void run_seeds_in_parallel(std::vector<scenario> copies, const chaos_options& ch
       changed.notify_all();
     }
   };
+  // Real threads, but no seed's virtual time depends on them: each seed runs whole on one
+  // thread with a virtual runtime of its own, and results are taken in seed order, so which
+  // thread ran a seed, and when, reaches no trace, verdict or report.
   std::vector<std::thread> threads;
   threads.reserve(copies.size());
   const auto stop_and_join = [&] {
@@ -327,7 +325,7 @@ void run_seeds_in_parallel(std::vector<scenario> copies, const chaos_options& ch
   try {
     for (const auto& own : copies) threads.emplace_back(work, std::cref(own));
     for (std::uint64_t i = 0; i < count; ++i) {
-      std::pair<std::optional<seed_result>, std::exception_ptr> next;
+      std::pair<std::optional<seed_outcome>, std::exception_ptr> next;
       {
         std::unique_lock lock(mutex);
         changed.wait(lock, [&] { return done.contains(i); });
@@ -361,19 +359,17 @@ exploration explore(const scenario& s, const explore_options& options) {
     if (options.on_progress) options.on_progress(progress);
   };
   // What a seed's result adds to the exploration, in seed order, whichever thread ran it.
-  const auto take = [&](seed_result&& r) {
-    seed_outcome& o = r.outcome;
+  const auto take = [&](seed_outcome&& o) {
     if (o.checked_twice) ++out.checked_twice;
     if (!o.deterministic) ++out.not_deterministic;
     if (!o.passed) {
       ++out.failed;
       if (!out.first_failure) out.first_failure = o.seed;
-      if (out.failed <= options.failing_runs_kept) {
-        // The first failing seeds keep their run with its trace.
-        o.run = options.keep_passing_runs ? std::move(r.run) : run_scenario(s, chaos_run(chaos, o.seed, true));
+      if (out.failed > options.failing_runs_kept) {
+        o.run.reset();
+      } else if (!options.keep_passing_runs) {
+        o.run = run_scenario(s, chaos_run(chaos, o.seed, true));  // the first failing seeds keep their trace
       }
-    } else if (options.keep_passing_runs) {
-      o.run = std::move(r.run);
     }
     const bool stop = !o.passed && options.stop_at_first_failure;
     out.seeds.push_back(std::move(o));
