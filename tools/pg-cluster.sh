@@ -8,6 +8,8 @@
 #   tools/pg-cluster.sh start DIR   # DIR must not exist; prints the connection strings
 #   tools/pg-cluster.sh stop DIR    # stops both servers (if running) and removes DIR
 #   tools/pg-cluster.sh status DIR  # exit 0 when the server answers
+#   tools/pg-cluster.sh server-stop DIR   # stops the PostgreSQL server only (PgBouncer stays):
+#   tools/pg-cluster.sh server-start DIR  # ... and starts it again — a database that goes away
 #
 # `start` writes DIR/env, lines of NAME='VALUE' (a shell may source it):
 #   CLOCKWORK_PG_DIRECT   libpq URI of the database, straight to the server
@@ -63,6 +65,15 @@ case "$command" in
     ;;
   status)
     "$bin/pg_isready" -q -h "$(socket_dir)" -p 5432
+    ;;
+  server-stop)
+    # Fast shutdown: the server ends every session (their transactions roll back) and stops.
+    [ -f "$dir/data/postmaster.pid" ] || die "no server runs in $dir"
+    as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >/dev/null || die "the server did not stop"
+    ;;
+  server-start)
+    as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null ||
+      die "the server did not start: $(tail -n 5 "$dir/server.log")"
     ;;
   start)
     if [ "${CLOCKWORK_PG_TESTS:-1}" = 0 ]; then
@@ -140,6 +151,6 @@ EOF
     cat "$dir/env"
     ;;
   *)
-    die "unknown command '$command' (start, stop or status)"
+    die "unknown command '$command' (start, stop, status, server-stop or server-start)"
     ;;
 esac

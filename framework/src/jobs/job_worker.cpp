@@ -155,11 +155,14 @@ task<> job_worker::run(std::stop_token stopping) {
     wake_.reset();
     bool healthy = true;
     try {
+      store_answered_ = false;
       co_await claim_round(stopping);
       co_await maintenance(stopping);
-      if (store_down_logged_) log_->info("jobs worker '{}': the store answers again", instance_);
-      store_down_logged_ = false;
-      store_failures_ = 0;
+      if (store_answered_) {
+        if (store_down_logged_) log_->info("jobs worker '{}': the store answers again", instance_);
+        store_down_logged_ = false;
+        store_failures_ = 0;
+      }
     } catch (const store_unavailable& e) {
       note_store_error("claim", e);
       healthy = false;
@@ -224,12 +227,14 @@ task<> job_worker::claim_round(std::stop_token stopping) {
     bool unknown = false;
     try {
       claimed = co_await store_->claim(request);
+      store_answered_ = true;
     } catch (const commit_unknown&) {
       unknown = true;
     }
     if (unknown) {
       // The claim may have applied: what the store holds in this instance's name is ours.
       auto mine = co_await store_->claimed_by(instance_);
+      store_answered_ = true;
       for (job& j : mine) {
         if (runs_.count(j.id) == 0) claimed.push_back(std::move(j));
       }
@@ -265,6 +270,7 @@ task<> job_worker::maintenance(std::stop_token stopping) {
   if (!next_rescue_ || now >= *next_rescue_) {
     next_rescue_ = saturating_add(now, options_.rescue_interval);
     const auto rescued = co_await store_->rescue(100);
+    store_answered_ = true;
     counters_.rescued += rescued.size();
     for (const job_id id : rescued) {
       log_->warn("jobs worker '{}': job {} had an expired lease; rescued for another attempt", instance_, id);
@@ -278,6 +284,7 @@ task<> job_worker::maintenance(std::stop_token stopping) {
     const utc_time theirs = co_await store_->now();
     const auto skew = saturating_sub(mine, theirs);
     co_await store_->instance_heartbeat(instance_, skew);
+    store_answered_ = true;
     const auto magnitude = skew.count() < 0 ? -skew : skew;
     const bool skewed = magnitude > options_.skew_warning;
     const bool newly = skewed && !skew_warned_;

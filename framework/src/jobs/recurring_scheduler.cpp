@@ -152,11 +152,15 @@ task<> recurring_scheduler::run(std::stop_token stopping) {
   // Definitions are read again at start + k·refresh (phase-aligned: a loop that waits a fixed
   // delay after its work drifts), or sooner when an occurrence is due.
   steady_time next_refresh = rt_.now();
+  // An outage is said once when it starts and once when it ends, not once per retry.
+  bool store_down = false;
   while (!stopping.stop_requested()) {
     while (next_refresh <= rt_.now()) next_refresh = saturating_add(next_refresh, options_.refresh);
     steady_time until = next_refresh;
     try {
       const std::optional<utc_time> next = co_await pass();
+      if (store_down) log_->info("recurring jobs: the store answers again");
+      store_down = false;
       if (next) {
         const utc_time now = co_await store_->now();
         // Store time to this instance's clock: the delay from the store's now, on the monotonic clock.
@@ -164,7 +168,8 @@ task<> recurring_scheduler::run(std::stop_token stopping) {
                          saturating_add(rt_.now(), std::max(saturating_sub(*next, now), std::chrono::nanoseconds{0})));
       }
     } catch (const store_unavailable& e) {
-      log_->warn("recurring jobs: the store is unavailable ({}); retrying", e.what());
+      if (!store_down) log_->warn("recurring jobs: the store is unavailable ({}); retrying", e.what());
+      store_down = true;
       until = saturating_add(rt_.now(), options_.store_backoff);
     }
     const bool waited = co_await rt_.try_delay_until(until, stopping);

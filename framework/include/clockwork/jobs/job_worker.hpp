@@ -139,6 +139,9 @@ class job_worker {
   std::stop_source hard_stop_;
   unsigned store_failures_ = 0;
   bool store_down_logged_ = false;
+  // Set by each call of a round that the store answered: only an answer says it is back (a round
+  // with every slot busy asks it nothing).
+  bool store_answered_ = false;
   bool skew_warned_ = false;
   std::optional<steady_time> next_due_;  // the wake-up timer: the earliest due job, on this clock
   std::optional<steady_time> next_rescue_;

@@ -11,8 +11,8 @@ namespace {
 
 // Version 1: the SQLite store's tables, in PostgreSQL's types. Notes on the choices:
 //   - instants are bigint microseconds since 1970-01-01 UTC, as in SQLite: one row reader for
-//     both, exact, comparable; the store's now is the database's (now(), the start of the
-//     transaction), turned into the same unit in SQL;
+//     both, exact, comparable; the store's now is the database's (clock_timestamp(), read on
+//     the connection just before each call's transaction), turned into the same unit in SQL;
 //   - state is the job_state name (the one closed list), checked by a constraint;
 //   - ids come from an identity column: never reused, even after a job is removed;
 //   - "running" and "has a lease" are one fact, kept so by a constraint;
