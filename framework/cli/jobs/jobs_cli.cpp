@@ -38,6 +38,7 @@ std::string one_line(std::string message) {
 
 struct parsed {
   std::string store;
+  std::string listen_store;
   // enqueue
   enqueue_options enqueue;
   // list, stats
@@ -59,7 +60,10 @@ int run_jobs_cli(const std::vector<std::string>& args, std::ostream& out, std::o
   app.require_subcommand(1, 1);
   parsed p;
   const auto with_store = [&p](CLI::App* cmd) {
-    cmd->add_option("--store", p.store, "the store: sqlite:PATH, or postgresql://... (libpq reads the password from PGPASSWORD or ~/.pgpass)")->required();
+    cmd->add_option(
+           "--store", p.store,
+           "the store: sqlite:PATH, or postgresql://... (libpq reads the password from PGPASSWORD or ~/.pgpass)")
+        ->required();
     return cmd;
   };
   CLI::App* migrate = with_store(app.add_subcommand("migrate", "create the store, or upgrade its schema"));
@@ -88,6 +92,9 @@ int run_jobs_cli(const std::vector<std::string>& args, std::ostream& out, std::o
   work->add_option("--lease", p.work.lease, "the lease of each claim, such as 30s (default)");
   work->add_option("--queue", p.work.queues, "a queue to work (repeatable; default: default)");
   work->add_flag("--until-empty", p.work.until_empty, "exit once nothing is pending or running under a lease");
+  work->add_option("--listen-store", p.listen_store,
+                   "PostgreSQL: where to LISTEN for new work when --store goes through a pooler in transaction mode "
+                   "(postgresql://..., straight to the server; default: --store)");
 
   try {
     std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 consumes from the back
@@ -107,7 +114,16 @@ int run_jobs_cli(const std::vector<std::string>& args, std::ostream& out, std::o
   }
 
   try {
-    const store_url url = parse_store_url(p.store);
+    store_url url = parse_store_url(p.store);
+    if (!p.listen_store.empty()) {
+      if (url.scheme == "sqlite" || p.listen_store.starts_with("sqlite:")) {
+        // (The addresses are not repeated: a PostgreSQL one may hold a password.)
+        throw usage_error(
+            "--listen-store: only a PostgreSQL store listens; both --store and --listen-store must be "
+            "postgresql:// addresses");
+      }
+      url.listen = parse_store_url(p.listen_store).text;
+    }
     if (migrate->parsed()) {
       out << migrate_store(url) << "\n";
       return 0;

@@ -1,7 +1,7 @@
 #include "store_url.hpp"
 
-#include <vector>
 #include <functional>
+#include <vector>
 
 #include "clockwork/jobs/sqlite_job_store.hpp"
 #if CLOCKWORK_HAS_POSTGRES
@@ -40,6 +40,7 @@ std::string migrate_sqlite(const store_url& url) {
 std::shared_ptr<jobs::job_store> open_postgres(const store_url& url, runtime& rt, std::string name) {
   jobs::postgres_store_options options;
   options.name = std::move(name);
+  options.listen_address = url.listen;
   return std::make_shared<jobs::postgres_job_store>(rt, url.text, options);
 }
 
@@ -53,12 +54,12 @@ std::string migrate_postgres(const store_url& url) {
 #endif
 
 const std::vector<scheme>& schemes() {
-  static const std::vector<scheme> known{
-      {"sqlite", "sqlite:", "sqlite:PATH", open_sqlite, migrate_sqlite},
+  static const std::vector<scheme> known {
+    {"sqlite", "sqlite:", "sqlite:PATH", open_sqlite, migrate_sqlite},
 #if CLOCKWORK_HAS_POSTGRES
-      {"postgresql", "postgresql://", "postgresql://[user@]host[:port]/database[?...]", open_postgres,
-       migrate_postgres},
-      {"postgres", "postgres://", "postgres://...", open_postgres, migrate_postgres},
+        {"postgresql", "postgresql://", "postgresql://[user@]host[:port]/database[?...]", open_postgres,
+         migrate_postgres},
+        {"postgres", "postgres://", "postgres://...", open_postgres, migrate_postgres},
 #endif
   };
   return known;
@@ -82,7 +83,7 @@ const scheme& scheme_of(const store_url& url) {
 store_url parse_store_url(std::string_view text) {
   for (const scheme& s : schemes()) {
     if (text.substr(0, s.prefix.size()) != s.prefix) continue;
-    store_url url{std::string(s.name), std::string(text.substr(s.prefix.size())), std::string(text)};
+    store_url url{std::string(s.name), std::string(text.substr(s.prefix.size())), std::string(text), {}};
     // sqlite:///var/lib/jobs.db, the URL form, names /var/lib/jobs.db.
     if (url.scheme == "sqlite" && url.location.rfind("//", 0) == 0) url.location.erase(0, 2);
     if (url.location.empty()) {

@@ -31,6 +31,9 @@ struct store_url {
   std::string scheme;    // "sqlite"
   std::string location;  // the file's path for sqlite
   std::string text;      // as given
+  // PostgreSQL: where the store LISTENs, when not at `text` (work --listen-store: straight to the
+  // server while --store goes through a pooler). Empty: at `text`.
+  std::string listen;
 };
 
 // usage_error naming the schemes this build knows.

@@ -98,6 +98,13 @@ TEST_F(jobs_cli_test, AStoreUrlOfAnotherSchemeIsRefusedNamingTheKnownOnes) {
   expect_usage_error(run({"stats", "--store", "sqlite:"}), "no location after 'sqlite:'");
 }
 
+TEST_F(jobs_cli_test, ListenStoreIsOnlyForPostgresAndNeverRepeatsAnAddress) {
+  expect_usage_error(run({"work", "--store", store, "--listen-store", "postgresql://u:secret@db/jobs"}),
+                     "--listen-store: only a PostgreSQL store listens");
+  const auto r = run({"work", "--store", store, "--listen-store", "postgresql://u:secret@db/jobs"});
+  EXPECT_EQ(r.err.find("secret"), std::string::npos) << r.err;
+}
+
 TEST_F(jobs_cli_test, AStoreThatCannotBeOpenedIsBadInputNamingThePathAndWhy) {
   expect_usage_error(run({"stats", "--store", "sqlite:" + (folder / "nowhere" / "jobs.db").string()}),
                      "nowhere does not exist");

@@ -45,7 +45,11 @@ namespace clockwork::jobs {
 
 namespace detail {
 class pg_tables;
-}
+namespace pg {
+class listener;
+struct listener_heard;
+}  // namespace pg
+}  // namespace detail
 
 // Whose clock decides: the database's (production) or the runtime's (tests in virtual time).
 enum class postgres_clock { database, runtime };
@@ -54,8 +58,36 @@ struct postgres_store_options {
   // Who this store object is in job history; claims record the claiming instance whatever this says.
   std::string name;
   postgres_clock clock = postgres_clock::database;
-  // How often wait_for_activity() looks for other connections' commits, on a fixed phase.
+  // How often wait_for_activity() looks for other connections' commits when it is not listening,
+  // on a fixed phase.
   std::chrono::milliseconds change_poll{25};
+  // Wake-ups without polling lag: LISTEN on a connection of its own for the notifications the
+  // schema's triggers send (at commit) when a job becomes claimable or a queue resumes, so that
+  // another instance's enqueue wakes this one's workers at once; the change poll goes on every
+  // listen_backstop behind it. Ignored with postgres_clock::runtime (a virtual-time test cannot
+  // wait on a socket): such a store polls every change_poll.
+  bool listen = true;
+  // Where to LISTEN: empty for the store's own address. Behind a pooler in transaction mode give
+  // the server's address here: a pooler hands the session that listened to other clients, and its
+  // notifications go nowhere (the store would notice — see listen_check — and keep polling).
+  std::string listen_address;
+  std::chrono::milliseconds listen_backstop{1000};
+  // Every listen_check the store notifies itself through its statement connection; a ping not
+  // heard within listen_check_timeout means the listener is half-open: it is dropped and
+  // subscribed again (with growing pauses while that keeps failing), polling meanwhile.
+  std::chrono::milliseconds listen_check{10000};
+  std::chrono::milliseconds listen_check_timeout{2000};
+};
+
+// What the store's listener has done (postgres_job_store::listener_status()).
+struct postgres_listener_status {
+  bool enabled = false;              // options.listen, and the store's clock is the database's
+  bool listening = false;            // subscribed, and its last ping came back
+  std::uint64_t subscriptions = 0;   // LISTENs made: the first and every one after a loss
+  std::uint64_t work_heard = 0;      // cw_job_work notifications heard
+  std::uint64_t pings_answered = 0;  // liveness checks that came back
+  std::uint64_t half_open = 0;       // liveness checks that did not: the listener was dropped
+  std::uint64_t lost = 0;            // listening connections that dropped
 };
 
 struct postgres_migration {
@@ -116,10 +148,20 @@ class postgres_job_store final : public job_store {
   task<std::vector<minute_count>> per_minute(utc_time from, utc_time to) override;
   task<std::uint64_t> prune(retention_options retention) override;
 
+  // What the listener has done so far. Loop thread.
+  postgres_listener_status listener_status() const { return listener_status_; }
+
  private:
   template <class Step>
   auto on_connection(Step step);
   void work_appeared();
+  // One step of listening: subscribe, check liveness, or wait for a notification.
+  enum class listened { work, quiet, not_listening };
+  task<listened> listen_step(steady_time until, std::stop_token stop);
+  task<> send_ping();
+  task<detail::pg::listener_heard> listen_wait(std::chrono::milliseconds timeout, std::stop_token stop);
+  // Whether another connection committed since the last look (the newest history row moved).
+  task<bool> others_committed();
 
   runtime& rt_;
   postgres_store_options options_;
@@ -129,6 +171,18 @@ class postgres_job_store final : public job_store {
   async_event activity_;
   std::int64_t seen_version_ = 0;   // loop thread
   steady_time next_change_poll_{};  // loop thread
+  // The listener (null when not listening) and its state; loop thread, but for the listener
+  // object's own wait, which runs on the offload pool while listener_busy_.
+  std::unique_ptr<detail::pg::listener> listener_;
+  bool listener_busy_ = false;
+  postgres_listener_status listener_status_;
+  std::string ping_prefix_;  // this store object's, in its pings' payloads
+  std::uint64_t pings_sent_ = 0;
+  std::optional<std::string> ping_pending_;  // sent, not yet heard
+  steady_time ping_deadline_{};
+  steady_time next_ping_{};
+  steady_time next_subscribe_{};
+  unsigned unanswered_ = 0;  // half-open or failed subscriptions in a row
 };
 
 }  // namespace clockwork::jobs

@@ -79,6 +79,12 @@ class connection {
   const std::string& where() const noexcept { return where_; }
   PGconn* get() const noexcept { return conn_; }
   bool ok() const noexcept { return PQstatus(conn_) == CONNECTION_OK; }
+  // Hands the PGconn over to the caller (who PQfinish()es it); this object is then empty.
+  PGconn* release() noexcept {
+    PGconn* c = conn_;
+    conn_ = nullptr;
+    return c;
+  }
 
   // Runs one statement (no parameters: a simple query, which may hold several statements).
   // `doing` names it in messages ("claim", "migrate"...).

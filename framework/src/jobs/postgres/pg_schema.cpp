@@ -22,7 +22,9 @@ namespace {
 //   - unique keys: looked up inside the enqueue's transaction under a transaction-scoped advisory
 //     lock on the key's hash, since concurrent writers (unlike SQLite's one) could both find the
 //     key free; a unique index cannot express the scopes ("while pending", "for a period");
-//   - history, totals, counters, queues, recurring definitions and instances as in SQLite.
+//   - history, totals, counters, queues, recurring definitions and instances as in SQLite;
+//   - triggers NOTIFY channel cw_job_work when a job becomes claimable or a queue resumes: in
+//     the writing transaction, so the store's SQL cannot forget one (pg_listener.hpp).
 constexpr const char* schema_v1 = R"sql(
 CREATE TABLE cw_job (
   id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -113,6 +115,24 @@ CREATE TABLE cw_instance (
   kinds          text    NOT NULL,
   clock_skew_ns  bigint  NOT NULL DEFAULT 0
 );
+
+-- Work that becomes claimable, now or later, wakes the instances that LISTEN: the notification
+-- (payload: the queue) leaves at COMMIT, so a rolled-back enqueue wakes no one, and identical
+-- ones of one transaction are sent once. A claim (to 'running') or a completion sends nothing.
+CREATE FUNCTION cw_job_notify_work() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('cw_job_work', NEW.queue);
+  RETURN NULL;
+END $$;
+CREATE TRIGGER cw_job_work AFTER INSERT OR UPDATE OF state, scheduled_at ON cw_job FOR EACH ROW
+  WHEN (NEW.state IN ('scheduled', 'available', 'retrying')) EXECUTE FUNCTION cw_job_notify_work();
+CREATE FUNCTION cw_queue_notify_resumed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('cw_job_work', NEW.name);
+  RETURN NULL;
+END $$;
+CREATE TRIGGER cw_queue_resumed AFTER INSERT OR UPDATE OF paused ON cw_queue FOR EACH ROW
+  WHEN (NOT NEW.paused) EXECUTE FUNCTION cw_queue_notify_resumed();
 )sql";
 
 constexpr std::array<migration, 1> migrations{{{1, schema_v1}}};
