@@ -138,8 +138,12 @@ void bm_store(benchmark::State& state, std::size_t workers, bool flush) {
     state.ResumeTiming();
     rt.block_on(run_store(rt, stores, count, completed));
     state.PauseTiming();
-    if (completed != count) state.SkipWithError("not every job was completed");
     stores.clear();
+    // (SkipWithError stops the timer; neither Pause nor Resume may follow it.)
+    if (completed != count) {
+      state.SkipWithError("not every job was completed");
+      break;
+    }
     state.ResumeTiming();
   }
   state.counters["jobs"] = count;
@@ -289,7 +293,10 @@ void bm_floor(benchmark::State& state, int workers, bool flush) {
     state.PauseTiming();
     int total = 0;
     for (const int c : completed) total += c;
-    if (total != count) state.SkipWithError("not every job was completed");
+    if (total != count) {
+      state.SkipWithError("not every job was completed");
+      break;
+    }
     state.ResumeTiming();
   }
   state.counters["jobs"] = count;

@@ -4,13 +4,15 @@
 # (tools/bench_report.py --from docs/benchmarks.json makes the report again from that data alone.)
 #
 #   tools/bench.sh           full run (about 8 minutes on the 2-core VM, plus 2 to 4 for the SQLite
-#                            job store, whose figures wait for the disk), writes docs/
+#                            job store and about 6 for the PostgreSQL one, whose figures wait for
+#                            the disk), writes docs/
 #   tools/bench.sh --quick   smoke sizes, 2 repetitions; writes build/bench/results/ only
 #
-# Steps: Debian packages (tools/deps.sh, plus python3 and python3-matplotlib for the report); a
-# Release build of the clockwork-bench-* targets with the `bench` preset; each program with JSON
-# output and repetitions (the report quotes medians and min–max); the npm peers under Node.js when
-# it is installed (@sinonjs/fake-timers, cron-parser, croner: pinned in bench/package-lock.json,
+# Steps: Debian packages (tools/deps.sh --postgres, for the throwaway PostgreSQL cluster and
+# PgBouncer of tools/pg-cluster.sh, plus python3 and python3-matplotlib for the report); a Release
+# build of the clockwork-bench-* targets with the `bench` preset; each program with JSON output and
+# repetitions (the report quotes medians and min–max); the npm peers under Node.js when it is
+# installed (@sinonjs/fake-timers, cron-parser, croner: pinned in bench/package-lock.json,
 # installed into bench/node_modules); then tools/bench_report.py. Run it on an otherwise idle
 # machine: the real-time figures measure the scheduler too, and the report prints the load average
 # seen at the start and the end.
@@ -23,18 +25,18 @@ quick=0
 for arg in "$@"; do
   case "$arg" in
     --quick) quick=1 ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "tools/bench.sh: unknown argument '$arg' (try --help)" >&2; exit 2 ;;
   esac
 done
 
-tools/deps.sh python3 python3-matplotlib
+tools/deps.sh --postgres python3 python3-matplotlib
 # Debian's interpreter, where Debian's matplotlib is (another python3 may come first in PATH).
 python=/usr/bin/python3
 
 build="$root/build/bench"
 programs=(virtual-throughput daily-log real-lateness drift overhead memory cron recurring-job explore jobs-simulated
-          jobs-sqlite)
+          jobs-sqlite jobs-postgres)
 # The `bench` preset (Release, tests off), building only the benchmark programs and what they
 # link: the rest of the tree is not needed here.
 cmake --preset bench
@@ -50,11 +52,11 @@ export CLOCKWORK_BENCH_DUMP_DIR="$results/samples"
 if [ "$quick" -eq 1 ]; then
   smoke=(--smoke)
   reps_virtual=2 reps_daily=2 reps_lateness=2 reps_drift=2 reps_overhead=2 reps_memory=2 reps_peer=1 reps_cron=2
-  reps_recurring=2 reps_explore=2 reps_jobs_simulated=2 reps_jobs_sqlite=2
+  reps_recurring=2 reps_explore=2 reps_jobs_simulated=2 reps_jobs_sqlite=2 reps_jobs_postgres=2
 else
   smoke=()
   reps_virtual=5 reps_daily=5 reps_lateness=10 reps_drift=3 reps_overhead=5 reps_memory=3 reps_peer=3 reps_cron=7
-  reps_recurring=5 reps_explore=5 reps_jobs_simulated=5 reps_jobs_sqlite=5
+  reps_recurring=5 reps_explore=5 reps_jobs_simulated=5 reps_jobs_sqlite=5 reps_jobs_postgres=5
 fi
 
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
@@ -129,6 +131,21 @@ run_bench memory "$reps_memory"
 # The SQLite job store against the same writes as bare SQL, and its due → start delays (a file in
 # the temporary folder: the figures are that disk's).
 run_bench jobs-sqlite "$reps_jobs_sqlite" --benchmark_enable_random_interleaving=true
+# The PostgreSQL job store, the same way, and its due → start delays woken by notifications and by
+# polling: against a throwaway cluster (PostgreSQL 15 and PgBouncer on Unix sockets, in a temporary
+# folder; tools/pg-cluster.sh), started for this program only and stopped after it, also when it
+# fails.
+tmpdir="$(mktemp -d)"
+trap 'tools/pg-cluster.sh stop "$tmpdir/pg" >/dev/null 2>&1 || true; rm -rf "$tmpdir"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+echo "clockwork bench: starting a PostgreSQL cluster in $tmpdir/pg"
+# fsync on: every commit waits for the disk, as in production (the tests' cluster runs without).
+CLOCKWORK_PG_FSYNC=on tools/pg-cluster.sh start "$tmpdir/pg" >/dev/null
+export CLOCKWORK_PG_ENV="$tmpdir/pg/env"
+run_bench jobs-postgres "$reps_jobs_postgres" --benchmark_enable_random_interleaving=true
+tools/pg-cluster.sh stop "$tmpdir/pg"
+unset CLOCKWORK_PG_ENV
 
 load_end="$(loadavg)"
 finished_at="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -140,7 +157,7 @@ cat >"$results/run.json" <<EOF
  "repetitions": {"virtual-throughput": $reps_virtual, "daily-log": $reps_daily, "real-lateness": $reps_lateness, "drift": $reps_drift,
                  "overhead": $reps_overhead, "memory": $reps_memory, "fake-timers": $reps_peer, "cron": $reps_cron,
                  "recurring": $reps_recurring, "explore": $reps_explore, "jobs-simulated": $reps_jobs_simulated,
-                 "jobs-sqlite": $reps_jobs_sqlite}}
+                 "jobs-sqlite": $reps_jobs_sqlite, "jobs-postgres": $reps_jobs_postgres}}
 EOF
 
 if [ "$quick" -eq 1 ]; then
