@@ -104,6 +104,11 @@ task<std::optional<utc_time>> recurring_scheduler::pass() {
         ++fired_;
         rt_.emit("job.recurring_fired", source_,
                  {{"recurring", d.name}, {"occurrence", format_utc(occurrence)}, {"job", std::to_string(*id)}});
+      } else {
+        // Another instance's conditional write moved the store's mark first: no leader decided,
+        // the store did. Shown, so that a trace says who tried.
+        rt_.emit("job.recurring_already_fired", source_,
+                 {{"recurring", d.name}, {"occurrence", format_utc(occurrence)}});
       }
     }
     if (plan.skip_to) {

@@ -12,6 +12,7 @@ struct simulated_job_store::database {
   std::string name;
   detail::job_tables tables;
   std::vector<simulated_job_store*> connections;  // for wake-ups; each unregisters itself
+  std::uint64_t version = 0;                      // commits that made work available, so far
 };
 
 namespace {
@@ -132,8 +133,11 @@ void simulated_job_store::after(const store_fault& fault, std::string_view opera
 }
 
 void simulated_job_store::notify_all() {
+  ++db_->version;
   for (simulated_job_store* c : db_->connections) {
     if (c->severed_) continue;
+    // Behind a pooler in transaction mode: it never subscribed; it polls.
+    if (c->listening_ && !c->listening_->listens) continue;
     bool lose = false;
     auto counter = c->calls_.find(std::string_view("notify"));
     if (counter == c->calls_.end()) counter = c->calls_.emplace("notify", 0).first;
@@ -146,8 +150,88 @@ void simulated_job_store::notify_all() {
       c->emit("job.store_fault", {{"operation", "notify"}, {"call", std::to_string(n)}, {"effect", "lost"}});
       continue;
     }
+    if (c->deaf_) {
+      c->emit("job.store_fault",
+              {{"operation", "notify"}, {"call", std::to_string(n)}, {"effect", "unheard (half-open listener)"}});
+      continue;
+    }
     c->activity_->set();
   }
+}
+
+simulated_listening simulated_listening::postgres() {
+  simulated_listening l;
+  l.poll = std::chrono::milliseconds(25);
+  l.backstop = std::chrono::seconds(1);
+  l.check = std::chrono::seconds(10);
+  l.check_timeout = std::chrono::seconds(2);
+  return l;
+}
+
+simulated_listening simulated_listening::pooled() {
+  simulated_listening l = postgres();
+  l.listens = false;
+  return l;
+}
+
+void simulated_job_store::listening(simulated_listening how) {
+  listening_ = how;
+  seen_version_ = db_->version;
+  next_poll_ = {};
+  next_check_ = {};
+}
+
+void simulated_job_store::restore() {
+  if (!severed_) return;
+  severed_ = false;
+  if (!listening_ || !listening_->listens) return;
+  // A new session: listening again, and what was sent while cut off is lost — so look once.
+  deaf_ = false;
+  emit("job.listener", {{"event", "subscribed again"}, {"why", "the connection was restored"}});
+  activity_->set();
+}
+
+// The instant wait_for_activity must look around next (a poll, a liveness check), at most `until`.
+steady_time simulated_job_store::next_wake(steady_time until) {
+  if (!listening_) return until;
+  const simulated_listening& l = *listening_;
+  const steady_time now = rt_.now();
+  steady_time next = until;
+  const std::chrono::nanoseconds every = l.listens ? l.backstop : l.poll;
+  if (every.count() > 0) {
+    // On a fixed phase from the first wait: a poll that waits a fixed delay after its work drifts.
+    if (next_poll_ == steady_time{}) next_poll_ = saturating_add(now, every);
+    while (next_poll_ <= now) next_poll_ = saturating_add(next_poll_, every);
+    next = std::min(next, next_poll_);
+  }
+  if (l.listens && l.check.count() > 0) {
+    if (next_check_ == steady_time{}) next_check_ = saturating_add(now, l.check);
+    // A ping is sent at next_check_; a deaf listener is found when its answer is overdue.
+    next = std::min(next, deaf_ ? saturating_add(next_check_, l.check_timeout) : next_check_);
+  }
+  return next;
+}
+
+simulated_job_store::woke_by simulated_job_store::look_around() {
+  if (!listening_) return woke_by::nothing;
+  const simulated_listening& l = *listening_;
+  const steady_time now = rt_.now();
+  if (l.listens && l.check.count() > 0 && next_check_ != steady_time{} && now >= next_check_) {
+    if (!deaf_) {
+      // The ping came straight back.
+      while (next_check_ <= now) next_check_ = saturating_add(next_check_, l.check);
+    } else if (now >= saturating_add(next_check_, l.check_timeout)) {
+      deaf_ = false;
+      next_check_ = saturating_add(now, l.check);
+      emit("job.listener", {{"event", "subscribed again"}, {"why", "half-open: its ping was not heard"}});
+      return woke_by::resubscribed;  // what was missed is lost: look once
+    }
+  }
+  const std::chrono::nanoseconds every = l.listens ? l.backstop : l.poll;
+  if (every.count() > 0 && next_poll_ != steady_time{} && now >= next_poll_ && db_->version != seen_version_) {
+    return woke_by::poll;
+  }
+  return woke_by::nothing;
 }
 
 // Runs one step on the tables at the store's now; its events go to the trace after it.
@@ -259,20 +343,32 @@ task<std::optional<utc_time>> simulated_job_store::next_due(std::vector<std::str
 }
 
 task<bool> simulated_job_store::wait_for_activity(steady_time until, std::stop_token stop) {
-  if (activity_->is_set()) {
-    activity_->reset();
-    co_return true;
+  for (;;) {
+    if (activity_->is_set()) {
+      activity_->reset();
+      seen_version_ = db_->version;
+      co_return true;
+    }
+    if (stop.stop_requested() || (listening_ && rt_.now() >= until)) co_return false;
+    const steady_time look_again = next_wake(until);
+    bool woke = false;
+    try {
+      auto wait = activity_->wait_until(look_again, stop);
+      woke = co_await wait;
+    } catch (const operation_canceled&) {
+      co_return false;
+    }
+    if (woke) {
+      activity_->reset();
+      seen_version_ = db_->version;
+      co_return true;
+    }
+    if (!listening_) co_return false;
+    if (look_around() != woke_by::nothing) {
+      seen_version_ = db_->version;
+      co_return true;
+    }
   }
-  if (stop.stop_requested()) co_return false;
-  bool woke = false;
-  try {
-    auto wait = activity_->wait_until(until, stop);
-    woke = co_await wait;
-  } catch (const operation_canceled&) {
-    co_return false;
-  }
-  if (woke) activity_->reset();
-  co_return woke;
 }
 
 task<write_outcome> simulated_job_store::cancel(job_id id) {

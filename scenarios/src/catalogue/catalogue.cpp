@@ -64,6 +64,11 @@ std::vector<testing::scenario> catalogue() {
       jobs_clock_skew(),
       jobs_restart_after_3_days(),
       jobs_delayed_10k(),
+      // Durable jobs on PostgreSQL: listeners, a restart, no leader behind a pooler
+      jobs_listener_half_open_right(),
+      jobs_listener_half_open_wrong(),
+      jobs_db_restart(),
+      jobs_stale_leader_behind_pooler(),
   };
 }
 

@@ -85,10 +85,11 @@ jobs::job_registry registry_for(world* out) {
 // A producer that survives its store: an enqueue that did not reach the store, or whose commit
 // was lost, is sent again; the unique keys make the second one find the first instead of adding
 // the jobs twice.
-task<> produce(runtime& rt, std::shared_ptr<jobs::simulated_job_store> db, std::vector<jobs::new_job> batch) {
+task<> produce(runtime& rt, std::shared_ptr<jobs::simulated_job_store> db, std::vector<jobs::new_job> batch,
+               std::string keys) {
   for (std::size_t i = 0; i < batch.size(); ++i) {
     if (!batch[i].unique)
-      batch[i].unique = jobs::unique_options{"start-" + std::to_string(i), jobs::unique_scope::for_period, 24h};
+      batch[i].unique = jobs::unique_options{keys + std::to_string(i), jobs::unique_scope::for_period, 24h};
   }
   for (;;) {
     try {
@@ -126,7 +127,18 @@ void enqueue_at_start(testing::scenario_world& w, const std::shared_ptr<world>& 
                       std::vector<jobs::new_job> jobs) {
   world->jobs_enqueued += jobs.size();
   // Spawned before the host starts: it runs first, before any instance claims.
-  w.rt().spawn(produce(w.rt(), world->db, std::move(jobs)), "producer");
+  w.rt().spawn(produce(w.rt(), world->db, std::move(jobs), "start-"), "producer");
+}
+
+void enqueue_at(testing::scenario_world& w, const std::shared_ptr<world>& world, std::chrono::nanoseconds at,
+                std::vector<jobs::new_job> jobs) {
+  world->jobs_enqueued += jobs.size();
+  const std::string keys =
+      "at-" + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(at).count()) + "-";
+  auto batch = std::make_shared<std::vector<jobs::new_job>>(std::move(jobs));
+  runtime* rt = &w.rt();
+  w.at(at, "enqueue " + std::to_string(batch->size()) + " job(s)",
+       [rt, world, batch, keys] { rt->spawn(produce(*rt, world->db, std::move(*batch), keys), "producer"); });
 }
 
 void count(testing::scenario_world& w, const world& world, testing::verdict& v) {

@@ -49,6 +49,11 @@ std::shared_ptr<world> build(testing::scenario_world& w, std::vector<testing::cl
 // Enqueues at the start of the run (before the instances start claiming).
 void enqueue_at_start(testing::scenario_world& w, const std::shared_ptr<world>& world, std::vector<jobs::new_job> jobs);
 
+// Enqueues through the store's first connection (the producer's) at `at` into the run, as
+// another process would: the instances hear of it as the store lets them.
+void enqueue_at(testing::scenario_world& w, const std::shared_ptr<world>& world, std::chrono::nanoseconds at,
+                std::vector<jobs::new_job> jobs);
+
 // Counts every jobs scenario reports: jobs by final state, effects applied and refused, the
 // store's rescues and lease_lost refusals, crashes.
 void count(testing::scenario_world& w, const world& world, testing::verdict& v);

@@ -34,7 +34,8 @@
 // detectors (source: the connection's name): job.enqueued, job.claimed, job.heartbeat,
 // job.succeeded, job.failed, job.retrying, job.snoozed, job.released, job.rescued,
 // job.lease_lost, job.cancelled, job.requeued, job.effect (a completing transaction's effect),
-// job.store_fault (an injected fault).
+// job.store_fault (an injected fault, or a notification a half-open listener did not hear),
+// job.listener (a connection subscribing again: restored, or its half-open listener found).
 //
 // Thread safety: the runtime's driving thread only (a virtual_runtime's test thread).
 #pragma once
@@ -43,6 +44,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -74,6 +76,31 @@ struct simulated_store_options {
   std::string name = "simulated";
 };
 
+// How a connection hears of other connections' commits. The default — every notification
+// arrives, nothing else wakes it — is an ideal database; postgres() is what the PostgreSQL store
+// does (postgres_job_store.hpp), so that its failures replay in virtual time:
+//   - a notification leaves at the commit, and several before the connection's next wait wake it
+//     once (coalesced);
+//   - a connection that is cut (sever()) misses what is sent meanwhile; when restored it
+//     subscribes again and wakes once (what it missed is lost);
+//   - behind a pooler in transaction mode (listens = false) it hears nothing and polls;
+//   - a listener can go half-open (deafen()): it hears nothing and does not know it, until a
+//     liveness check (a ping it does not hear back within check_timeout) finds it and it
+//     subscribes again;
+//   - behind a working listener it still polls, every backstop.
+struct simulated_listening {
+  bool listens = true;
+  std::chrono::nanoseconds poll{0};      // while not listening; 0: never
+  std::chrono::nanoseconds backstop{0};  // while listening; 0: never
+  std::chrono::nanoseconds check{0};     // liveness checks' period; 0: none
+  std::chrono::nanoseconds check_timeout{std::chrono::seconds(2)};
+  // The PostgreSQL store's defaults (postgres_store_options): a 25 ms poll, a 1 s backstop, a
+  // check every 10 s answered within 2 s.
+  static simulated_listening postgres();
+  // Behind PgBouncer in transaction pooling without a listener of its own: polls every 25 ms.
+  static simulated_listening pooled();
+};
+
 class simulated_job_store final : public job_store, public std::enable_shared_from_this<simulated_job_store> {
   struct database;
 
@@ -89,9 +116,16 @@ class simulated_job_store final : public job_store, public std::enable_shared_fr
 
   // ---- faults on this connection ----
   void script(store_fault_script script) { script_ = std::move(script); }
-  // Every later call throws store_unavailable (the process holding it crashed).
+  // Every later call throws store_unavailable (the process holding it crashed, or the database
+  // went away). restore() ends it; a connection with a listening() configuration then subscribes
+  // again and wakes once.
   void sever() noexcept { severed_ = true; }
-  void restore() noexcept { severed_ = false; }
+  void restore();
+  // How this connection hears of other connections' commits (simulated_listening).
+  void listening(simulated_listening how);
+  // From now on the connection's listener is half-open: it hears nothing, and says nothing.
+  void deafen() noexcept { deaf_ = true; }
+  bool deaf() const noexcept { return deaf_; }
   bool severed() const noexcept { return severed_; }
   // Seeded chaos (an exploration's) leaves this connection alone: for a test's own queries and
   // checks after a run, which must see the store, not more faults.
@@ -149,6 +183,11 @@ class simulated_job_store final : public job_store, public std::enable_shared_fr
   void notify_all();  // wakes every connection's waiters (after a commit that made work due)
   void emit(std::string_view kind, trace_fields fields) const;
 
+  // wait_for_activity's ways of waking besides a notification (simulated_listening).
+  enum class woke_by { nothing, poll, resubscribed };
+  woke_by look_around();
+  steady_time next_wake(steady_time until);
+
   runtime& rt_;
   std::shared_ptr<database> db_;
   std::string connection_;
@@ -157,6 +196,12 @@ class simulated_job_store final : public job_store, public std::enable_shared_fr
   bool chaos_exempt_ = false;
   std::map<std::string, std::uint64_t, std::less<>> calls_;
   std::unique_ptr<async_event> activity_;
+  // Listening (loop thread).
+  std::optional<simulated_listening> listening_;  // none: the ideal default
+  bool deaf_ = false;
+  std::uint64_t seen_version_ = 0;  // the database's commit count when this connection last woke
+  steady_time next_poll_{};
+  steady_time next_check_{};
 };
 
 }  // namespace clockwork::jobs

@@ -71,6 +71,7 @@
     'job.claimed': 'run', 'job.retrying': 'retry', 'job.rescued': 'retry', 'job.failed': 'failure',
     'job.lease_lost': 'failure', 'job.store_fault': 'fault', 'job.enqueued': 'minor', 'job.heartbeat': 'minor',
     'job.succeeded': 'minor', 'job.effect': 'minor', 'job.released': 'minor', 'job.snoozed': 'minor',
+    'job.listener': 'retry',
   };
   const BANDS = {
     running: { color: '#dcfce7', label: 'service running' },
