@@ -130,7 +130,11 @@ void connection::reconnect() {
     return;
   }
   const std::string message = trimmed(PQerrorMessage(conn_));
-  if (PQconnectionNeedsPassword(conn_) || message.find("authentication failed") != std::string::npos) {
+  const bool needs_password = PQconnectionNeedsPassword(conn_) != 0;
+  // A failed connection still owns its memory; a constructor that throws runs no destructor.
+  PQfinish(conn_);
+  conn_ = nullptr;
+  if (needs_password || message.find("authentication failed") != std::string::npos) {
     throw store_unavailable("clockwork::jobs: postgres " + where_ + ": authentication refused (" + message +
                             "): check the user, and the password libpq reads from PGPASSWORD or ~/.pgpass "
                             "(never put it in --store: it would show in ps)");
