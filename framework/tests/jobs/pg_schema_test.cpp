@@ -79,8 +79,7 @@ TEST_F(pg_test, ANewerSchemaIsRefusedNamingBothVersions) {
   db.exec("INSERT INTO cw_schema_version (version, applied_at) VALUES (99, 0)", "a test");
   EXPECT_THAT(schema_message_of([&] { check_schema(db, store_migrations()); }),
               AllOf(HasSubstr("schema version 99 is newer than this code's 1")));
-  EXPECT_THAT(schema_message_of([&] { apply_migrations(db, store_migrations()); }),
-              HasSubstr("nothing to migrate"));
+  EXPECT_THAT(schema_message_of([&] { apply_migrations(db, store_migrations()); }), HasSubstr("nothing to migrate"));
   EXPECT_TRUE(db.ok()) << "the refused migration rolled back; the connection is usable";
   EXPECT_EQ(db.exec("SELECT 1", "a test").integer(0, 0), 1);
 }

@@ -5,12 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <atomic>
 #include <cstdlib>
 #include <fstream>
 #include <map>
 #include <string>
-#include <unistd.h>
 
 #include "pg_handle.hpp"
 

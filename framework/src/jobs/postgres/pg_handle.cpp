@@ -84,8 +84,7 @@ std::string redact(std::string_view conninfo) {
 // ---- result -------------------------------------------------------------------------------------
 
 std::string result::text(int row, int column) const {
-  return std::string(PQgetvalue(r_.get(), row, column),
-                     static_cast<std::size_t>(PQgetlength(r_.get(), row, column)));
+  return std::string(PQgetvalue(r_.get(), row, column), static_cast<std::size_t>(PQgetlength(r_.get(), row, column)));
 }
 
 std::int64_t result::integer(int row, int column) const {
@@ -126,7 +125,8 @@ void connection::reconnect() {
   if (PQstatus(conn_) == CONNECTION_OK) {
     // libpq prints the server's notices ("relation … already exists, skipping") on stderr by
     // default; a store has nothing to say about them.
-    PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+    PQsetNoticeProcessor(
+        conn_, [](void*, const char*) {}, nullptr);
     return;
   }
   const std::string message = trimmed(PQerrorMessage(conn_));
@@ -152,10 +152,9 @@ result connection::exec(const char* sql, const std::vector<param>& params, std::
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
-  PGresult* raw = params.empty()
-                      ? PQexec(conn_, sql)
-                      : PQexecParams(conn_, sql, static_cast<int>(values.size()), nullptr, values.data(), nullptr,
-                                     nullptr, /*text results*/ 0);
+  PGresult* raw = params.empty() ? PQexec(conn_, sql)
+                                 : PQexecParams(conn_, sql, static_cast<int>(values.size()), nullptr, values.data(),
+                                                nullptr, nullptr, /*text results*/ 0);
   result r{raw};
   const auto status = raw ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return r;

@@ -16,9 +16,9 @@
 #include "pg_handle.hpp"
 
 // The columns of a job, in the order read_job reads them (`j.` qualified where a join needs it).
-#define CW_PG_JOB_COLUMNS(p)                                                                                    \
+#define CW_PG_JOB_COLUMNS(p)                                                                                  \
   p "id, " p "kind, " p "queue, " p "payload, " p "state, " p "priority, " p "attempt, " p "max_attempts, " p \
-    "epoch, " p "scheduled_at, " p "created_at, " p "attempted_at, " p "finalized_at, coalesce(" p               \
+    "epoch, " p "scheduled_at, " p "created_at, " p "attempted_at, " p "finalized_at, coalesce(" p            \
     "lease_owner, ''), " p "lease_expires_at, " p "heartbeat_at, coalesce(" p "unique_key, ''), " p "last_error"
 #define CW_PG_PENDING "('scheduled', 'available', 'retrying')"
 #define CW_PG_FINAL "('succeeded', 'failed', 'cancelled')"
@@ -51,19 +51,35 @@ job_event event_named(const std::string& name);
 job read_job(const result& r, int row, int first = 0);
 
 // Parameters from values: integers as decimal text, strings as they are, empty optionals as NULL.
-inline param arg(std::int64_t v) { return std::to_string(v); }
-inline param arg(int v) { return std::to_string(v); }
-inline param arg(unsigned v) { return std::to_string(v); }
-inline param arg(std::uint64_t v) { return std::to_string(v); }
-inline param arg(const std::string& v) { return v; }
-inline param arg(std::string_view v) { return std::string(v); }
-inline param arg(const char* v) { return std::string(v); }
+inline param arg(std::int64_t v) {
+  return std::to_string(v);
+}
+inline param arg(int v) {
+  return std::to_string(v);
+}
+inline param arg(unsigned v) {
+  return std::to_string(v);
+}
+inline param arg(std::uint64_t v) {
+  return std::to_string(v);
+}
+inline param arg(const std::string& v) {
+  return v;
+}
+inline param arg(std::string_view v) {
+  return std::string(v);
+}
+inline param arg(const char* v) {
+  return std::string(v);
+}
 template <class T>
 param arg(const std::optional<T>& v) {
   if (!v) return std::nullopt;
   return arg(*v);
 }
-inline param arg(std::nullopt_t) { return std::nullopt; }
+inline param arg(std::nullopt_t) {
+  return std::nullopt;
+}
 template <class... Values>
 std::vector<param> args(const Values&... values) {
   return {arg(values)...};

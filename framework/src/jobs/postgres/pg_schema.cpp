@@ -148,7 +148,6 @@ std::string head(const connection& db) {
   return "clockwork::jobs: postgres " + db.where() + ": ";
 }
 
-
 }  // namespace
 
 std::span<const migration> store_migrations() noexcept {
@@ -188,8 +187,8 @@ migrated apply_migrations(connection& db, std::span<const migration> wanted) {
     db.exec("CREATE TABLE IF NOT EXISTS cw_schema_version (version integer PRIMARY KEY, applied_at bigint NOT NULL)",
             "migrate");
     migrated out;
-    out.from = static_cast<int>(
-        db.exec("SELECT coalesce(max(version), 0) FROM cw_schema_version", "migrate").integer(0, 0));
+    out.from =
+        static_cast<int>(db.exec("SELECT coalesce(max(version), 0) FROM cw_schema_version", "migrate").integer(0, 0));
     out.to = wanted.empty() ? 0 : wanted.back().version;
     if (out.from > out.to) {
       throw schema_mismatch(head(db) + "schema version " + std::to_string(out.from) + " is newer than this code's " +
@@ -198,9 +197,10 @@ migrated apply_migrations(connection& db, std::span<const migration> wanted) {
     for (const migration& m : wanted) {
       if (m.version <= out.from) continue;
       db.exec(m.sql, "migrate");
-      db.exec("INSERT INTO cw_schema_version (version, applied_at) "
-              "VALUES ($1::integer, (extract(epoch FROM now()) * 1000000)::bigint)",
-              {std::to_string(m.version)}, "migrate");
+      db.exec(
+          "INSERT INTO cw_schema_version (version, applied_at) "
+          "VALUES ($1::integer, (extract(epoch FROM now()) * 1000000)::bigint)",
+          {std::to_string(m.version)}, "migrate");
     }
     db.commit("migrate");
     return out;

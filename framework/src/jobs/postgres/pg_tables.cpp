@@ -99,7 +99,8 @@ std::vector<enqueue_result> pg_tables::insert_jobs(const std::vector<new_job>& j
       const utc_time horizon = saturating_add(now, -n.unique->period);
       const auto twin = db_->exec(
           "SELECT id FROM cw_job WHERE unique_key = $1 AND ("
-          "  ($2::integer = 0 AND state IN " CW_PG_PENDING ") OR"
+          "  ($2::integer = 0 AND state IN " CW_PG_PENDING
+          ") OR"
           "  ($2::integer = 1 AND state IN ('scheduled', 'available', 'retrying', 'running')) OR"
           "  ($2::integer = 2 AND created_at > $3::bigint)) "
           "ORDER BY id LIMIT 1",
@@ -153,14 +154,16 @@ std::vector<job> pg_tables::claim(const claim_request& request, utc_time now) {
     const auto r = db_->exec(
         "WITH picked AS ("
         "  SELECT id FROM cw_job"
-        "  WHERE state IN " CW_PG_PENDING " AND scheduled_at <= $1::bigint"
+        "  WHERE state IN " CW_PG_PENDING
+        " AND scheduled_at <= $1::bigint"
         "    AND queue = ANY($4::text[]) AND kind = ANY($5::text[])"
         "    AND attempt < max_attempts"
         "    AND queue NOT IN (SELECT name FROM cw_queue WHERE paused)"
         "  ORDER BY priority, scheduled_at, id"
         "  LIMIT $6::bigint"
         "  FOR UPDATE SKIP LOCKED) "
-        "UPDATE cw_job j SET state = 'running', attempt = j.attempt + 1, epoch = j.epoch + 1, attempted_at = $1::bigint, "
+        "UPDATE cw_job j SET state = 'running', attempt = j.attempt + 1, epoch = j.epoch + 1, attempted_at = "
+        "$1::bigint, "
         "  lease_owner = $2, lease_expires_at = $3::bigint, heartbeat_at = NULL "
         "FROM picked WHERE j.id = picked.id "
         "RETURNING " CW_PG_JOB_COLUMNS("j."),
@@ -360,7 +363,8 @@ std::optional<utc_time> pg_tables::next_due(const std::vector<std::string>& queu
                                             const std::vector<std::string>& kinds) {
   const auto r = db_->exec(
       "SELECT scheduled_at FROM cw_job "
-      "WHERE state IN " CW_PG_PENDING " AND queue = ANY($1::text[]) AND kind = ANY($2::text[])"
+      "WHERE state IN " CW_PG_PENDING
+      " AND queue = ANY($1::text[]) AND kind = ANY($2::text[])"
       "  AND attempt < max_attempts AND queue NOT IN (SELECT name FROM cw_queue WHERE paused) "
       "ORDER BY scheduled_at LIMIT 1",
       args(array_literal(queues), array_literal(kinds)), "next_due");

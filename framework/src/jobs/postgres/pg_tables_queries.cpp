@@ -30,8 +30,9 @@ job_page pg_tables::list(const job_query& query, utc_time now) {
   const std::size_t size = std::max<std::size_t>(query.page_size, 1);
   job_page page;
   transaction snapshot{*db_, "list", transaction::kind::snapshot};
-#define CW_PG_LIST_FILTER                                                                  \
-  " WHERE ($2::text IS NULL OR " CW_PG_EFFECTIVE_STATE " = $2::text) AND ($3 = '' OR kind = $3)" \
+#define CW_PG_LIST_FILTER                              \
+  " WHERE ($2::text IS NULL OR " CW_PG_EFFECTIVE_STATE \
+  " = $2::text) AND ($3 = '' OR kind = $3)"            \
   " AND ($4 = '' OR queue = $4) AND ($5 = '' OR id = $6::bigint OR unique_key = $5)"
   const auto filter = args(to_us(now), state, query.kind, query.queue, query.search, search_id);
   page.total = static_cast<std::uint64_t>(
@@ -41,7 +42,7 @@ job_page pg_tables::list(const job_query& query, utc_time now) {
   paged.push_back(arg(static_cast<std::uint64_t>(query.page * size)));
   // Newest first: what an operator looks for.
   const auto r = db_->exec("SELECT " CW_PG_JOB_COLUMNS("") " FROM cw_job" CW_PG_LIST_FILTER
-                           " ORDER BY id DESC LIMIT $7::bigint OFFSET $8::bigint",
+                                                           " ORDER BY id DESC LIMIT $7::bigint OFFSET $8::bigint",
                            paged, "list");
 #undef CW_PG_LIST_FILTER
   for (int i = 0; i < r.rows(); ++i) {
@@ -103,10 +104,11 @@ store_stats pg_tables::stats(utc_time now, std::chrono::nanoseconds alive_within
     for (int i = 0; i < r.rows(); ++i) queues[r.text(i, 0)].paused = true;
   }
   {
-    const auto r = db_->exec(
-        "SELECT queue, count(*) FILTER (WHERE state IN " CW_PG_PENDING "), count(*) FILTER (WHERE state = 'running') "
-        "FROM cw_job WHERE state IN ('scheduled', 'available', 'retrying', 'running') GROUP BY queue",
-        "stats");
+    const auto r =
+        db_->exec("SELECT queue, count(*) FILTER (WHERE state IN " CW_PG_PENDING
+                  "), count(*) FILTER (WHERE state = 'running') "
+                  "FROM cw_job WHERE state IN ('scheduled', 'available', 'retrying', 'running') GROUP BY queue",
+                  "stats");
     for (int i = 0; i < r.rows(); ++i) {
       queue_info& info = queues[r.text(i, 0)];
       info.pending = static_cast<std::uint64_t>(r.integer(i, 1));
@@ -126,9 +128,9 @@ store_stats pg_tables::stats(utc_time now, std::chrono::nanoseconds alive_within
     }
   }
   {
-    const auto r = db_->exec(
-        "SELECT DISTINCT kind FROM cw_job WHERE " CW_PG_EFFECTIVE_STATE " = 'available' ORDER BY kind",
-        args(to_us(now)), "stats");
+    const auto r =
+        db_->exec("SELECT DISTINCT kind FROM cw_job WHERE " CW_PG_EFFECTIVE_STATE " = 'available' ORDER BY kind",
+                  args(to_us(now)), "stats");
     for (int i = 0; i < r.rows(); ++i) {
       std::string kind = r.text(i, 0);
       if (live_kinds.count(kind) == 0) s.unserved_kinds.push_back(std::move(kind));
@@ -166,9 +168,9 @@ std::vector<minute_count> pg_tables::per_minute(utc_time from, utc_time to) {
 std::uint64_t pg_tables::prune(const retention_options& retention, utc_time now) {
   transaction tx{*db_, "prune"};
   // finalized_at <= now - finished_after; histories go with their jobs.
-  const auto removed = db_->exec("DELETE FROM cw_job WHERE state IN " CW_PG_FINAL
-                                 " AND finalized_at <= $1::bigint RETURNING id",
-                                 args(to_us(saturating_add(now, -retention.finished_after))), "prune");
+  const auto removed =
+      db_->exec("DELETE FROM cw_job WHERE state IN " CW_PG_FINAL " AND finalized_at <= $1::bigint RETURNING id",
+                args(to_us(saturating_add(now, -retention.finished_after))), "prune");
   db_->exec("DELETE FROM cw_instance WHERE last_heartbeat < $1::bigint",
             args(ceil_us(saturating_add(now, -retention.instances_after))), "prune");
   tx.commit();

@@ -58,8 +58,8 @@ void pg_tables::put_recurring(const recurring_definition& definition, utc_time n
       args(definition.name, definition.expression, std::string(cron::to_string(definition.dialect)), definition.zone,
            std::string(policy_name(definition.misfire.policy)), definition.misfire.catch_up_cap,
            static_cast<std::int64_t>(definition.misfire.window.count()),
-           static_cast<std::int64_t>(definition.misfire.threshold.count()), definition.kind, payload,
-           definition.queue, to_us(now)),
+           static_cast<std::int64_t>(definition.misfire.threshold.count()), definition.kind, payload, definition.queue,
+           to_us(now)),
       "put_recurring");
   tx.commit();
 }
@@ -123,8 +123,8 @@ std::optional<job_id> pg_tables::advance_recurring(const std::string& name, utc_
 
 std::optional<job_id> pg_tables::trigger_recurring(const std::string& name, utc_time now, const std::string& who) {
   transaction tx{*db_, "trigger_recurring"};
-  const auto r = db_->exec("SELECT kind, payload, queue FROM cw_recurring WHERE name = $1", args(name),
-                           "trigger_recurring");
+  const auto r =
+      db_->exec("SELECT kind, payload, queue FROM cw_recurring WHERE name = $1", args(name), "trigger_recurring");
   if (r.rows() == 0) return std::nullopt;
   new_job job;
   job.kind = r.text(0, 0);
