@@ -66,17 +66,18 @@ if(MODE STREQUAL "install_tree")
   install_clockwork(${prefix})
   set(expected
       ${LIBDIR}/libclockwork.a ${LIBDIR}/libclockwork_testing.a ${LIBDIR}/libclockwork_fakes.a
-      ${LIBDIR}/libclockwork_jobs_sqlite.a
+      ${LIBDIR}/libclockwork_jobs_sqlite.a ${LIBDIR}/libclockwork_jobs_postgres.a
       ${LIBDIR}/pkgconfig/clockwork.pc ${LIBDIR}/pkgconfig/clockwork_testing.pc ${LIBDIR}/pkgconfig/clockwork_fakes.pc
-      ${LIBDIR}/pkgconfig/clockwork_jobs_sqlite.pc
+      ${LIBDIR}/pkgconfig/clockwork_jobs_sqlite.pc ${LIBDIR}/pkgconfig/clockwork_jobs_postgres.pc
       ${LIBDIR}/cmake/clockwork/clockwork-config.cmake ${LIBDIR}/cmake/clockwork/clockwork-config-version.cmake
       ${LIBDIR}/cmake/clockwork/clockwork-framework-targets.cmake
       ${LIBDIR}/cmake/clockwork/clockwork-testing-targets.cmake
       ${LIBDIR}/cmake/clockwork/clockwork-fakes-targets.cmake
       ${LIBDIR}/cmake/clockwork/clockwork-jobs_sqlite-targets.cmake
+      ${LIBDIR}/cmake/clockwork/clockwork-jobs_postgres-targets.cmake
       include/clockwork/version.hpp include/clockwork/task.hpp include/clockwork/testing/simulation_test.hpp
       include/clockwork/fakes
-      include/clockwork/jobs/sqlite_job_store.hpp
+      include/clockwork/jobs/sqlite_job_store.hpp include/clockwork/jobs/postgres_job_store.hpp
       bin/clockwork-cron bin/clockwork-replay bin/clockwork-timeline bin/clockwork-jobs)
   set(problems "")
   foreach(path IN LISTS expected)
@@ -155,6 +156,8 @@ endforeach()
   # A job store is asked for by name, and brings its database's package with it.
   run(${CMAKE_COMMAND} -S ${probe} -B ${probe}/jobs_sqlite ${toolchain} -DCMAKE_PREFIX_PATH=${prefix}
       -DCOMPONENTS=jobs_sqlite -DCMAKE_DISABLE_FIND_PACKAGE_GTest=ON)
+  run(${CMAKE_COMMAND} -S ${probe} -B ${probe}/jobs_postgres ${toolchain} -DCMAKE_PREFIX_PATH=${prefix}
+      -DCOMPONENTS=jobs_postgres -DCMAKE_DISABLE_FIND_PACKAGE_GTest=ON)
   execute_process(COMMAND ${CMAKE_COMMAND} -S ${probe} -B ${probe}/unknown ${toolchain} -DCMAKE_PREFIX_PATH=${prefix}
                           -DCOMPONENTS=jobs_mongodb
                   RESULT_VARIABLE rc OUTPUT_VARIABLE output ERROR_VARIABLE output)
