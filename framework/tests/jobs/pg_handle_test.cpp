@@ -8,6 +8,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <string>
 
 #include "clockwork/jobs/job_store.hpp"
@@ -103,6 +104,72 @@ TEST_F(pg_test, AStatementTimeoutIsUnavailableNotAnAnswer) {
   EXPECT_THAT(message_of([&] { db.exec("SELECT pg_sleep(5)", "claim"); }), HasSubstr("statement timeout"));
   db.exec("ROLLBACK", "a test");
   EXPECT_EQ(db.exec("SHOW statement_timeout", "a test").text(0, 0), "0") << "the timeout ended with its transaction";
+}
+
+// The store's statement timeout, set per transaction and never on the session: outside a
+// transaction the statement goes in a pipeline behind set_config(…, true).
+std::string runtime_error_of(connection& db, const char* sql) {
+  try {
+    db.exec(sql, "a test");
+  } catch (const store_unavailable&) {
+    return "store_unavailable";
+  } catch (const std::runtime_error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST_F(pg_test, TheStatementTimeoutCancelsALongStatementOutsideATransactionAndStaysOffTheSession) {
+  connection db{direct};
+  db.set_statement_timeout(std::chrono::milliseconds(100));
+  EXPECT_THAT(message_of([&] { db.exec("SELECT pg_sleep(5)", "next_due"); }),
+              AllOf(HasSubstr("next_due"), HasSubstr("statement timeout"), HasSubstr("nothing was applied")));
+  // The connection answers at once afterwards, with its parameters and rows, still timed out...
+  const auto r = db.exec("SELECT g * $1::int FROM generate_series(1, 3) g ORDER BY g", {std::string("7")}, "a test");
+  ASSERT_EQ(r.rows(), 3);
+  EXPECT_EQ(r.integer(2, 0), 21);
+  EXPECT_EQ(db.exec("SHOW statement_timeout", "a test").text(0, 0), "100ms") << "in force for the statement";
+  // ...and the session itself never held it.
+  db.set_statement_timeout(std::chrono::milliseconds(0));
+  EXPECT_EQ(db.exec("SHOW statement_timeout", "a test").text(0, 0), "0");
+}
+
+TEST_F(pg_test, TheStatementTimeoutHoldsInsideATransactionAndEndsWithIt) {
+  connection db{direct};
+  db.set_statement_timeout(std::chrono::milliseconds(100));
+  db.begin("", "claim");
+  EXPECT_EQ(db.exec("SHOW statement_timeout", "a test").text(0, 0), "100ms");
+  EXPECT_THAT(message_of([&] { db.exec("SELECT pg_sleep(5)", "claim"); }), HasSubstr("statement timeout"));
+  db.rollback("claim");
+  db.set_statement_timeout(std::chrono::milliseconds(0));
+  EXPECT_EQ(db.exec("SHOW statement_timeout", "a test").text(0, 0), "0");
+}
+
+TEST_F(pg_test, TheStatementTimeoutHoldsThroughPgBouncerWithoutLeavingAnythingOnItsServerConnections) {
+  connection db{pooled};
+  db.set_statement_timeout(std::chrono::milliseconds(100));
+  EXPECT_THAT(message_of([&] { db.exec("SELECT pg_sleep(5)", "a lookup"); }), HasSubstr("statement timeout"));
+  db.begin("", "complete");
+  EXPECT_THAT(message_of([&] { db.exec("SELECT pg_sleep(5)", "complete"); }), HasSubstr("statement timeout"));
+  db.rollback("complete");
+  // Whichever server connection the pooler hands out next, none was left with the setting.
+  connection plain{pooled};
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(plain.exec("SHOW statement_timeout", "a test").text(0, 0), "0");
+}
+
+TEST_F(pg_test, AFailingStatementUnderATimeoutLeavesTheConnectionReady) {
+  connection db{direct};
+  db.set_statement_timeout(std::chrono::seconds(5));
+  EXPECT_THAT(runtime_error_of(db, "SELECT * FROM no_such_table"), HasSubstr("SQLSTATE 42P01"));
+  EXPECT_THAT(runtime_error_of(db, "SELECT 1/0"), HasSubstr("SQLSTATE 22012"));
+  EXPECT_EQ(db.exec("SELECT 7", "a test").integer(0, 0), 7);
+  // A lost connection is the store being unavailable, and a reconnect brings it back.
+  const auto pid = db.exec("SELECT pg_backend_pid()", "a test").integer(0, 0);
+  connection admin{direct};
+  admin.exec("SELECT pg_terminate_backend($1::int)", {std::to_string(pid)}, "a test");
+  EXPECT_THAT(message_of([&] { db.exec("SELECT 1", "claim"); }), HasSubstr("connection was lost"));
+  db.reconnect();
+  EXPECT_EQ(db.exec("SELECT 8", "a test").integer(0, 0), 8);
 }
 
 TEST_F(pg_test, AStatementThisCodeGotWrongIsAnErrorWithItsSqlState) {

@@ -77,6 +77,13 @@ struct postgres_store_options {
   // subscribed again (with growing pauses while that keeps failing), polling meanwhile.
   std::chrono::milliseconds listen_check{10000};
   std::chrono::milliseconds listen_check_timeout{2000};
+  // How long one statement of the store may run (a lock wait included) before the server
+  // cancels it: the call then fails with store_unavailable ("statement timeout"), nothing
+  // applied, and the worker retries as after any outage. Set with SET LOCAL inside each
+  // transaction (never on the session, which a pooler would hand to other clients); zero leaves
+  // the server's statement_timeout. Well under a lease, so that a stuck statement cannot
+  // outlive the lease it runs under by much.
+  std::chrono::milliseconds statement_timeout{10000};
 };
 
 // What the store's listener has done (postgres_job_store::listener_status()).

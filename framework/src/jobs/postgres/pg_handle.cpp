@@ -119,6 +119,7 @@ connection::~connection() {
 }
 
 void connection::reconnect() {
+  in_transaction_ = false;  // a lost connection's transaction is gone with it
   PQfinish(conn_);
   conn_ = PQconnectdb(conninfo_.c_str());
   if (!conn_) throw store_unavailable("clockwork::jobs: postgres " + where_ + ": out of memory connecting");
@@ -152,6 +153,7 @@ result connection::exec(const char* sql, const std::vector<param>& params, std::
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
+  if (statement_timeout_.count() > 0 && !in_transaction_) return exec_with_timeout(sql, values, doing);
   PGresult* raw = params.empty() ? PQexec(conn_, sql)
                                  : PQexecParams(conn_, sql, static_cast<int>(values.size()), nullptr, values.data(),
                                                 nullptr, nullptr, /*text results*/ 0);
@@ -161,7 +163,74 @@ result connection::exec(const char* sql, const std::vector<param>& params, std::
   fail(raw, doing, /*at_commit=*/false);
 }
 
+result connection::exec_with_timeout(const char* sql, const std::vector<const char*>& values, std::string_view doing) {
+  const std::string timeout = std::to_string(statement_timeout_.count());
+  const char* timeout_value = timeout.c_str();
+  if (PQenterPipelineMode(conn_) != 1) fail(nullptr, doing, /*at_commit=*/false);
+  const bool sent = PQsendQueryParams(conn_, "SELECT set_config('statement_timeout', $1, true)", 1, nullptr,
+                                      &timeout_value, nullptr, nullptr, 0) == 1 &&
+                    PQsendQueryParams(conn_, sql, static_cast<int>(values.size()), nullptr, values.data(), nullptr,
+                                      nullptr, 0) == 1 &&
+                    PQpipelineSync(conn_) == 1;
+  // Every result up to the sync is read, whatever happened, so that the connection leaves
+  // pipeline mode ready for the next statement; the first failure is the one reported.
+  result answer;
+  result failure;
+  bool failed = !sent;
+  for (int query = 0; sent && query < 2; ++query) {
+    result r{PQgetResult(conn_)};
+    const PGresult* raw = r.get();
+    if (!raw) {
+      failed = true;
+      break;
+    }
+    while (PGresult* rest = PQgetResult(conn_)) PQclear(rest);  // the NULL that ends each query
+    const auto status = PQresultStatus(raw);
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+      if (query == 1) answer = std::move(r);
+    } else if (!failed) {
+      failed = true;
+      if (status != PGRES_PIPELINE_ABORTED) failure = std::move(r);
+    }
+  }
+  if (sent) {
+    for (int guard = 0; guard < 4; ++guard) {  // up to the sync (or a lost connection's NULL)
+      result r{PQgetResult(conn_)};
+      if (!r.get() || PQresultStatus(r.get()) == PGRES_PIPELINE_SYNC) break;
+    }
+  }
+  if (PQexitPipelineMode(conn_) != 1) failed = true;
+  if (failed) fail(failure.get(), doing, /*at_commit=*/false);
+  return answer;
+}
+
+void connection::begin(std::string_view mode, std::string_view doing) {
+  std::string sql = mode.empty() ? "BEGIN" : "BEGIN " + std::string(mode);
+  // An integer of our own making: a simple query may carry it as text, and BEGIN and SET LOCAL
+  // then take one round trip.
+  if (statement_timeout_.count() > 0)
+    sql += "; SET LOCAL statement_timeout = " + std::to_string(statement_timeout_.count());
+  in_transaction_ = true;
+  try {
+    exec(sql.c_str(), doing);
+  } catch (...) {
+    in_transaction_ = false;
+    throw;
+  }
+}
+
+void connection::rollback(std::string_view doing) {
+  try {
+    exec("ROLLBACK", doing);  // still in the transaction: a plain statement, not behind set_config
+  } catch (...) {
+    in_transaction_ = false;
+    throw;
+  }
+  in_transaction_ = false;
+}
+
 void connection::commit(std::string_view doing) {
+  in_transaction_ = false;
   PGresult* raw = PQexec(conn_, "COMMIT");
   const result r{raw};
   if (raw && PQresultStatus(raw) == PGRES_COMMAND_OK) return;

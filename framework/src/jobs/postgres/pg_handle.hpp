@@ -13,7 +13,12 @@
 //     pooling hands each transaction to any server connection, where a named statement of
 //     another transaction does not exist. Parameters are always bound, never spliced into SQL.
 //   - No session state: nothing is SET on the connection; what a transaction needs it sets with
-//     SET LOCAL inside itself.
+//     SET LOCAL inside itself. The statement timeout in particular (set_statement_timeout) goes
+//     into every transaction's BEGIN (one round trip for both), and a statement outside a
+//     transaction is sent in a pipeline behind `set_config('statement_timeout', …, true)`: the
+//     two run in one implicit transaction up to the pipeline's sync, again one round trip, and
+//     the setting ends with it — through PgBouncer too, which hands the whole pipeline to one
+//     server connection.
 //   - Blocking calls, run by the store on the runtime's offload pool, as the SQLite store's are:
 //     one mechanism for both, and the runtime's loop never waits for the database.
 //   - libpq rather than Debian 12's libpqxx (6.4, the old API, synchronous): the layer is about
@@ -30,6 +35,7 @@
 
 #include <libpq-fe.h>
 
+#include <chrono>
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
@@ -50,6 +56,7 @@ class result {
   result() = default;
   explicit result(PGresult* r) noexcept : r_(r) {}
   int rows() const noexcept { return r_ ? PQntuples(r_.get()) : 0; }
+  const PGresult* get() const noexcept { return r_.get(); }
   bool is_null(int row, int column) const noexcept { return PQgetisnull(r_.get(), row, column) == 1; }
   std::string text(int row, int column) const;
   std::int64_t integer(int row, int column) const;
@@ -86,20 +93,34 @@ class connection {
     return c;
   }
 
-  // Runs one statement (no parameters: a simple query, which may hold several statements).
+  // How long one statement may run before the server cancels it (store_unavailable, "statement
+  // timeout"); zero leaves the server's own setting. Applied per transaction, never to the session.
+  void set_statement_timeout(std::chrono::milliseconds timeout) noexcept { statement_timeout_ = timeout; }
+  std::chrono::milliseconds statement_timeout() const noexcept { return statement_timeout_; }
+
+  // Runs one statement (no parameters and no statement timeout: a simple query, which may hold
+  // several statements; with a timeout, outside a transaction: exactly one statement).
   // `doing` names it in messages ("claim", "migrate"...).
   result exec(const char* sql, std::string_view doing);
   result exec(const char* sql, const std::vector<param>& params, std::string_view doing);
+  // BEGIN (or BEGIN `mode`) with the statement timeout, in one round trip.
+  void begin(std::string_view mode, std::string_view doing);
   // COMMIT: a connection lost here leaves the outcome unknown (commit_unknown).
   void commit(std::string_view doing);
+  // ROLLBACK; what a failure here would say is moot (the server rolls back a lost connection's).
+  void rollback(std::string_view doing);
   // Connects again after the connection dropped (store_unavailable when it cannot).
   void reconnect();
 
  private:
   [[noreturn]] void fail(const PGresult* r, std::string_view doing, bool at_commit);
+  // One statement behind set_config('statement_timeout'), in a pipeline of one round trip.
+  result exec_with_timeout(const char* sql, const std::vector<const char*>& values, std::string_view doing);
   std::string conninfo_;
   std::string where_;
   PGconn* conn_ = nullptr;
+  std::chrono::milliseconds statement_timeout_{0};
+  bool in_transaction_ = false;
 };
 
 }  // namespace clockwork::jobs::detail::pg

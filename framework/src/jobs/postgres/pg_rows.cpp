@@ -90,13 +90,13 @@ job read_job(const result& r, int row, int first) {
 }
 
 transaction::transaction(connection& db, std::string_view doing, kind k) : db_(db), doing_(doing) {
-  db_.exec(k == kind::snapshot ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN", doing_);
+  db_.begin(k == kind::snapshot ? "ISOLATION LEVEL REPEATABLE READ READ ONLY" : "", doing_);
 }
 
 transaction::~transaction() {
   if (done_ || !db_.ok()) return;
   try {
-    db_.exec("ROLLBACK", doing_);
+    db_.rollback(doing_);
   } catch (...) {
     // The connection went while rolling back: the server rolled back for it.
   }

@@ -32,6 +32,7 @@ postgres_job_store::postgres_job_store(runtime& rt, std::string address, postgre
     : rt_(rt), options_(std::move(options)), activity_(rt, "jobs activity (postgres)") {
   auto db = std::make_unique<detail::pg::connection>(address);
   detail::pg::check_schema(*db, detail::pg::store_migrations());
+  db->set_statement_timeout(options_.statement_timeout);
   where_ = db->where();
   tables_ = std::make_unique<detail::pg_tables>(std::move(db));
   seen_version_ = tables_->change_version();
