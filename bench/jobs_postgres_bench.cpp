@@ -12,6 +12,9 @@
 //                                 exactly what the store sends, without its machinery;
 //   jobs_postgres/through_pgbouncer/store/concurrency:4, jobs_postgres/through_pgbouncer/floor/concurrency:4
 //                                 the same two through PgBouncer in transaction pooling;
+//   jobs_postgres/store/processes:4, jobs_postgres/floor/processes:4
+//                                 the same two with the workers in 4 processes of their own
+//                                 (this program, started again as a worker);
 //   jobs_postgres/due_to_start/notify
 //                                 a worker on a store object of its own that LISTENs (the
 //                                 default), and another connection that enqueues jobs due at the
@@ -35,16 +38,22 @@
 //   CLOCKWORK_PG_FSYNC=on tools/pg-cluster.sh start /tmp/pg
 //   CLOCKWORK_PG_ENV=/tmp/pg/env build/bench/bench/clockwork-bench-jobs-postgres --benchmark_repetitions=5
 //   tools/pg-cluster.sh stop /tmp/pg
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <fstream>
 #include <map>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -341,6 +350,187 @@ void bm_floor(benchmark::State& state, int workers, bool pooled) {
   state.counters["jobs_per_s"] = benchmark::Counter(count, benchmark::Counter::kIsIterationInvariantRate);
 }
 
+// ---- several processes ----------------------------------------------------------------------------
+//
+// jobs_postgres/{floor,store}/processes:4: the work of the rows above split over 4 processes, as
+// 4 instances of a service would split it: this program started again in a worker role
+// (`--work-child floor|store ADDRESS NAME`), one connection each (a store object on a runtime of
+// its own, or the floor's pg_tables). Each child connects, says it is ready, waits for the word,
+// works until no job is left and prints how many it completed. The clock runs from the enqueue
+// (in this process, as in the rows above) to the last child's report: starting the processes
+// and connecting are outside it, as they are for the threads above.
+
+constexpr const char* child_flag = "--work-child";
+
+// In the child: tell the parent it is connected, and wait for the word to start.
+void ready_and_wait() {
+  const char ready = 'r';
+  char go = 0;
+  if (::write(STDOUT_FILENO, &ready, 1) != 1 || ::read(STDIN_FILENO, &go, 1) != 1) {
+    throw std::runtime_error("the benchmark process went away");
+  }
+}
+
+int child_main(const std::string& role, const std::string& address, const std::string& name) {
+  try {
+    int completed = 0;
+    if (role == "floor") {
+      jobs::detail::pg_tables tables{std::make_unique<pg::connection>(address)};
+      ready_and_wait();
+      completed = floor_work(tables, name);
+    } else {
+      clockwork::real_runtime_options options;
+      options.offload_threads = 1;
+      clockwork::real_runtime rt{options};
+      jobs::postgres_store_options store_options;
+      store_options.listen = false;  // nothing here waits for activity
+      jobs::postgres_job_store store{rt, address, store_options};
+      ready_and_wait();
+      rt.block_on(work_until_empty(store, name, completed));
+    }
+    const std::string line = std::to_string(completed) + "\n";
+    return ::write(STDOUT_FILENO, line.data(), line.size()) == static_cast<ssize_t>(line.size()) ? 0 : 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "benchmark worker %s: %s\n", name.c_str(), e.what());
+    return 1;
+  }
+}
+
+struct child_process {
+  pid_t pid = -1;
+  int to = -1;    // its standard input
+  int from = -1;  // its standard output
+};
+
+child_process start_child(const std::string& role, const std::string& address, const std::string& name) {
+  int to[2];
+  int from[2];
+  // Close-on-exec: a child holds only its own pipes, so each one's end of output is its own.
+  if (::pipe2(to, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+  if (::pipe2(from, O_CLOEXEC) != 0) {
+    ::close(to[0]);
+    ::close(to[1]);
+    throw std::runtime_error("pipe failed");
+  }
+  std::vector<std::string> words{"/proc/self/exe", child_flag, role, address, name};
+  std::vector<char*> argv;
+  for (std::string& w : words) argv.push_back(w.data());
+  argv.push_back(nullptr);
+  const pid_t pid = ::fork();
+  if (pid == 0) {  // only async-signal-safe calls until exec
+    ::dup2(to[0], STDIN_FILENO);
+    ::dup2(from[1], STDOUT_FILENO);
+    ::execv("/proc/self/exe", argv.data());
+    ::_exit(127);
+  }
+  ::close(to[0]);
+  ::close(from[1]);
+  if (pid < 0) {
+    ::close(to[1]);
+    ::close(from[0]);
+    throw std::runtime_error("fork failed");
+  }
+  return {pid, to[1], from[0]};
+}
+
+// Everything the child writes until it closes its output.
+std::string read_until_closed(int fd) {
+  std::string out;
+  char buffer[256];
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n > 0) {
+      out.append(buffer, static_cast<std::size_t>(n));
+    } else if (n == 0 || errno != EINTR) {
+      return out;
+    }
+  }
+}
+
+void stop_children(std::vector<child_process>& children) {
+  for (child_process& c : children) {
+    if (c.to >= 0) ::close(c.to);
+    if (c.from >= 0) ::close(c.from);
+    if (c.pid > 0) {
+      ::kill(c.pid, SIGKILL);
+      ::waitpid(c.pid, nullptr, 0);
+    }
+  }
+  children.clear();
+}
+
+void bm_processes(benchmark::State& state, int processes, bool use_store) {
+  const cluster& c = cluster::get();
+  if (!c.skip.empty()) {
+    state.SkipWithError(c.skip.c_str());
+    return;
+  }
+  const int count = job_count();
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::string failed;
+    std::vector<child_process> children;
+    try {
+      scratch_database db{c};
+      for (int i = 0; i < processes; ++i) {
+        children.push_back(start_child(use_store ? "store" : "floor", db.direct(), "p" + std::to_string(i)));
+      }
+      for (const child_process& child : children) {
+        char ready = 0;
+        if (::read(child.from, &ready, 1) != 1 || ready != 'r') {
+          throw std::runtime_error("a worker process did not start (its error is above)");
+        }
+      }
+      // The enqueuer, connected before the clock runs.
+      clockwork::real_runtime rt;
+      jobs::postgres_store_options store_options;
+      store_options.listen = false;
+      std::unique_ptr<jobs::postgres_job_store> store;
+      std::unique_ptr<jobs::detail::pg_tables> tables;
+      if (use_store) {
+        store = std::make_unique<jobs::postgres_job_store>(rt, db.direct(), store_options);
+      } else {
+        tables = std::make_unique<jobs::detail::pg_tables>(std::make_unique<pg::connection>(db.direct()));
+      }
+      state.ResumeTiming();
+      if (use_store) {
+        rt.block_on(enqueue_all(*store, count));
+      } else {
+        floor_enqueue(*tables, count);
+      }
+      const char go = 'g';
+      for (const child_process& child : children) {
+        if (::write(child.to, &go, 1) != 1) throw std::runtime_error("a worker process went away");
+      }
+      int total = 0;
+      for (const child_process& child : children) {
+        const std::string report = read_until_closed(child.from);
+        total += report.empty() ? 0 : std::atoi(report.c_str());
+      }
+      state.PauseTiming();
+      for (child_process& child : children) {
+        int status = 0;
+        ::waitpid(child.pid, &status, 0);
+        child.pid = -1;
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) failed = "a worker process failed (its error is above)";
+      }
+      if (failed.empty() && total != count) failed = "not every job was completed";
+      store.reset();
+      tables.reset();
+    } catch (const std::exception& e) {
+      failed = e.what();
+    }
+    stop_children(children);
+    if (!failed.empty()) {
+      state.SkipWithError(failed.c_str());
+      break;
+    }
+    state.ResumeTiming();
+  }
+  state.counters["jobs"] = count;
+  state.counters["jobs_per_s"] = benchmark::Counter(count, benchmark::Counter::kIsIterationInvariantRate);
+}
+
 // ---- due → start --------------------------------------------------------------------------------
 //
 // As jobs_sqlite/due_to_start/other_connection: the enqueuer is a second store object with a
@@ -527,6 +717,14 @@ void register_all() {
             ->UseRealTime()
             ->Unit(benchmark::kMillisecond));
   }
+  // Four processes, straight to the server.
+  for (const bool use_store : {false, true}) {
+    clockwork_bench::with_spread(
+        benchmark::RegisterBenchmark(use_store ? "jobs_postgres/store/processes:4" : "jobs_postgres/floor/processes:4",
+                                     [=](benchmark::State& state) { bm_processes(state, 4, use_store); })
+            ->UseRealTime()
+            ->Unit(benchmark::kMillisecond));
+  }
   for (const bool listen : {true, false}) {
     clockwork_bench::with_spread(
         benchmark::RegisterBenchmark(
@@ -541,5 +739,6 @@ void register_all() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 5 && std::string(argv[1]) == child_flag) return child_main(argv[2], argv[3], argv[4]);
   return clockwork_bench::run_main(argc, argv, register_all);
 }
