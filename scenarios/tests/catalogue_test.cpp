@@ -8,8 +8,10 @@
 #include <set>
 #include <string>
 
+#include "clockwork/diagnostics/chrome_trace.hpp"
 #include "clockwork/scenarios/catalogue.hpp"
 #include "clockwork/testing/golden_assertions.hpp"
+#include "clockwork/testing/timeline_html.hpp"
 
 namespace {}  // namespace
 
@@ -46,6 +48,17 @@ std::string param_name(const ::testing::TestParamInfo<clockwork::testing::scenar
 }
 
 INSTANTIATE_TEST_SUITE_P(Scenarios, Catalogue, ::testing::ValuesIn(clockwork::scenarios::catalogue()), param_name);
+
+// The Chrome trace export of a scenario whose story is in its spans: a paused worker's attempt
+// that ends in a refused write, its rescue's attempt that succeeds, the tasks and services around
+// them (scenarios/golden/chrome/<name>.trace.json).
+TEST(CatalogueChromeTrace, AFencedJobScenarioExportsTheGoldenChromeTrace) {
+  const auto s = *clockwork::scenarios::find_scenario("jobs.pause_past_lease.fenced.right");
+  const auto run = clockwork::testing::run_scenario(s);
+  const auto t = clockwork::testing::timeline_of(s, run);
+  const std::string exported = clockwork::to_chrome_trace(t.records, t.origin, {s.name});
+  EXPECT_TRUE(clockwork::testing::matches_golden(exported, golden_dir / "chrome" / (s.name + ".trace.json")));
+}
 
 TEST(CatalogueShape, NamesAreUniqueAndEveryScenarioSaysWhatItReplays) {
   std::set<std::string> names;

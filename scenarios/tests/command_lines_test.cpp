@@ -4,6 +4,7 @@
 // the progress of an exploration on a pseudo-terminal and on a pipe.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <pugixml.hpp>
 
 #include <fcntl.h>
@@ -26,6 +27,7 @@
 namespace {
 
 namespace fs = std::filesystem;
+using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -162,6 +164,10 @@ TEST(CommandLines, ARefusedCommandLeavesNoFileAndNoFolderBehind) {
       {{"--scenario", "s1.simple_loop", "--strict-real", "--junit", "r/x.xml"}, "--strict-real applies"},
       {{"--demo", "daily_log", "--trace", "traces/t.txt", "--users", "0"}, "--users"},
       {{"--demo", "daily_log", "--trace", "traces/t.jsonl"}, "give the text file's path"},
+      {{"--chrome-trace", "perf/run.json", "--scenario", "s1.simple_loop", "--scenario", "p1.captive_scope.wrong"},
+       "--chrome-trace exports one scenario's run"},
+      {{"--chrome-trace", "perf/run.json", "--scenario", "explore.daily_log", "--explore", "3"},
+       "--chrome-trace exports one run"},
       // Making the second file's folder fails: the first one's folder and file are removed again.
       {{"--junit", "made/a.xml", "--json", "/proc/clockwork-no-such-folder/a.json"}, "cannot make the folder"},
   };
@@ -219,6 +225,58 @@ TEST(CommandLines, OutputFoldersAreMadeAndEachWrittenFileIsNamed) {
   EXPECT_EQ(t.status, 0) << t.err;
   EXPECT_THAT(t.out, HasSubstr("wrote the timeline: pages/s1.html\n"));
   EXPECT_GT(fs::file_size(dir.path() / "pages/s1.html"), 0u);
+}
+
+TEST(CommandLines, ASavedTraceIsDrawnAgainFromItsJsonLines) {
+  scratch_folder dir;
+  const auto demo =
+      run(replay, {"--demo", "daily_log", "--days", "2", "--users", "3", "--trace", "run/t.txt"}, dir.path());
+  ASSERT_EQ(demo.status, 0) << demo.out << demo.err;
+  ASSERT_TRUE(fs::exists(dir.path() / "run/t.jsonl"));
+  const auto t = run(timeline, {"--from-trace", "run/t.jsonl", "-o", "pages/saved.html"}, dir.path());
+  EXPECT_EQ(t.status, 0) << t.out << t.err;
+  EXPECT_THAT(t.out, HasSubstr("wrote the timeline: pages/saved.html\n"));
+  std::ifstream page(dir.path() / "pages/saved.html");
+  const std::string html{std::istreambuf_iterator<char>(page), std::istreambuf_iterator<char>()};
+  EXPECT_THAT(html, HasSubstr("nothing was expected of it, so no verdict"));
+  EXPECT_THAT(html, HasSubstr("t.jsonl"));
+  EXPECT_THAT(html, Not(HasSubstr("verdict MISMATCH")));
+
+  // A file that is not a trace is refused before anything is written, naming the line.
+  {
+    std::ofstream bad(dir.path() / "bad.jsonl");
+    std::ifstream good(dir.path() / "run/t.jsonl");
+    std::string first;
+    std::getline(good, first);
+    bad << first << "\n"
+        << "<html>not a trace</html>\n";
+  }
+  const auto refused = run(timeline, {"--from-trace", "bad.jsonl", "-o", "new/bad.html"}, dir.path());
+  EXPECT_EQ(refused.status, 2);
+  EXPECT_THAT(refused.err, AllOf(HasSubstr("bad.jsonl"), HasSubstr("line 2")));
+  EXPECT_FALSE(fs::exists(dir.path() / "new"));
+  const auto missing = run(timeline, {"--from-trace", "nowhere.jsonl", "-o", "x.html"}, dir.path());
+  EXPECT_EQ(missing.status, 2);
+  EXPECT_THAT(missing.err, HasSubstr("cannot read nowhere.jsonl"));
+}
+
+TEST(CommandLines, AScenarioOrAChaosSeedExportsAChromeTrace) {
+  scratch_folder dir;
+  const auto r = run(replay, {"--scenario", "s1.simple_loop", "--chrome-trace", "perf/s1.trace.json"}, dir.path());
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("wrote the Chrome trace: perf/s1.trace.json\n"));
+  std::ifstream in(dir.path() / "perf/s1.trace.json");
+  const auto doc = nlohmann::json::parse(in);
+  ASSERT_TRUE(doc.contains("traceEvents"));
+  EXPECT_EQ(doc["traceEvents"][0]["args"]["name"], "s1.simple_loop") << "the process is named after the scenario";
+  EXPECT_GT(doc["traceEvents"].size(), 10u);
+
+  const auto chaos =
+      run(replay, {"--scenario", "explore.daily_log", "--seed", "3", "--chaos", "--chrome-trace", "seed3.json"},
+          dir.path());
+  EXPECT_EQ(chaos.status, 0) << chaos.out << chaos.err;
+  std::ifstream seed3(dir.path() / "seed3.json");
+  EXPECT_TRUE(nlohmann::json::parse(seed3).contains("traceEvents"));
 }
 
 // ---- exit codes: 0 matched, 1 a mismatch or a failing seed, 2 bad input --------------------------

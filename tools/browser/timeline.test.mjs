@@ -218,6 +218,15 @@ try {
       const lanes = await page.$$eval(`section#seed-${r.seed} .lane-label`, (els) => els.map((e) => e.textContent));
       check(`explore: seed ${r.seed}'s timeline is drawn`, lanes.includes('reader') && lanes.includes('writer'), JSON.stringify(lanes));
     }
+    const grouped = await page.$$eval('table.groups tbody td.count', (tds) => tds.map((td) => Number(td.textContent)));
+    check('explore: the failing seeds are grouped by their failure', grouped.length > 0 &&
+          grouped.reduce((a, b) => a + b, 0) === failing.length, JSON.stringify(grouped));
+    await page.check('#failed-only');
+    const shown = await page.$$eval('table.seeds tbody tr', (trs) => trs.filter((tr) => tr.offsetParent !== null).length);
+    check('explore: "failed only" hides the seeds that passed', shown === failing.length, shown);
+    await page.uncheck('#failed-only');
+    const all = await page.$$eval('table.seeds tbody tr', (trs) => trs.filter((tr) => tr.offsetParent !== null).length);
+    check('explore: and shows them again', all === rows.length, all);
     await page.click(`a[href="#seed-${failing[0].seed}"]`);
     check('explore: the link goes to the seed', (await page.evaluate(() => location.hash)) === '#seed-' + failing[0].seed);
     const faulted = page.locator(`section#seed-${failing[0].seed} .marker.m-failure`).first();

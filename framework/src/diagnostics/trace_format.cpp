@@ -2,8 +2,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
+#include <optional>
 #include <ostream>
 #include <stdexcept>
 
@@ -156,6 +161,75 @@ void write_json_lines(const trace& t, const std::filesystem::path& path) {
 }
 void write_json_lines(const trace& t, const std::filesystem::path& path, steady_time origin) {
   write_file(path, to_json_lines(t, origin));
+}
+
+namespace {
+
+// "2026-01-01T00:01:00.000Z", exactly as format_utc writes it.
+std::optional<utc_time> parse_utc_millis(const std::string& text) {
+  int y = 0;
+  unsigned mo = 0, d = 0, h = 0, mi = 0, s = 0, ms = 0;
+  char tail = 0;
+  if (text.size() != 24 ||
+      std::sscanf(text.c_str(), "%4d-%2u-%2uT%2u:%2u:%2u.%3u%c", &y, &mo, &d, &h, &mi, &s, &ms, &tail) != 8 ||
+      tail != 'Z') {
+    return std::nullopt;
+  }
+  const std::chrono::year_month_day day{std::chrono::year{y}, std::chrono::month{mo}, std::chrono::day{d}};
+  if (!day.ok() || h > 23 || mi > 59 || s > 60) return std::nullopt;
+  return utc_time{std::chrono::sys_days{day}.time_since_epoch() + std::chrono::hours{h} + std::chrono::minutes{mi} +
+                  std::chrono::seconds{s} + std::chrono::milliseconds{ms}};
+}
+
+trace_record record_of_line(const std::string& line, steady_time origin) {
+  // Ordered: a record's fields keep the order of the line. Throws on anything that is not JSON.
+  const auto j = nlohmann::ordered_json::parse(line);
+  trace_record r;
+  r.seq = j.at("seq").get<std::uint64_t>();
+  r.steady = origin + std::chrono::nanoseconds{j.at("offset_ns").get<std::int64_t>()};
+  const auto utc = parse_utc_millis(j.at("utc").get<std::string>());
+  if (!utc) throw std::runtime_error("\"utc\" is not an instant such as 2026-01-01T00:01:00.000Z");
+  r.utc = *utc;
+  r.source = j.at("source").get<std::string>();
+  r.kind = j.at("kind").get<std::string>();
+  const auto& fields = j.at("fields");
+  if (!fields.is_object()) throw std::runtime_error("\"fields\" is not an object");
+  for (const auto& [key, value] : fields.items()) {
+    r.fields.push_back({key, value.get<std::string>()});
+  }
+  return r;
+}
+
+}  // namespace
+
+std::vector<trace_record> parse_json_lines(std::string_view text, steady_time origin) {
+  std::vector<trace_record> records;
+  std::size_t line_number = 0;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    const std::size_t end = std::min(text.find('\n', at), text.size());
+    std::string line(text.substr(at, end - at));
+    at = end + 1;
+    ++line_number;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    try {
+      records.push_back(record_of_line(line, origin));
+    } catch (const std::exception& e) {
+      throw std::runtime_error("line " + std::to_string(line_number) + ": not a trace record (" + e.what() + ")");
+    }
+  }
+  return records;
+}
+
+std::vector<trace_record> read_json_lines(const std::filesystem::path& path, steady_time origin) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path.string());
+  const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  try {
+    return parse_json_lines(text, origin);
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error(path.string() + ": " + e.what());
+  }
 }
 
 std::ostream& operator<<(std::ostream& out, const trace_record& record) {

@@ -312,11 +312,24 @@ std::string real_host_text(const timeline_real_host& r) {
   return out;
 }
 
+// The end of a run's section: the container its timeline is drawn into, and the footer.
+std::string run_section_end(std::size_t index, std::string_view noscript, std::string_view footer) {
+  std::string out = "<div class=\"timeline\" data-run=\"" + std::to_string(index) + "\"><noscript>";
+  out += noscript;
+  out += "</noscript></div>\n";
+  out += footer;
+  out += "</section>\n";
+  return out;
+}
+
 // The verdict panel and the timeline's container for one run.
 std::string run_section(const timeline_run& run, std::size_t index, std::string_view id, int heading_level,
                         std::string_view footer = {}) {
   const bool inconclusive = run.real_host && run.real_host->inconclusive;
-  const std::string state = inconclusive ? "inconclusive" : run.matched ? "matched" : "mismatch";
+  const std::string state = !run.judged    ? "saved"
+                            : inconclusive ? "inconclusive"
+                            : run.matched  ? "matched"
+                                           : "mismatch";
   std::string out = "<section class=\"run " + state + "\" id=\"" + html(id) + "\">\n";
   const std::string h = "h" + std::to_string(heading_level);
   out += "<" + h + " class=\"run-title\">";
@@ -326,6 +339,13 @@ std::string run_section(const timeline_run& run, std::size_t index, std::string_
     out += "<p class=\"summary\">";
     append_html(out, run.summary);
     out += "</p>\n";
+  }
+  if (!run.judged) {
+    // A saved trace: nothing was expected of it, so there is no verdict to show, only the run.
+    out += "<div class=\"verdict\">\n<p class=\"headline\"><span class=\"label\">saved trace</span> ";
+    append_html(out, std::to_string(run.records.size()) + " records; nothing was expected of it, so no verdict");
+    out += "</p>\n</div>\n";
+    return out + run_section_end(index, "The timeline needs JavaScript.", footer);
   }
   out += "<div class=\"verdict\">\n<div class=\"badge " + state + "\">";
   out += inconclusive ? "? inconclusive" : run.matched ? "\u2713 verdict as expected" : "\u2717 verdict MISMATCH";
@@ -368,12 +388,7 @@ std::string run_section(const timeline_run& run, std::size_t index, std::string_
     out += "</td></tr>\n";
   }
   out += "</tbody>\n</table>\n</div>\n";
-  out += "<div class=\"timeline\" data-run=\"" + std::to_string(index) + "\">";
-  out += "<noscript>The timeline needs JavaScript; the verdict above does not.</noscript>";
-  out += "</div>\n";
-  out += footer;
-  out += "</section>\n";
-  return out;
+  return out + run_section_end(index, "The timeline needs JavaScript; the verdict above does not.", footer);
 }
 
 }  // namespace
@@ -410,6 +425,73 @@ std::string render_timeline_html(const timeline_run& run) {
   return out;
 }
 
+namespace {
+
+// A failure's note with every number blanked ("found 3 drift(poller) at +00:12:00.000" and "found
+// 5 drift(poller) at +01:40:00.000" are one failure): what groups seeds by their failure.
+std::string blank_numbers(std::string_view note) {
+  std::string out;
+  bool in_number = false;
+  for (const char c : note) {
+    const bool digit = c >= '0' && c <= '9';
+    if (digit && !in_number) out += 'N';
+    if (!digit) out += c;
+    in_number = digit;
+  }
+  return out;
+}
+
+struct failure_group {
+  std::string failure;  // the note, numbers blanked
+  std::vector<const exploration_row*> rows;
+};
+
+// Failing or non-deterministic seeds by their failure: the largest group first, then the one
+// whose first seed comes first; the seeds of a group in the order of the table.
+std::vector<failure_group> failure_groups(const std::vector<exploration_row>& rows) {
+  std::vector<failure_group> groups;
+  for (const auto& row : rows) {
+    if (row.passed && row.deterministic) continue;
+    std::string failure = blank_numbers(row.note);
+    auto at = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.failure == failure; });
+    if (at == groups.end()) {
+      groups.push_back({std::move(failure), {}});
+      at = std::prev(groups.end());
+    }
+    at->rows.push_back(&row);
+  }
+  std::stable_sort(groups.begin(), groups.end(),
+                   [](const auto& a, const auto& b) { return a.rows.size() > b.rows.size(); });
+  return groups;
+}
+
+constexpr std::size_t seeds_shown_per_group = 12;
+
+std::string failure_groups_html(const std::vector<failure_group>& groups) {
+  std::string out =
+      "<h2>Failures, grouped</h2>\n<p class=\"groups-note\">Seeds whose notes differ only in their "
+      "numbers are one failure; each seed links to its timeline.</p>\n";
+  out += "<table class=\"groups\">\n<thead><tr><th>seeds</th><th>failure</th><th>which</th></tr></thead>\n<tbody>\n";
+  for (const auto& g : groups) {
+    out += "<tr><td class=\"count\">" + std::to_string(g.rows.size()) + "</td><td class=\"failure\">";
+    append_html(out, g.failure);
+    out += "</td><td class=\"which\">";
+    for (std::size_t i = 0; i < g.rows.size() && i < seeds_shown_per_group; ++i) {
+      const std::string seed = std::to_string(g.rows[i]->seed);
+      if (i > 0) out += ", ";
+      out += "<a href=\"#" + std::string(g.rows[i]->run ? "seed-" : "row-") + seed + "\">" + seed + "</a>";
+    }
+    if (g.rows.size() > seeds_shown_per_group) {
+      out += " and " + std::to_string(g.rows.size() - seeds_shown_per_group) + " more";
+    }
+    out += "</td></tr>\n";
+  }
+  out += "</tbody>\n</table>\n";
+  return out;
+}
+
+}  // namespace
+
 std::string render_exploration_html(std::string_view title, const std::vector<exploration_row>& rows) {
   std::size_t passed = 0;
   std::size_t failed = 0;
@@ -426,6 +508,12 @@ std::string render_exploration_html(std::string_view title, const std::vector<ex
          std::to_string(passed) + " passed</span>, <span class=\"fail\">" + std::to_string(failed) +
          " failed</span>, <span class=\"nondet\">" + std::to_string(nondeterministic) +
          " not deterministic</span></p>\n";
+  const auto groups = failure_groups(rows);
+  if (!groups.empty()) out += failure_groups_html(groups);
+  out += "<h2>Seeds</h2>\n";
+  if (!groups.empty() && passed > 0) {  // something to hide, and something left
+    out += "<p class=\"filters\"><label><input type=\"checkbox\" id=\"failed-only\"> failed only</label></p>\n";
+  }
   out +=
       "<table class=\"seeds\">\n<thead><tr><th>seed</th><th>result</th><th>note</th><th>replay</th>"
       "<th>timeline</th></tr></thead>\n<tbody>\n";
@@ -436,7 +524,7 @@ std::string render_exploration_html(std::string_view title, const std::vector<ex
     const std::string anchor = "seed-" + seed;
     std::string cls = row.passed ? "pass" : "fail";
     if (!row.deterministic) cls += " nondet";
-    out += "<tr class=\"" + cls + "\" data-seed=\"" + seed + "\"><td class=\"seed\">" + seed +
+    out += "<tr class=\"" + cls + "\" data-seed=\"" + seed + "\" id=\"row-" + seed + "\"><td class=\"seed\">" + seed +
            "</td><td class=\"result\">";
     out += row.passed ? "\u2713 passed" : "\u2717 failed";
     if (!row.deterministic) out += " <span class=\"nondet-tag\">not deterministic</span>";

@@ -460,6 +460,35 @@ TEST(TraceJson, LinesParseBackWithEveryField) {
   EXPECT_TRUE(parsed.back()["fields"].is_object());
 }
 
+TEST(TraceJson, ReadBackTheLinesRenderTheSameTraceByteForByte) {
+  const rendering r = run_scenario();
+  const auto records = clockwork::parse_json_lines(r.json);
+  ASSERT_FALSE(records.empty());
+  EXPECT_EQ(clockwork::to_json_lines(records, clockwork::steady_time{}), r.json);
+  EXPECT_EQ(clockwork::to_text(records, clockwork::steady_time{}), r.text);
+  // Another origin moves the steady times, never the offsets between them.
+  const clockwork::steady_time later{std::chrono::hours(5)};
+  EXPECT_EQ(clockwork::to_json_lines(clockwork::parse_json_lines(r.json, later), later), r.json);
+}
+
+TEST(TraceJson, ALineThatIsNotARecordIsNamedByItsNumber) {
+  const std::string good = clockwork::to_json_line(make_record({{"a", "1"}}), t0);
+  const auto message = [](const std::string& text) {
+    try {
+      clockwork::parse_json_lines(text);
+    } catch (const std::runtime_error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_THAT(message(good + "\n\n{not json\n"), HasSubstr("line 3: not a trace record"));
+  EXPECT_THAT(message(good + "\n{\"seq\":2}\n"), HasSubstr("line 2"));
+  std::string bad_utc = good;
+  bad_utc.replace(bad_utc.find("\"utc\":\"") + 7, 4, "20x6");
+  EXPECT_THAT(message(bad_utc), AllOf(HasSubstr("line 1"), HasSubstr("utc")));
+  EXPECT_EQ(clockwork::parse_json_lines(good + "\n\n  \n").size(), 1u) << "blank lines are skipped";
+}
+
 TEST(TraceJson, InvalidUtf8IsReplacedNotThrown) {
   const auto line = clockwork::to_json_line(make_record({{"bytes", std::string("ab\xff", 3)}}), t0);
   const auto parsed = nlohmann::json::parse(line);

@@ -274,13 +274,57 @@ TEST(TimelineHtml, ExplorationLinksEachFailingSeedToItsTimeline) {
     EXPECT_THAT(page, HasSubstr("<section class=\"run mismatch\" id=\"seed-" + s + "\">"));
     EXPECT_THAT(page, HasSubstr("<code>clockwork-replay --scenario race --seed " + s + "</code>"));
   }
-  EXPECT_EQ(count(page, "href=\"#seed-"), 2u);
+  EXPECT_EQ(count(page, "href=\"#seed-"), 4u) << "each failing seed, from its row and from its failure's group";
   EXPECT_EQ(count(page, "<div class=\"timeline\""), 2u);
   EXPECT_THAT(page, HasSubstr("<div class=\"timeline\" data-run=\"1\">"));
-  EXPECT_THAT(page, HasSubstr("<tr class=\"pass nondet\" data-seed=\"5\">"));
+  EXPECT_THAT(page, HasSubstr("<tr class=\"pass nondet\" data-seed=\"5\" id=\"row-5\">"));
   EXPECT_THAT(page, HasSubstr("not deterministic</span>"));
   EXPECT_THAT(page, HasSubstr("service_faulted(&lt;reader&gt;)"));
   EXPECT_EQ(page_data(page)["runs"].size(), 2u);
+}
+
+TEST(TimelineHtml, ExplorationGroupsFailingSeedsByTheirFailureWithNumbersBlanked) {
+  std::vector<exploration_row> rows;
+  const auto add = [&](std::uint64_t seed, bool passed, std::string note, bool with_run) {
+    exploration_row row;
+    row.seed = seed;
+    row.passed = passed;
+    row.note = std::move(note);
+    if (with_run) row.run = timeline_run{};
+    rows.push_back(std::move(row));
+  };
+  add(1, true, "holds", false);
+  add(2, false, "found 3 drift(poller) at +00:12:00.000", true);
+  add(3, false, "found missed_run(<b>reader</b>)", true);
+  add(4, false, "found 5 drift(poller) at +01:40:00.000", false);
+  add(5, true, "holds", false);
+  add(6, false, "found 12 drift(poller) at +02:00:30.500", true);
+  const std::string page = render_exploration_html("groups", rows);
+  EXPECT_EQ(check_balanced(page), "");
+  EXPECT_THAT(page, HasSubstr("<h2>Failures, grouped</h2>"));
+  // The drift group (three seeds) first, then the missed run; every seed linked, to its timeline
+  // when it has one and to its row otherwise.
+  EXPECT_THAT(page, HasSubstr("<tr><td class=\"count\">3</td><td class=\"failure\">found N drift(poller) at "
+                              "+N:N:N.N</td><td class=\"which\"><a href=\"#seed-2\">2</a>, <a href=\"#row-4\">4</a>, "
+                              "<a href=\"#seed-6\">6</a></td></tr>"));
+  EXPECT_THAT(page,
+              HasSubstr("<td class=\"count\">1</td><td class=\"failure\">found missed_run(&lt;b&gt;reader&lt;/b&gt;)"));
+  EXPECT_LT(page.find("found N drift"), page.find("found missed_run(&lt;b&gt;"));
+  EXPECT_THAT(page, HasSubstr("<input type=\"checkbox\" id=\"failed-only\"> failed only"));
+
+  std::vector<exploration_row> all_pass(rows.begin(), rows.begin() + 1);
+  const std::string quiet = render_exploration_html("quiet", all_pass);
+  EXPECT_THAT(quiet, Not(HasSubstr("Failures, grouped")));
+  EXPECT_THAT(quiet, Not(HasSubstr("id=\"failed-only\"")));
+
+  std::vector<exploration_row> many;
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    exploration_row row;
+    row.seed = seed;
+    row.note = "found " + std::to_string(seed) + " drift";
+    many.push_back(std::move(row));
+  }
+  EXPECT_THAT(render_exploration_html("many", many), HasSubstr("<a href=\"#row-12\">12</a> and 8 more</td>"));
 }
 
 TEST(TimelineHtml, TimesKeepTheirPrecisionAndUtcFollowsClockSteps) {

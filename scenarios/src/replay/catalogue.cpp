@@ -12,6 +12,7 @@
 #include "../commands/exit_codes.hpp"
 #include "../commands/known_scenarios.hpp"
 #include "../commands/output_files.hpp"
+#include "clockwork/diagnostics/chrome_trace.hpp"
 #include "clockwork/scenarios/catalogue.hpp"
 #include "clockwork/testing/explore.hpp"
 #include "clockwork/testing/timeline_html.hpp"
@@ -98,6 +99,10 @@ int run_catalogue(const catalogue_args& args) {
     if (args.real || args.strict_real)
       throw std::invalid_argument(std::string(args.real ? "--real" : "--strict-real") +
                                   " does not apply to --explore or --chaos: faults are injected in virtual time only");
+    if (args.explore > 0 && !args.chrome_trace_path.empty()) {
+      throw std::invalid_argument(
+          "--chrome-trace exports one run: replay one failing seed with --chaos --seed N, not --explore");
+    }
     if (!args.junit_path.empty() || !args.json_path.empty() || !args.trace_dir.empty()) {
       throw std::invalid_argument(
           "--junit, --json and --trace apply to the catalogue's verdicts, not to --explore or --chaos");
@@ -121,6 +126,11 @@ int run_catalogue(const catalogue_args& args) {
     if (chosen.size() != 1)
       throw std::invalid_argument("--html draws one scenario's run: give exactly one --scenario (or use --explore)");
     outputs.add_file("--html", args.html_path);
+  }
+  if (!args.chrome_trace_path.empty()) {
+    if (chosen.size() != 1)
+      throw std::invalid_argument("--chrome-trace exports one scenario's run: give exactly one --scenario");
+    outputs.add_file("--chrome-trace", args.chrome_trace_path);
   }
   if (!args.junit_path.empty()) outputs.add_file("--junit", args.junit_path);
   if (!args.json_path.empty()) outputs.add_file("--json", args.json_path);
@@ -207,6 +217,13 @@ int run_catalogue(const catalogue_args& args) {
       drawn.span = span;
       testing::write_html(testing::render_timeline_html(testing::timeline_of(s, o.virtual_run, drawn)), args.html_path);
     }
+    if (!args.chrome_trace_path.empty()) {
+      testing::run_options drawn;
+      drawn.seed = args.seed;
+      drawn.span = span;
+      const auto t = testing::timeline_of(s, o.virtual_run, drawn);
+      write_chrome_trace(t.records, t.origin, args.chrome_trace_path, chrome_trace_options{s.name});
+    }
     if (!args.trace_dir.empty()) {
       o.trace_file = (std::filesystem::path(args.trace_dir) / (s.name + ".txt")).string();
       std::ofstream out(o.trace_file);
@@ -227,6 +244,7 @@ int run_catalogue(const catalogue_args& args) {
                       "change the exit code; --strict-real makes it exit 77\n");
   }
   if (!args.html_path.empty()) say_wrote("the timeline", args.html_path);
+  if (!args.chrome_trace_path.empty()) say_wrote("the Chrome trace", args.chrome_trace_path);
   if (!args.junit_path.empty()) {
     write_junit(outcomes, run_times{timestamp, took}, args.junit_path);
     say_wrote("the JUnit report", args.junit_path);

@@ -8,6 +8,7 @@
 #include "../commands/known_scenarios.hpp"
 #include "../commands/output_files.hpp"
 #include "../commands/progress.hpp"
+#include "clockwork/diagnostics/chrome_trace.hpp"
 #include "clockwork/testing/explore.hpp"
 #include "clockwork/testing/timeline_html.hpp"
 #include "clockwork/time/clock.hpp"
@@ -80,6 +81,10 @@ int run_chaos_replay(const std::vector<testing::scenario>& chosen, const catalog
   }
   commands::output_files outputs{"clockwork-replay"};
   if (!args.html_path.empty()) outputs.add_file("--html", args.html_path);
+  if (!args.chrome_trace_path.empty()) {
+    if (chosen.size() != 1) throw std::invalid_argument("--chrome-trace exports one run: give exactly one --scenario");
+    outputs.add_file("--chrome-trace", args.chrome_trace_path);
+  }
   outputs.create();
 
   std::size_t failed = 0;
@@ -110,6 +115,11 @@ int run_chaos_replay(const std::vector<testing::scenario>& chosen, const catalog
       testing::write_html(testing::render_exploration_html("clockwork-replay --chaos", rows), args.html_path);
     }
     say_wrote("the timeline", args.html_path);
+  }
+  if (!args.chrome_trace_path.empty()) {
+    const auto& t = *rows.front().run;
+    write_chrome_trace(t.records, t.origin, args.chrome_trace_path, chrome_trace_options{chosen.front().name});
+    say_wrote("the Chrome trace", args.chrome_trace_path);
   }
   return failed > 0 ? commands::exit_mismatch : commands::exit_matched;
 }

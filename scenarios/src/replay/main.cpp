@@ -87,6 +87,9 @@ int main(int argc, char** argv) {
       ->check(whole_number_in(0, 1024));
   app.add_option("--html", catalogue.html_path,
                  "write the run's timeline (one --scenario) or the exploration's table of seeds as one HTML file");
+  app.add_option("--chrome-trace", catalogue.chrome_trace_path,
+                 "write the run (one --scenario, or one --chaos seed) in the Chrome trace event format, for "
+                 "Perfetto (ui.perfetto.dev) and chrome://tracing");
   app.add_option("--junit", catalogue.junit_path, "write the verdicts as JUnit XML to this file");
   app.add_option("--json", catalogue.json_path, "write the verdicts as JSON to this file");
   auto* trace = app.add_option("--trace", catalogue.trace_dir,

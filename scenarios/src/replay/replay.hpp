@@ -46,6 +46,7 @@ struct catalogue_args {
   std::string json_path;
   std::string trace_dir;
   std::string html_path;           // --html: the timeline page of the run (one scenario) or exploration
+  std::string chrome_trace_path;   // --chrome-trace: the run (one scenario) as Chrome trace events
   std::uint64_t explore = 0;       // --explore N: N seeds under chaos (0: no exploration)
   double determinism_check = 0.1;  // --determinism-check: the fraction of seeds run twice
   bool first_failure = false;      // --first-failure: stop exploring at the first failing seed

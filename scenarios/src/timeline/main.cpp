@@ -7,6 +7,8 @@
 //   clockwork-timeline --showcase -o FILE                          three services, waits, a clock step,
 //                                                                   an abandoned service (the docs' picture)
 //   clockwork-timeline --synthetic RECORDS [--days D] -o FILE      a busy trace, to measure the page
+//   clockwork-timeline --from-trace FILE.jsonl -o FILE             a saved trace (a real host's run
+//                                                                   too), drawn without a verdict
 //
 // NAME is any scenario clockwork-replay --list lists: the catalogue, the exploration scenarios and
 // the two examples the docs and the browser test draw, example.same_instant_race (two services at
@@ -21,6 +23,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -31,6 +34,7 @@
 #include "../commands/known_scenarios.hpp"
 #include "../commands/output_files.hpp"
 #include "../commands/progress.hpp"
+#include "clockwork/diagnostics/trace_format.hpp"
 #include "clockwork/hosting/background_service.hpp"
 #include "clockwork/runtime/periodic_timer.hpp"
 #include "clockwork/testing/explore.hpp"
@@ -163,8 +167,22 @@ struct timeline_args {
   bool showcase = false;
   std::size_t records = 0;
   int days = 365;
+  std::string from_trace;  // --from-trace: a saved trace's JSON lines
   std::string out;
 };
+
+// A saved trace (JSON lines, clockwork/diagnostics/trace_format.hpp), read in full before
+// anything is written: a line that is not a record is bad input, naming the file and line.
+ct::timeline_run saved_trace(const std::string& path) {
+  ct::timeline_run t;
+  t.records = clockwork::read_json_lines(path);
+  if (t.records.empty()) throw std::invalid_argument("--from-trace " + path + ": the file holds no trace record");
+  t.title = std::filesystem::path(path).filename().string();
+  t.summary = "the saved trace " + path;
+  t.judged = false;
+  t.origin = clockwork::steady_time{};  // offsets are the file's own, from its run's origin
+  return t;
+}
 
 // One run of a scenario, drawn.
 int draw_run(const ct::scenario& s, const timeline_args& args) {
@@ -214,8 +232,19 @@ int draw_exploration(const ct::scenario& s, const timeline_args& args) {
 
 int run(const timeline_args& args) {
   // Every option first, then -o's folder and file, then the run.
-  const int what = (args.showcase ? 1 : 0) + (args.records > 0 ? 1 : 0) + (!args.name.empty() ? 1 : 0);
-  if (what != 1) throw std::invalid_argument("give one of --scenario NAME, --showcase, --synthetic RECORDS");
+  const int what = (args.showcase ? 1 : 0) + (args.records > 0 ? 1 : 0) + (!args.name.empty() ? 1 : 0) +
+                   (!args.from_trace.empty() ? 1 : 0);
+  if (what != 1) {
+    throw std::invalid_argument("give one of --scenario NAME, --showcase, --synthetic RECORDS, --from-trace FILE");
+  }
+  std::optional<ct::timeline_run> saved;
+  if (!args.from_trace.empty()) {
+    try {
+      saved = saved_trace(args.from_trace);
+    } catch (const std::runtime_error& e) {
+      throw std::invalid_argument(std::string("--from-trace: ") + e.what());
+    }
+  }
   std::optional<ct::scenario> s;
   if (!args.name.empty()) {
     s = clockwork::commands::find_known_scenario(args.name);
@@ -231,6 +260,11 @@ int run(const timeline_args& args) {
   outputs.add_file("-o", args.out);
   outputs.create();
 
+  if (saved) {
+    ct::write_html(ct::render_timeline_html(*saved), args.out);
+    std::printf("%zu records drawn\nwrote the timeline: %s\n", saved->records.size(), args.out.c_str());
+    return clockwork::commands::exit_matched;
+  }
   if (args.showcase) {
     const auto t = showcase();
     ct::write_html(ct::render_timeline_html(t), args.out);
@@ -263,6 +297,9 @@ int main(int argc, char** argv) {
   app.add_option("--synthetic", args.records, "a synthetic busy trace of this many records")
       ->check(CLI::Range(1, 10'000'000));
   auto* days = app.add_option("--days", args.days, "--synthetic: the days it spans")->check(CLI::Range(1, 3650));
+  app.add_option("--from-trace", args.from_trace,
+                 "draw a saved trace: the JSON lines of clockwork::write_json_lines, clockwork-replay --trace (the "
+                 ".jsonl beside the text) or a real host's run");
   app.add_option("-o,--out", args.out, "the HTML file to write (its missing folders are made)")->required();
   app.set_version_flag("--version", std::string("clockwork-timeline ") + CLOCKWORK_VERSION_STRING);
   try {

@@ -35,6 +35,8 @@
 #include <filesystem>
 #include <span>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "clockwork/diagnostics/trace.hpp"
 
@@ -51,6 +53,14 @@ std::string to_json_line(const trace_record& record, steady_time origin);
 std::string to_json_lines(std::span<const trace_record> records, steady_time origin);
 std::string to_json_lines(const trace& t, steady_time origin);
 std::string to_json_lines(const trace& t);
+
+// Reads JSON lines back (what to_json_lines wrote, from this or another process — a real host's
+// saved run, say): each record's seq, source, kind and fields in their order; its steady time at
+// origin + offset_ns; its UTC time to the millisecond the line carries. Blank lines are skipped.
+// Throws std::runtime_error naming the line (and read_json_lines the file) for a line that is not
+// such a record. For drawing a saved run: clockwork-timeline --from-trace FILE.jsonl.
+std::vector<trace_record> parse_json_lines(std::string_view text, steady_time origin = {});
+std::vector<trace_record> read_json_lines(const std::filesystem::path& path, steady_time origin = {});
 
 // Write the renderings to path (created or truncated). Throw std::runtime_error naming the
 // path when it cannot be written.

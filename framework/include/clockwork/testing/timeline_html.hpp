@@ -66,6 +66,9 @@ struct timeline_run {
   verdict expected;
   verdict actual;
   bool matched = false;
+  // False for a saved trace drawn as it is (clockwork-timeline --from-trace): nothing was
+  // expected of it, and the page shows the run without a verdict panel.
+  bool judged = true;
   std::string error;  // an exception that ended the run early, if any
   std::vector<trace_record> records;
   steady_time origin{};  // offsets are measured from here (the run's start)

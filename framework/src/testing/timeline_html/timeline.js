@@ -2,6 +2,15 @@
 // network. Reads the runs from the JSON element #clockwork-timeline-data and draws each into its
 // .timeline[data-run] container as SVG. Every name, message and field reaches the page through
 // textContent or setAttribute, never as markup.
+// An exploration's "failed only" box hides the seeds that passed (and were deterministic).
+(function () {
+  'use strict';
+  const box = document.getElementById('failed-only');
+  const table = document.querySelector('table.seeds');
+  if (!box || !table) return;
+  box.addEventListener('change', () => table.classList.toggle('failed-only', box.checked));
+})();
+
 (function () {
   'use strict';
 
