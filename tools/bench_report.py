@@ -208,6 +208,14 @@ class Report:
                 self.add("> " + line, "")
                 self.defects.append(line)
 
+    def cell(self, name, metric, units, factor=1.0):
+        """A table cell: the median [min–max] of a row's metric, its error, or "not measured"."""
+        err = self.res.error(name)
+        if err:
+            return f"error: {err}"
+        t = self.res.spread(name, metric)
+        return "not measured" if t is None else fmt_spread(scale3(t, factor), units)
+
     def load_line(self, *programs):
         loads = self.run.get("loads", {})
         parts = [f"`{p}` {loads[p]}" for p in programs if p in loads]
@@ -814,13 +822,7 @@ class Report:
                  "order), and the simulated store in virtual time (`bench/jobs_simulated_bench.cpp`, "
                  f"{reps.get('jobs-simulated', '?')} repetitions).", "")
 
-        def cell(name, metric, units, factor=1.0):
-            err = r.error(name)
-            if err:
-                return f"error: {err}"
-            t = r.spread(name, metric)
-            return "not measured" if t is None else fmt_spread(scale3(t, factor), units)
-
+        cell = self.cell
         # Throughput against the floor.
         jobs = r.value("jobs_sqlite/store/workers:1", "jobs") or r.value("jobs_sqlite/floor/workers:1", "jobs")
         self.add("### SQLite: enqueue → claim → complete, against the same writes as bare SQL", "",
@@ -921,13 +923,7 @@ class Report:
         fsync = r.contexts.get("jobs-postgres", {}).get("clockwork.pg_fsync", "?")
         jobs = r.value("jobs_postgres/store/concurrency:1", "jobs") or r.value("jobs_postgres/floor/concurrency:1", "jobs")
 
-        def cell(name, metric, units, factor=1.0):
-            err = r.error(name)
-            if err:
-                return f"error: {err}"
-            t = r.spread(name, metric)
-            return "not measured" if t is None else fmt_spread(scale3(t, factor), units)
-
+        cell = self.cell
         self.add(f"A throwaway PostgreSQL 15 cluster on this machine (`tools/pg-cluster.sh`, fsync {fsync}; Unix "
                  "sockets), a fresh database per repetition (`bench/jobs_postgres_bench.cpp`, "
                  f"{reps.get('jobs-postgres', '?')} repetitions in random interleaved order). "
