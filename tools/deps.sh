@@ -33,6 +33,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libspdlog-dev libfmt-dev libhowardhinnant-date-dev tzdata
   nlohmann-json3-dev libcli11-dev libasio-dev libpugixml-dev libsqlite3-dev libpq-dev
+  libcpp-httplib-dev
   ${extras[@]+"${extras[@]}"}
 )
 

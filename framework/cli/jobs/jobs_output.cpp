@@ -1,70 +1,14 @@
 #include "jobs_output.hpp"
 
-#include <date/date.h>
-
 #include <algorithm>
 #include <array>
 #include <ostream>
 
 namespace clockwork::cli {
 
-std::string format_utc_micros(utc_time t) {
-  return date::format("%FT%TZ", std::chrono::floor<std::chrono::microseconds>(t));
-}
-
-nlohmann::json job_json(const jobs::job& j) {
-  nlohmann::json o;
-  o["id"] = j.id;
-  o["kind"] = j.kind;
-  o["queue"] = j.queue;
-  o["state"] = std::string(jobs::to_string(j.state));
-  o["attempt"] = j.attempt;
-  o["max_attempts"] = j.max_attempts;
-  o["epoch"] = j.epoch;
-  o["priority"] = j.priority;
-  o["scheduled_at"] = format_utc_micros(j.scheduled_at);
-  o["created_at"] = format_utc_micros(j.created_at);
-  const auto optional_instant = [](const std::optional<utc_time>& t) -> nlohmann::json {
-    return t ? nlohmann::json(format_utc_micros(*t)) : nlohmann::json(nullptr);
-  };
-  o["attempted_at"] = optional_instant(j.attempted_at);
-  o["finalized_at"] = optional_instant(j.finalized_at);
-  o["lease_owner"] = j.lease_owner.empty() ? nlohmann::json(nullptr) : nlohmann::json(j.lease_owner);
-  o["lease_expires_at"] = optional_instant(j.lease_expires_at);
-  o["unique_key"] = j.unique_key.empty() ? nlohmann::json(nullptr) : nlohmann::json(j.unique_key);
-  o["last_error"] = j.last_error.empty() ? nlohmann::json(nullptr) : nlohmann::json(j.last_error);
-  // The payload as JSON, not as a string of JSON (stores keep the text they were given).
-  o["payload"] = nlohmann::json::parse(j.payload, nullptr, /*allow_exceptions=*/false);
-  return o;
-}
-
-nlohmann::json stats_json(const jobs::store_stats& s) {
-  nlohmann::json states = nlohmann::json::object();
-  for (const jobs::job_state state : jobs::all_job_states) states[std::string(jobs::to_string(state))] = s.count(state);
-  nlohmann::json counters = nlohmann::json::object();
-  for (const auto& [name, value] : s.counters) counters[name] = value;
-  nlohmann::json queues = nlohmann::json::array();
-  for (const jobs::queue_info& q : s.queues) {
-    queues.push_back({{"name", q.name}, {"paused", q.paused}, {"pending", q.pending}, {"running", q.running}});
-  }
-  return {{"states", states},
-          {"counters", counters},
-          {"store",
-           {{"enqueued", s.enqueued},
-            {"claimed", s.claimed},
-            {"succeeded", s.succeeded},
-            {"failed", s.failed},
-            {"retried", s.retried},
-            {"rescued", s.rescued},
-            {"lease_lost", s.lease_lost},
-            {"released", s.released}}},
-          {"queues", queues},
-          {"unserved_kinds", s.unserved_kinds}};
-}
-
 void print_jobs_json(std::ostream& out, const std::vector<jobs::job>& jobs) {
   nlohmann::json all = nlohmann::json::array();
-  for (const jobs::job& j : jobs) all.push_back(job_json(j));
+  for (const jobs::job& j : jobs) all.push_back(jobs::to_json(j));
   out << all.dump(2) << "\n";
 }
 
@@ -74,7 +18,7 @@ void print_jobs_text(std::ostream& out, const std::vector<jobs::job>& jobs) {
   for (const jobs::job& j : jobs) {
     rows.push_back({std::to_string(j.id), std::string(jobs::to_string(j.state)), j.kind, j.queue,
                     std::to_string(j.attempt) + "/" + std::to_string(j.max_attempts), std::to_string(j.epoch),
-                    format_utc_micros(j.scheduled_at)});
+                    jobs::format_utc_micros(j.scheduled_at)});
   }
   std::array<std::size_t, 7> width{};
   for (const auto& row : rows) {
@@ -92,7 +36,7 @@ void print_jobs_text(std::ostream& out, const std::vector<jobs::job>& jobs) {
 }
 
 void print_stats_json(std::ostream& out, const jobs::store_stats& s) {
-  out << stats_json(s).dump(2) << "\n";
+  out << jobs::to_json(s).dump(2) << "\n";
 }
 
 void print_stats_text(std::ostream& out, const jobs::store_stats& s) {

@@ -1,6 +1,6 @@
-// What clockwork-jobs prints: jobs and store counts as JSON for scripts (the field names are a
-// contract: scripts depend on them) and as aligned text for people. Instants are ISO-8601 UTC with
-// microseconds and a Z, as the stores keep them.
+// What clockwork-jobs prints: jobs and store counts as JSON for scripts (the shapes of
+// clockwork/jobs/job_json.hpp, which the dashboard's API serves too) and as aligned text for
+// people. Instants are ISO-8601 UTC with microseconds and a Z, as the stores keep them.
 //
 //   print_jobs_json(out, jobs);   // [{"id": 12, "kind": "example.sleep", "state": "available", ...}]
 //   print_stats_json(out, stats); // {"states": {...}, "counters": {...}, "store": {...}, ...}
@@ -9,19 +9,13 @@
 #pragma once
 
 #include <iosfwd>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "clockwork/jobs/job.hpp"
+#include "clockwork/jobs/job_json.hpp"
 
 namespace clockwork::cli {
-
-// 2026-06-01T12:00:00.000000Z
-std::string format_utc_micros(utc_time t);
-
-nlohmann::json job_json(const jobs::job& j);
-nlohmann::json stats_json(const jobs::store_stats& s);
 
 void print_jobs_json(std::ostream& out, const std::vector<jobs::job>& jobs);
 void print_jobs_text(std::ostream& out, const std::vector<jobs::job>& jobs);

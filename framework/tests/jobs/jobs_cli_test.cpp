@@ -133,7 +133,7 @@ TEST_F(jobs_cli_test, EnqueueInAndAtScheduleOnTheStoresClock) {
   ASSERT_EQ(run({"enqueue", "--store", store, "example.sleep", "--at", "2030-01-02T03:04:05.5+02:00"}).status, 0);
   const auto jobs = nlohmann::json::parse(run({"list", "--store", store, "--json"}).out);
   ASSERT_EQ(jobs.size(), 2u);
-  EXPECT_EQ(jobs[1]["scheduled_at"], clockwork::cli::format_utc_micros(now + std::chrono::minutes(90)));
+  EXPECT_EQ(jobs[1]["scheduled_at"], clockwork::jobs::format_utc_micros(now + std::chrono::minutes(90)));
   EXPECT_EQ(jobs[1]["state"], "scheduled");
   EXPECT_EQ(jobs[0]["scheduled_at"], "2030-01-02T01:04:05.500000Z");
 }

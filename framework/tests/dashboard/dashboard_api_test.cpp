@@ -1,0 +1,217 @@
+// The dashboard's JSON API over a real SQLite store, through real HTTP (cpp-httplib's client):
+// the shapes of clockwork-jobs' JSON, paging and filters, a job's history; and the attacks: no
+// token, a wrong one, a foreign Origin, actions switched off, a body too large, a non-loopback
+// address without a token. The runtime's loop runs on a thread of the test; every store call of
+// the server goes through it.
+//
+// Real time: nothing is timed; each request waits for its answer.
+#include "clockwork/dashboard/dashboard.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <unistd.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "clockwork/jobs/sqlite_job_store.hpp"
+
+namespace clockwork::dashboard {
+namespace {
+
+using json = nlohmann::json;
+using ::testing::HasSubstr;
+namespace fs = std::filesystem;
+
+jobs::new_job a_job(std::string kind, json payload = json::object()) {
+  jobs::new_job j;
+  j.kind = std::move(kind);
+  j.payload = std::move(payload);
+  return j;
+}
+
+class dashboard_api_test : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    folder = fs::temp_directory_path() / ("cw-dashboard-" + std::to_string(::getpid()) + "-" +
+                                          ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(folder);
+    fs::create_directories(folder);
+    jobs::sqlite_job_store::migrate(folder / "jobs.db");
+    store = std::make_shared<jobs::sqlite_job_store>(rt, folder / "jobs.db");
+    // Made before the loop runs, on this thread, as a host builds its services.
+    std::vector<jobs::new_job> some{a_job("email.send", {{"to", "ana@example.com"}}),
+                                    a_job("<img src=x onerror=alert(1)>", {{"q", "</script>\"'"}}),
+                                    a_job("report.build")};
+    ids = rt.block_on(store->enqueue(some));
+  }
+  void TearDown() override {
+    server.reset();
+    if (loop.joinable()) {
+      rt.request_stop();
+      loop.join();
+    }
+    store.reset();
+    fs::remove_all(folder);
+  }
+  // Starts the server and the runtime's loop (on a thread of its own).
+  dashboard_server& serve(dashboard_options options = {}) {
+    server = std::make_unique<dashboard_server>(rt, store, std::move(options));
+    server->start();
+    loop = std::thread([this] { rt.run(); });
+    return *server;
+  }
+  httplib::Client client() {
+    httplib::Client c("127.0.0.1", server->port());
+    c.set_read_timeout(30, 0);
+    return c;
+  }
+
+  real_runtime rt;
+  fs::path folder;
+  std::shared_ptr<jobs::sqlite_job_store> store;
+  std::vector<jobs::enqueue_result> ids;
+  std::unique_ptr<dashboard_server> server;
+  std::thread loop;
+};
+
+TEST_F(dashboard_api_test, StatsHaveTheShapeOfClockworkJobsStats) {
+  serve();
+  auto c = client();
+  const auto r = c.Get("/api/stats");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->get_header_value("Content-Type"), "application/json");
+  const auto s = json::parse(r->body);
+  for (const char* state : {"scheduled", "available", "running", "retrying", "succeeded", "failed", "cancelled"}) {
+    EXPECT_TRUE(s["states"].contains(state)) << state;
+  }
+  EXPECT_EQ(s["states"]["available"], 3);
+  EXPECT_TRUE(s.contains("counters") && s.contains("store") && s.contains("queues"));
+}
+
+TEST_F(dashboard_api_test, JobsArePagedAndFilteredAndAJobComesWithItsHistory) {
+  dashboard_options o;
+  o.page_size = 2;
+  serve(o);
+  auto c = client();
+  const auto first = c.Get("/api/jobs?state=available");
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->status, 200);
+  EXPECT_EQ(first->get_header_value("X-Total-Count"), "3");
+  EXPECT_EQ(json::parse(first->body).size(), 2u);
+  const auto second = c.Get("/api/jobs?state=available&page=1");
+  ASSERT_TRUE(second);
+  EXPECT_EQ(json::parse(second->body).size(), 1u);
+  EXPECT_EQ(json::parse(c.Get("/api/jobs?kind=report.build")->body).size(), 1u);
+  EXPECT_EQ(c.Get("/api/jobs?state=sleeping")->status, 400);
+  EXPECT_EQ(c.Get("/api/jobs?page=-1")->status, 400);
+
+  const auto id = std::to_string(ids[0].id);
+  const auto detail = c.Get(("/api/jobs/" + id).c_str());
+  ASSERT_TRUE(detail);
+  EXPECT_EQ(detail->status, 200);
+  const auto d = json::parse(detail->body);
+  EXPECT_EQ(d["job"]["kind"], "email.send");
+  EXPECT_EQ(d["job"]["payload"]["to"], "ana@example.com");
+  ASSERT_FALSE(d["history"].empty());
+  EXPECT_EQ(d["history"][0]["event"], "enqueued");
+  EXPECT_EQ(c.Get("/api/jobs/999999")->status, 404);
+}
+
+TEST_F(dashboard_api_test, HostileNamesAndPayloadsComeBackAsJsonStrings) {
+  serve();
+  auto c = client();
+  const auto r = c.Get(("/api/jobs/" + std::to_string(ids[1].id)).c_str());
+  ASSERT_TRUE(r);
+  const auto d = json::parse(r->body);  // valid JSON: every value escaped
+  EXPECT_EQ(d["job"]["kind"], "<img src=x onerror=alert(1)>");
+  EXPECT_EQ(d["job"]["payload"]["q"], "</script>\"'");
+  EXPECT_THAT(r->get_header_value("Content-Security-Policy"), HasSubstr("script-src 'self'"));
+  EXPECT_EQ(r->get_header_value("X-Content-Type-Options"), "nosniff");
+}
+
+TEST_F(dashboard_api_test, WithATokenEveryRequestNeedsIt) {
+  dashboard_options o;
+  o.token = "s3cret-token-of-the-test";
+  serve(o);
+  auto c = client();
+  EXPECT_EQ(c.Get("/api/stats")->status, 401);
+  EXPECT_EQ(c.Get("/api/stats", {{"Authorization", "Bearer wrong"}})->status, 401);
+  EXPECT_EQ(c.Get("/api/stats", {{"Authorization", "Bearer s3cret-token-of-the-tes"}})->status, 401);
+  EXPECT_EQ(c.Get("/api/stats", {{"Authorization", "Bearer s3cret-token-of-the-test"}})->status, 200);
+  EXPECT_EQ(c.Get("/api/stats", {{"Cookie", "other=1; cw_dashboard_token=s3cret-token-of-the-test"}})->status, 200);
+  const auto refused = c.Get("/api/stats");
+  EXPECT_THAT(refused->body, ::testing::Not(HasSubstr("s3cret")));
+}
+
+TEST_F(dashboard_api_test, ActionsAreOffUnlessEnabled) {
+  serve();
+  auto c = client();
+  const auto off = c.Post(("/api/jobs/" + std::to_string(ids[0].id) + "/cancel").c_str());
+  ASSERT_TRUE(off);
+  EXPECT_EQ(off->status, 403);
+  EXPECT_THAT(off->body, HasSubstr("actions are off"));
+}
+
+TEST_F(dashboard_api_test, AnActionNeedsTheTokenFromTheDashboardsOwnOrigin) {
+  dashboard_options o;
+  o.token = "t0ken";
+  o.actions = true;
+  auto& d = serve(o);
+  auto c = client();
+  const std::string cancel = "/api/jobs/" + std::to_string(ids[0].id) + "/cancel";
+  EXPECT_EQ(c.Post(cancel.c_str())->status, 401) << "no token: not even read";
+  EXPECT_EQ(
+      c.Post(cancel.c_str(), {{"Authorization", "Bearer t0ken"}, {"Origin", "https://evil.example"}}, "", "text/plain")
+          ->status,
+      403);
+  EXPECT_EQ(c.Get("/api/jobs?state=cancelled", {{"Authorization", "Bearer t0ken"}})->get_header_value("X-Total-Count"),
+            "0")
+      << "the refused action changed nothing";
+  const auto done = c.Post(cancel.c_str(), {{"Authorization", "Bearer t0ken"}, {"Origin", d.url()}}, "", "text/plain");
+  ASSERT_TRUE(done);
+  EXPECT_EQ(done->status, 200);
+  EXPECT_EQ(json::parse(done->body)["outcome"], "applied");
+  EXPECT_EQ(c.Get("/api/jobs?state=cancelled", {{"Authorization", "Bearer t0ken"}})->get_header_value("X-Total-Count"),
+            "1");
+  EXPECT_EQ(c.Post(cancel.c_str(), {{"Authorization", "Bearer t0ken"}}, "", "text/plain")->status, 409)
+      << "a cancelled job cannot be cancelled again";
+  EXPECT_EQ(c.Get(cancel.c_str(), {{"Authorization", "Bearer t0ken"}})->status, 404) << "actions by POST only";
+}
+
+TEST_F(dashboard_api_test, ARequestBodyLargerThanTheLimitIsRefused) {
+  dashboard_options o;
+  o.token = "t";
+  o.actions = true;
+  o.max_request_bytes = 1024;
+  serve(o);
+  auto c = client();
+  const auto r =
+      c.Post("/api/queues/default/pause", {{"Authorization", "Bearer t"}}, std::string(4096, 'x'), "text/plain");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+}
+
+TEST_F(dashboard_api_test, ListeningBeyondLoopbackOrActingNeedsAToken) {
+  dashboard_options wide;
+  wide.address = "0.0.0.0";
+  try {
+    dashboard_server d{rt, store, wide};
+    ADD_FAILURE() << "no error";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_THAT(e.what(), HasSubstr("needs an access token"));
+  }
+  dashboard_options acting;
+  acting.actions = true;
+  EXPECT_THROW((dashboard_server{rt, store, acting}), std::invalid_argument);
+  wide.token = "t";
+  EXPECT_NO_THROW((dashboard_server{rt, store, wide}));
+}
+
+}  // namespace
+}  // namespace clockwork::dashboard
