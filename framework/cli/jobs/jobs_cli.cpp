@@ -11,6 +11,9 @@
 #include "jobs_commands.hpp"
 #include "store_url.hpp"
 #include "work_command.hpp"
+#ifdef CLOCKWORK_HAS_DASHBOARD
+#include "dashboard_command.hpp"
+#endif
 
 namespace clockwork::cli {
 namespace {
@@ -48,6 +51,9 @@ struct parsed {
   std::string id;
   // work
   work_options work;
+#ifdef CLOCKWORK_HAS_DASHBOARD
+  dashboard_command_options dashboard;
+#endif
 };
 
 }  // namespace
@@ -86,6 +92,16 @@ int run_jobs_cli(const std::vector<std::string>& args, std::ostream& out, std::o
   retry->add_option("id", p.id, "the job's id")->required();
   CLI::App* cancel = with_store(app.add_subcommand("cancel", "cancel a pending or running job"));
   cancel->add_option("id", p.id, "the job's id")->required();
+#ifdef CLOCKWORK_HAS_DASHBOARD
+  CLI::App* dashboard =
+      with_store(app.add_subcommand("dashboard", "serve the store's web dashboard until SIGINT/SIGTERM"));
+  dashboard->add_option("--listen", p.dashboard.listen, "ADDRESS:PORT (default 127.0.0.1:0: loopback, a free port)");
+  dashboard->add_option("--token", p.dashboard.token,
+                        "the access token every request needs (shows in ps: prefer --token-file)");
+  dashboard->add_option("--token-file", p.dashboard.token_file, "a file holding the access token");
+  dashboard->add_flag("--actions", p.dashboard.actions,
+                      "enable retry, cancel, delete, trigger and pause/resume (needs a token)");
+#endif
   CLI::App* work = with_store(app.add_subcommand("work", "run a worker serving the example kinds"));
   work->add_option("--instance", p.work.instance, "the worker's name in the store (default: worker)");
   work->add_option("--concurrency", p.work.concurrency, "jobs at once, per queue (default 10)");
@@ -128,6 +144,13 @@ int run_jobs_cli(const std::vector<std::string>& args, std::ostream& out, std::o
       out << migrate_store(url) << "\n";
       return 0;
     }
+#ifdef CLOCKWORK_HAS_DASHBOARD
+    if (dashboard->parsed()) {
+      p.dashboard.watch_signals = context.watch_signals;
+      p.dashboard.stop = context.stop;
+      return dashboard_command(url, p.dashboard, out, err);
+    }
+#endif
     if (work->parsed()) {
       p.work.watch_signals = context.watch_signals;
       p.work.stop = context.stop;

@@ -11,6 +11,8 @@
 //   clockwork-jobs cancel   --store URL ID
 //   clockwork-jobs work     --store URL [--instance NAME] [--concurrency N] [--lease DURATION]
 //                           [--queue Q]... [--until-empty]
+//   clockwork-jobs dashboard --store URL [--listen ADDR:PORT] [--token T | --token-file F]
+//                           [--actions]            (dashboard_command.hpp; builds with the dashboard)
 //
 //   $ clockwork-jobs migrate --store sqlite:jobs.db
 //   sqlite:jobs.db: schema created (version 1)

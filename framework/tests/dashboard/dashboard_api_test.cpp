@@ -10,13 +10,17 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "clockwork/jobs/sqlite_job_store.hpp"
 
@@ -212,6 +216,68 @@ TEST_F(dashboard_api_test, ListeningBeyondLoopbackOrActingNeedsAToken) {
   wide.token = "t";
   EXPECT_NO_THROW((dashboard_server{rt, store, wide}));
 }
+
+#ifdef CLOCKWORK_JOBS_PROGRAM
+// clockwork-jobs dashboard as a process: it says where it listens, serves, and ends on SIGTERM
+// with status 0; a wide address without a token is refused with status 2 before anything starts.
+struct started_program {
+  pid_t pid = -1;
+  int output = -1;  // its standard output
+};
+
+started_program start(std::vector<std::string> args) {
+  int pipe_fds[2];
+  if (::pipe(pipe_fds) != 0) throw std::runtime_error("pipe failed");
+  std::vector<char*> argv;
+  args.insert(args.begin(), CLOCKWORK_JOBS_PROGRAM);
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(pipe_fds[1], STDOUT_FILENO);
+    ::close(pipe_fds[0]);
+    ::close(pipe_fds[1]);
+    ::execv(CLOCKWORK_JOBS_PROGRAM, argv.data());
+    ::_exit(127);
+  }
+  ::close(pipe_fds[1]);
+  return {pid, pipe_fds[0]};
+}
+
+std::string first_line(int fd) {
+  std::string line;
+  char c = 0;
+  while (::read(fd, &c, 1) == 1 && c != '\n') line += c;
+  return line;
+}
+
+int exit_status(pid_t pid) {
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+TEST_F(dashboard_api_test, TheCommandSaysWhereItListensServesAndStopsOnSigterm) {
+  store.reset();  // the command opens the file itself
+  const auto program = start({"dashboard", "--store", "sqlite:" + (folder / "jobs.db").string()});
+  const std::string line = first_line(program.output);
+  ASSERT_THAT(line, ::testing::StartsWith("listening on http://127.0.0.1:"));
+  const int port = std::stoi(line.substr(line.rfind(':') + 1));
+  httplib::Client c("127.0.0.1", port);
+  c.set_read_timeout(30, 0);
+  const auto r = c.Get("/api/stats");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(json::parse(r->body)["states"]["available"], 3);
+  ::kill(program.pid, SIGTERM);
+  EXPECT_EQ(exit_status(program.pid), 0);
+  ::close(program.output);
+
+  const auto wide = start({"dashboard", "--store", "sqlite:" + (folder / "jobs.db").string(), "--listen", "0.0.0.0:0"});
+  EXPECT_EQ(first_line(wide.output), "") << "nothing listened";
+  EXPECT_EQ(exit_status(wide.pid), 2);
+  ::close(wide.output);
+}
+#endif
 
 }  // namespace
 }  // namespace clockwork::dashboard
