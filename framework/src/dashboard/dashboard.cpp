@@ -16,6 +16,7 @@
 #include "clockwork/jobs/job_json.hpp"
 #include "clockwork/jobs/job_state.hpp"
 #include "on_loop.hpp"
+#include "pages.hpp"
 
 namespace clockwork::dashboard {
 namespace {
@@ -92,6 +93,53 @@ struct dashboard_server::impl {
     return std::nullopt;
   }
 
+  // The filters and page of a jobs request, or none with a 400 written.
+  std::optional<jobs::job_query> query_of(const httplib::Request& req, httplib::Response& res) {
+    jobs::job_query q;
+    q.page_size = options.page_size;
+    if (req.has_param("state") && !req.get_param_value("state").empty()) {
+      const auto state = jobs::parse_job_state(req.get_param_value("state"));
+      if (!state) {
+        send_error(res, 400, "unknown state '" + req.get_param_value("state") + "'");
+        return std::nullopt;
+      }
+      q.state = *state;
+    }
+    if (req.has_param("page")) {
+      const auto page = whole_number(req.get_param_value("page"));
+      if (!page || *page > 1'000'000) {
+        send_error(res, 400, "page must be a whole number up to 1000000");
+        return std::nullopt;
+      }
+      q.page = static_cast<std::size_t>(*page);
+    }
+    q.kind = req.get_param_value("kind");
+    q.queue = req.get_param_value("queue");
+    q.search = req.get_param_value("search");
+    return q;
+  }
+
+  // The job the path names and its history, or none with the error written (400, 404, 503).
+  std::optional<std::pair<jobs::job, std::vector<jobs::history_entry>>> job_with_history(const httplib::Request& req,
+                                                                                         httplib::Response& res) {
+    const auto id = whole_number(req.matches[1].str());
+    if (!id || *id > static_cast<std::uint64_t>(INT64_MAX)) {
+      send_error(res, 400, "not a job id");
+      return std::nullopt;
+    }
+    const auto job_id = static_cast<jobs::job_id>(*id);
+    const auto j = ask<std::optional<jobs::job>>(res, [store = store, job_id]() { return store->get(job_id); });
+    if (!j) return std::nullopt;
+    if (!*j) {
+      send_error(res, 404, "no job " + std::to_string(job_id));
+      return std::nullopt;
+    }
+    auto history =
+        ask<std::vector<jobs::history_entry>>(res, [store = store, job_id]() { return store->history(job_id); });
+    if (!history) return std::nullopt;
+    return std::make_pair(**j, std::move(*history));
+  }
+
   void routes() {
     server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
       security_headers(res);
@@ -102,28 +150,40 @@ struct dashboard_server::impl {
       return httplib::Server::HandlerResponse::Unhandled;
     });
 
+    // ---- pages ----
+    server.Get("/static/dashboard.css", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content(std::string(detail::dashboard_css), "text/css");
+    });
+    server.Get("/static/dashboard.js", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content(std::string(detail::dashboard_js), "text/javascript");
+    });
+    server.Get("/", [this](const httplib::Request&, httplib::Response& res) {
+      const auto s = ask<jobs::store_stats>(res, [store = store]() { return store->stats(); });
+      if (s) res.set_content(detail::overview_page(*s), "text/html; charset=utf-8");
+    });
+    server.Get("/jobs", [this](const httplib::Request& req, httplib::Response& res) {
+      const auto q = query_of(req, res);
+      if (!q) return;
+      const auto found = ask<jobs::job_page>(res, [store = store, q = *q]() { return store->list(q); });
+      if (!found) return;
+      const std::string state = q->state ? std::string(jobs::to_string(*q->state)) : std::string();
+      res.set_content(detail::jobs_page(state, *found, q->page, q->page_size), "text/html; charset=utf-8");
+    });
+    server.Get(R"(/jobs/(\d+))", [this](const httplib::Request& req, httplib::Response& res) {
+      const auto found = job_with_history(req, res);
+      if (found) res.set_content(detail::job_detail_page(found->first, found->second), "text/html; charset=utf-8");
+    });
+
+    // ---- the API ----
     server.Get("/api/stats", [this](const httplib::Request&, httplib::Response& res) {
       const auto s = ask<jobs::store_stats>(res, [store = store]() { return store->stats(); });
       if (s) send_json(res, 200, jobs::to_json(*s));
     });
 
     server.Get("/api/jobs", [this](const httplib::Request& req, httplib::Response& res) {
-      jobs::job_query q;
-      q.page_size = options.page_size;
-      if (req.has_param("state")) {
-        const auto state = jobs::parse_job_state(req.get_param_value("state"));
-        if (!state) return send_error(res, 400, "unknown state '" + req.get_param_value("state") + "'");
-        q.state = *state;
-      }
-      if (req.has_param("page")) {
-        const auto page = whole_number(req.get_param_value("page"));
-        if (!page || *page > 1'000'000) return send_error(res, 400, "page must be a whole number up to 1000000");
-        q.page = static_cast<std::size_t>(*page);
-      }
-      q.kind = req.get_param_value("kind");
-      q.queue = req.get_param_value("queue");
-      q.search = req.get_param_value("search");
-      const auto found = ask<jobs::job_page>(res, [store = store, q]() { return store->list(q); });
+      const auto q = query_of(req, res);
+      if (!q) return;
+      const auto found = ask<jobs::job_page>(res, [store = store, q = *q]() { return store->list(q); });
       if (!found) return;
       json all = json::array();
       for (const jobs::job& j : found->jobs) all.push_back(jobs::to_json(j));
@@ -132,18 +192,11 @@ struct dashboard_server::impl {
     });
 
     server.Get(R"(/api/jobs/(\d+))", [this](const httplib::Request& req, httplib::Response& res) {
-      const auto id = whole_number(req.matches[1].str());
-      if (!id || *id > static_cast<std::uint64_t>(INT64_MAX)) return send_error(res, 400, "not a job id");
-      const auto job_id = static_cast<jobs::job_id>(*id);
-      const auto j = ask<std::optional<jobs::job>>(res, [store = store, job_id]() { return store->get(job_id); });
-      if (!j) return;
-      if (!*j) return send_error(res, 404, "no job " + std::to_string(job_id));
-      const auto history =
-          ask<std::vector<jobs::history_entry>>(res, [store = store, job_id]() { return store->history(job_id); });
-      if (!history) return;
+      const auto found = job_with_history(req, res);
+      if (!found) return;
       json events = json::array();
-      for (const auto& h : *history) events.push_back(jobs::to_json(h));
-      send_json(res, 200, json{{"job", jobs::to_json(**j)}, {"history", events}});
+      for (const auto& h : found->second) events.push_back(jobs::to_json(h));
+      send_json(res, 200, json{{"job", jobs::to_json(found->first)}, {"history", events}});
     });
 
     server.Get("/api/recurring", [this](const httplib::Request&, httplib::Response& res) {

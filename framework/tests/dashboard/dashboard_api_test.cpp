@@ -17,6 +17,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <regex>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -215,6 +216,52 @@ TEST_F(dashboard_api_test, ListeningBeyondLoopbackOrActingNeedsAToken) {
   EXPECT_THROW((dashboard_server{rt, store, acting}), std::invalid_argument);
   wide.token = "t";
   EXPECT_NO_THROW((dashboard_server{rt, store, wide}));
+}
+
+// ---- the pages ----
+
+// No inline script or style, no event-handler attribute: the CSP would block them, and a value
+// that escaped its escaping would show up here as markup.
+void expect_no_inline_code(const std::string& html) {
+  EXPECT_FALSE(std::regex_search(html, std::regex(R"(<script(?![^>]*\ssrc=))"))) << "an inline script";
+  EXPECT_FALSE(std::regex_search(html, std::regex(R"(<[^>]*\son[a-z]+\s*=)", std::regex::icase))) << "a handler";
+  EXPECT_EQ(html.find("<style"), std::string::npos);
+  EXPECT_EQ(html.find("<img"), std::string::npos);
+}
+
+TEST_F(dashboard_api_test, ThePagesShowTheStoreWithEveryValueEscaped) {
+  serve();
+  auto c = client();
+  const auto overview = c.Get("/");
+  ASSERT_TRUE(overview);
+  EXPECT_EQ(overview->status, 200);
+  EXPECT_THAT(overview->get_header_value("Content-Type"), HasSubstr("text/html"));
+  EXPECT_THAT(overview->body, HasSubstr("<td class=\"count\" data-state=\"available\">3</td>"));
+  EXPECT_THAT(overview->body, HasSubstr("<a href=\"/jobs?state=available\">available</a>"));
+  EXPECT_THAT(overview->body, HasSubstr("<script src=\"/static/dashboard.js\" defer></script>"));
+  expect_no_inline_code(overview->body);
+
+  const auto list = c.Get("/jobs?state=available");
+  ASSERT_TRUE(list);
+  EXPECT_EQ(list->status, 200);
+  EXPECT_THAT(list->body, HasSubstr("&lt;img src=x onerror=alert(1)&gt;"));
+  EXPECT_THAT(list->body, HasSubstr("<a href=\"/jobs/" + std::to_string(ids[0].id) + "\">"));
+  expect_no_inline_code(list->body);
+  EXPECT_EQ(c.Get("/jobs?state=<script>")->status, 400);
+
+  const auto detail = c.Get(("/jobs/" + std::to_string(ids[1].id)).c_str());
+  ASSERT_TRUE(detail);
+  EXPECT_EQ(detail->status, 200);
+  EXPECT_THAT(detail->body, HasSubstr("&lt;/script&gt;\\&quot;&#39;"));  // the payload's text, escaped
+  EXPECT_THAT(detail->body, HasSubstr("<tr class=\"enqueued\">"));
+  expect_no_inline_code(detail->body);
+  EXPECT_EQ(c.Get("/jobs/424242")->status, 404);
+
+  const auto js = c.Get("/static/dashboard.js");
+  ASSERT_TRUE(js);
+  EXPECT_THAT(js->get_header_value("Content-Type"), HasSubstr("javascript"));
+  EXPECT_THAT(js->body, HasSubstr("textContent"));
+  EXPECT_EQ(js->body.find("innerHTML"), std::string::npos);
 }
 
 #ifdef CLOCKWORK_JOBS_PROGRAM

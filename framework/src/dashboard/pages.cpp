@@ -1,0 +1,210 @@
+#include "pages.hpp"
+
+#include <cstddef>
+#include <string>
+
+#include "clockwork/jobs/job_json.hpp"
+#include "clockwork/jobs/job_state.hpp"
+
+namespace clockwork::dashboard::detail {
+namespace {
+
+// The length of the valid UTF-8 sequence at s[i], or 0.
+std::size_t utf8_length(std::string_view s, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char b = byte(i);
+  std::size_t n = 0;
+  if (b < 0x80) return 1;
+  if (b >= 0xC2 && b <= 0xDF)
+    n = 2;
+  else if (b >= 0xE0 && b <= 0xEF)
+    n = 3;
+  else if (b >= 0xF0 && b <= 0xF4)
+    n = 4;
+  else
+    return 0;
+  if (i + n > s.size()) return 0;
+  for (std::size_t k = 1; k < n; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+  }
+  // Overlong three-byte forms, surrogates, and code points past U+10FFFF.
+  if (n == 3 && b == 0xE0 && byte(i + 1) < 0xA0) return 0;
+  if (n == 3 && b == 0xED && byte(i + 1) > 0x9F) return 0;
+  if (n == 4 && b == 0xF0 && byte(i + 1) < 0x90) return 0;
+  if (n == 4 && b == 0xF4 && byte(i + 1) > 0x8F) return 0;
+  return n;
+}
+
+std::string head(std::string_view title) {
+  std::string out =
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>";
+  out += escape_html(title);
+  out +=
+      " \u2014 clockwork</title>\n<link rel=\"stylesheet\" href=\"/static/dashboard.css\">\n"
+      "<script src=\"/static/dashboard.js\" defer></script>\n</head>\n<body>\n"
+      "<nav><b>clockwork</b> <a href=\"/\">overview</a> <a href=\"/jobs\">jobs</a></nav>\n<main>\n";
+  return out;
+}
+
+std::string tail() {
+  return "</main>\n</body>\n</html>\n";
+}
+
+std::string state_link(std::string_view state) {
+  return "<a href=\"/jobs?state=" + std::string(state) + "\">" + std::string(state) + "</a>";
+}
+
+std::string cell(std::string_view text) {
+  return "<td>" + escape_html(text) + "</td>";
+}
+
+}  // namespace
+
+std::string escape_html(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t n = utf8_length(text, i);
+    if (n == 0) {
+      out += "\uFFFD";
+      ++i;
+      continue;
+    }
+    if (n == 1) {
+      switch (text[i]) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        case '\'': out += "&#39;"; break;
+        default: out += text[i];
+      }
+    } else {
+      out.append(text.substr(i, n));
+    }
+    i += n;
+  }
+  return out;
+}
+
+std::string overview_page(const jobs::store_stats& stats) {
+  std::string out = head("overview");
+  out += "<h1>Jobs</h1>\n<table class=\"states\" id=\"states\">\n<tr>";
+  for (const jobs::job_state s : jobs::all_job_states) out += "<th>" + state_link(jobs::to_string(s)) + "</th>";
+  out += "</tr>\n<tr>";
+  for (const jobs::job_state s : jobs::all_job_states) {
+    out += "<td class=\"count\" data-state=\"" + std::string(jobs::to_string(s)) + "\">" +
+           std::to_string(stats.count(s)) + "</td>";
+  }
+  out +=
+      "</tr>\n</table>\n<h2>Queues</h2>\n<table class=\"queues\">\n<tr><th>queue</th><th>pending</th>"
+      "<th>running</th><th>paused</th></tr>\n";
+  for (const jobs::queue_info& q : stats.queues) {
+    out += "<tr>" + cell(q.name) + "<td>" + std::to_string(q.pending) + "</td><td>" + std::to_string(q.running) +
+           "</td><td>" + (q.paused ? "paused" : "") + "</td></tr>\n";
+  }
+  out += "</table>\n";
+  if (!stats.unserved_kinds.empty()) {
+    out += "<p class=\"warning\">Due jobs of kinds no live instance serves:";
+    for (const auto& k : stats.unserved_kinds) out += " <code>" + escape_html(k) + "</code>";
+    out += "</p>\n";
+  }
+  out += "<h2>Since the store was created</h2>\n<p class=\"totals\">enqueued " + std::to_string(stats.enqueued) +
+         ", claimed " + std::to_string(stats.claimed) + ", succeeded " + std::to_string(stats.succeeded) + ", failed " +
+         std::to_string(stats.failed) + ", retried " + std::to_string(stats.retried) + ", rescued " +
+         std::to_string(stats.rescued) + ", stale writes refused (lease_lost) " + std::to_string(stats.lease_lost) +
+         "</p>\n";
+  return out + tail();
+}
+
+std::string jobs_page(std::string_view state, const jobs::job_page& page, std::size_t page_number,
+                      std::size_t page_size) {
+  std::string out = head(state.empty() ? "jobs" : std::string(state) + " jobs");
+  out += "<h1>" + (state.empty() ? std::string("Jobs") : escape_html(state) + " jobs") + "</h1>\n<p>" +
+         std::to_string(page.total) + " in all</p>\n";
+  out +=
+      "<table class=\"jobs\">\n<tr><th>id</th><th>state</th><th>kind</th><th>queue</th><th>attempt</th>"
+      "<th>epoch</th><th>scheduled</th><th>last error</th></tr>\n";
+  for (const jobs::job& j : page.jobs) {
+    const std::string id = std::to_string(j.id);
+    out += "<tr><td><a href=\"/jobs/" + id + "\">" + id + "</a></td>" + cell(jobs::to_string(j.state)) + cell(j.kind) +
+           cell(j.queue) + "<td>" + std::to_string(j.attempt) + "/" + std::to_string(j.max_attempts) + "</td><td>" +
+           std::to_string(j.epoch) + "</td>" + cell(jobs::format_utc_micros(j.scheduled_at)) + cell(j.last_error) +
+           "</tr>\n";
+  }
+  out += "</table>\n<p class=\"pages\">";
+  const std::string base = "/jobs?" + (state.empty() ? std::string() : "state=" + std::string(state) + "&") + "page=";
+  if (page_number > 0) out += "<a href=\"" + base + std::to_string(page_number - 1) + "\">\u2190 newer</a> ";
+  if ((page_number + 1) * page_size < page.total)
+    out += "<a href=\"" + base + std::to_string(page_number + 1) + "\">older \u2192</a>";
+  out += "</p>\n";
+  return out + tail();
+}
+
+std::string job_detail_page(const jobs::job& j, const std::vector<jobs::history_entry>& history) {
+  const std::string id = std::to_string(j.id);
+  std::string out = head("job " + id);
+  out += "<h1>Job " + id + " <span class=\"state " + std::string(jobs::to_string(j.state)) + "\">" +
+         std::string(jobs::to_string(j.state)) + "</span></h1>\n<dl class=\"job\">\n";
+  const auto row = [&out](std::string_view name, std::string_view value) {
+    out += "<dt>" + std::string(name) + "</dt><dd>" + escape_html(value) + "</dd>\n";
+  };
+  row("kind", j.kind);
+  row("queue", j.queue);
+  row("attempt", std::to_string(j.attempt) + " of " + std::to_string(j.max_attempts));
+  row("epoch (fencing token)", std::to_string(j.epoch));
+  row("scheduled", jobs::format_utc_micros(j.scheduled_at));
+  if (!j.lease_owner.empty()) row("claimed by", j.lease_owner);
+  if (!j.unique_key.empty()) row("unique key", j.unique_key);
+  if (!j.last_error.empty()) row("last error", j.last_error);
+  row("payload", j.payload);
+  out +=
+      "</dl>\n<h2>History</h2>\n<table class=\"history\">\n<tr><th>at</th><th>event</th><th>epoch</th>"
+      "<th>attempt</th><th>by</th><th>due</th><th>detail</th></tr>\n";
+  for (const jobs::history_entry& h : history) {
+    const std::string event{jobs::to_string(h.event)};
+    out += "<tr class=\"" + event + "\">" + cell(jobs::format_utc_micros(h.at)) + cell(event) + "<td>" +
+           std::to_string(h.epoch) + "</td><td>" + std::to_string(h.attempt) + "</td>" + cell(h.instance) +
+           cell(h.scheduled ? jobs::format_utc_micros(*h.scheduled) : std::string()) + cell(h.detail) + "</tr>\n";
+  }
+  out += "</table>\n";
+  return out + tail();
+}
+
+const std::string_view dashboard_css =
+    R"(body { font: 14px/1.45 system-ui, "DejaVu Sans", sans-serif; margin: 0; color: #1f2937; background: #f5f6f8; }
+nav { padding: 10px 20px; background: #111827; color: #f9fafb; }
+nav a { color: #c7d2fe; margin-left: 14px; }
+main { padding: 16px 20px; max-width: 1400px; }
+table { border-collapse: collapse; background: #fff; margin: 8px 0 16px; }
+th, td { padding: 4px 10px; border-bottom: 1px solid #e5e7eb; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+td.count { font-size: 22px; font-weight: 650; text-align: center; }
+tr.lease_lost td, .state.failed { color: #b91c1c; }
+.state { font-size: 14px; padding: 2px 8px; border-radius: 999px; background: #e5e7eb; }
+.state.succeeded { background: #dcfce7; color: #15803d; }
+dl.job { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; }
+dd { margin: 0; font-family: ui-monospace, "DejaVu Sans Mono", monospace; white-space: pre-wrap; overflow-wrap: anywhere; }
+.warning { color: #b45309; }
+)";
+
+// Live counts on the overview: /api/stats every two seconds, written with textContent only.
+const std::string_view dashboard_js = R"((function () {
+  'use strict';
+  const cells = document.querySelectorAll('#states td[data-state]');
+  if (!cells.length) return;
+  async function refresh() {
+    try {
+      const r = await fetch('/api/stats', { credentials: 'same-origin' });
+      if (!r.ok) return;
+      const s = await r.json();
+      for (const td of cells) td.textContent = String(s.states[td.dataset.state] ?? 0);
+    } catch (e) {
+      // The next refresh tries again.
+    }
+  }
+  setInterval(refresh, 2000);
+})();
+)";
+
+}  // namespace clockwork::dashboard::detail

@@ -1,0 +1,33 @@
+// clockwork::dashboard::detail — the dashboard's HTML pages, rendered on the server from what the
+// store answered: the overview (counts by state, queues), a state's jobs (paged), a job with its
+// history. Every value from the store — kinds, queues, payloads, error texts, instance names — is
+// escaped; the pages hold no inline script or style and no event-handler attribute (the
+// Content-Security-Policy forbids them): their script and style come from /static/.
+//
+//   std::string html = overview_page(stats);
+//
+// Thread safety: pure functions over values.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "clockwork/jobs/job.hpp"
+
+namespace clockwork::dashboard::detail {
+
+// &, <, >, " and ' as entities; invalid UTF-8 bytes as U+FFFD.
+std::string escape_html(std::string_view text);
+
+std::string overview_page(const jobs::store_stats& stats);
+// state empty: every state.
+std::string jobs_page(std::string_view state, const jobs::job_page& page, std::size_t page_number,
+                      std::size_t page_size);
+std::string job_detail_page(const jobs::job& job, const std::vector<jobs::history_entry>& history);
+
+// The static files, served under /static/.
+extern const std::string_view dashboard_css;
+extern const std::string_view dashboard_js;
+
+}  // namespace clockwork::dashboard::detail
