@@ -1,7 +1,10 @@
 #include "pages.hpp"
 
 #include <cstddef>
+#include <cstdint>
+#include <iterator>
 #include <string>
+#include <utility>
 
 #include "clockwork/jobs/job_json.hpp"
 #include "clockwork/jobs/job_state.hpp"
@@ -98,23 +101,28 @@ std::string overview_page(const jobs::store_stats& stats) {
            std::to_string(stats.count(s)) + "</td>";
   }
   out +=
-      "</tr>\n</table>\n<h2>Queues</h2>\n<table class=\"queues\">\n<tr><th>queue</th><th>pending</th>"
+      "</tr>\n</table>\n<h2>Queues</h2>\n<table class=\"queues\" id=\"queues\">\n<tr><th>queue</th><th>pending</th>"
       "<th>running</th><th>paused</th></tr>\n";
   for (const jobs::queue_info& q : stats.queues) {
     out += "<tr>" + cell(q.name) + "<td>" + std::to_string(q.pending) + "</td><td>" + std::to_string(q.running) +
            "</td><td>" + (q.paused ? "paused" : "") + "</td></tr>\n";
   }
-  out += "</table>\n";
-  if (!stats.unserved_kinds.empty()) {
-    out += "<p class=\"warning\">Due jobs of kinds no live instance serves:";
-    for (const auto& k : stats.unserved_kinds) out += " <code>" + escape_html(k) + "</code>";
-    out += "</p>\n";
+  out += "</table>\n<p class=\"warning\" id=\"unserved\"";
+  if (stats.unserved_kinds.empty()) out += " hidden";
+  out += ">Due jobs of kinds no live instance serves: <code>";
+  for (std::size_t i = 0; i < stats.unserved_kinds.size(); ++i) {
+    out += (i > 0 ? " " : "") + escape_html(stats.unserved_kinds[i]);
   }
-  out += "<h2>Since the store was created</h2>\n<p class=\"totals\">enqueued " + std::to_string(stats.enqueued) +
-         ", claimed " + std::to_string(stats.claimed) + ", succeeded " + std::to_string(stats.succeeded) + ", failed " +
-         std::to_string(stats.failed) + ", retried " + std::to_string(stats.retried) + ", rescued " +
-         std::to_string(stats.rescued) + ", stale writes refused (lease_lost) " + std::to_string(stats.lease_lost) +
-         "</p>\n";
+  out += "</code></p>\n<h2>Since the store was created</h2>\n<p class=\"totals\" id=\"totals\">";
+  const std::pair<const char*, std::uint64_t> totals[] = {{"enqueued", stats.enqueued},    {"claimed", stats.claimed},
+                                                          {"succeeded", stats.succeeded},  {"failed", stats.failed},
+                                                          {"retried", stats.retried},      {"rescued", stats.rescued},
+                                                          {"lease_lost", stats.lease_lost}};
+  for (std::size_t i = 0; i < std::size(totals); ++i) {
+    out += std::string(i > 0 ? ", " : "") + totals[i].first + " <span data-total=\"" + totals[i].first + "\">" +
+           std::to_string(totals[i].second) + "</span>";
+  }
+  out += "</p>\n";
   return out + tail();
 }
 
@@ -188,17 +196,32 @@ dd { margin: 0; font-family: ui-monospace, "DejaVu Sans Mono", monospace; white-
 .warning { color: #b45309; }
 )";
 
-// Live counts on the overview: /api/stats every two seconds, written with textContent only.
+// The overview, live: /api/stats every two seconds, written with textContent only.
 const std::string_view dashboard_js = R"((function () {
   'use strict';
-  const cells = document.querySelectorAll('#states td[data-state]');
-  if (!cells.length) return;
+  const states = document.getElementById('states');
+  if (!states) return;
+  function render(s) {
+    for (const td of states.querySelectorAll('td[data-state]')) td.textContent = String(s.states[td.dataset.state] ?? 0);
+    for (const span of document.querySelectorAll('#totals span[data-total]')) {
+      span.textContent = String(s.store[span.dataset.total] ?? 0);
+    }
+    const unserved = document.getElementById('unserved');
+    unserved.hidden = s.unserved_kinds.length === 0;
+    unserved.querySelector('code').textContent = s.unserved_kinds.join(' ');
+    const table = document.getElementById('queues');
+    for (const row of [...table.rows].slice(1)) row.remove();
+    for (const q of s.queues) {
+      const row = table.insertRow();
+      for (const value of [q.name, String(q.pending), String(q.running), q.paused ? 'paused' : '']) {
+        row.insertCell().textContent = value;
+      }
+    }
+  }
   async function refresh() {
     try {
       const r = await fetch('/api/stats', { credentials: 'same-origin' });
-      if (!r.ok) return;
-      const s = await r.json();
-      for (const td of cells) td.textContent = String(s.states[td.dataset.state] ?? 0);
+      if (r.ok) render(await r.json());
     } catch (e) {
       // The next refresh tries again.
     }

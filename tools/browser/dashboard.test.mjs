@@ -1,0 +1,127 @@
+// The dashboard in a real browser: Debian's Chromium driven by playwright-core against a running
+// `clockwork-jobs dashboard` (run-dashboard-test.sh starts it). Every request beyond the dashboard's
+// own origin is refused; a console error (a Content-Security-Policy violation is one), a page error
+// or a dialog fails the test.
+//
+//   node dashboard.test.mjs --url URL --jobs CLOCKWORK_JOBS --store STORE --screenshots DIR
+//
+// Prints one line per check and "N passed, N failed".
+import { chromium } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const args = Object.fromEntries(
+  process.argv.slice(2).reduce((pairs, a, i, all) => (a.startsWith('--') ? [...pairs, [a.slice(2), all[i + 1]]] : pairs), []));
+const base = args.url;
+const executablePath = process.env.CLOCKWORK_CHROMIUM || '/usr/bin/chromium';
+const hostile = '<img src=x onerror=alert(1)>';
+
+let passed = 0;
+let failed = 0;
+function check(name, ok, detail) {
+  if (ok) {
+    passed++;
+    console.log(`ok    ${name}`);
+  } else {
+    failed++;
+    console.log(`FAIL  ${name}${detail !== undefined ? ': ' + detail : ''}`);
+  }
+}
+const jobs = (...a) => execFileSync(args.jobs, [...a, '--store', args.store], { encoding: 'utf8' });
+
+const profile = mkdtempSync(join(tmpdir(), 'clockwork-chromium-'));
+const context = await chromium.launchPersistentContext(profile, {
+  executablePath,
+  headless: true,
+  viewport: { width: 1280, height: 800 },
+  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+         '--disable-component-update', '--disable-sync'],
+});
+const trouble = [];
+await context.route('**/*', (route) => {
+  const url = route.request().url();
+  if (url.startsWith(base + '/')) return route.continue();
+  trouble.push('request to ' + url);
+  return route.abort();
+});
+async function open(path) {
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push('page error: ' + e.message));
+  page.on('dialog', (d) => { problems.push(`dialog ${d.type()}: ${d.message()}`); d.dismiss().catch(() => {}); });
+  const response = await page.goto(base + path, { waitUntil: 'load', timeout: 60000 });
+  return { page, problems, response };
+}
+const count = (page, state) => page.$eval(`#states td[data-state="${state}"]`, (td) => Number(td.textContent));
+
+try {
+  // ---- the overview, live ----
+  {
+    const { page, problems, response } = await open('/');
+    check('overview: served', response.status() === 200, response.status());
+    check('overview: the CSP header', (response.headers()['content-security-policy'] || '').includes("script-src 'self'"));
+    check('overview: counts by state', (await count(page, 'available')) === 4, await count(page, 'available'));
+    jobs('enqueue', 'example.sleep', '--payload', '{"ms": 5}', '--count', '2');
+    await page.waitForFunction(() => document.querySelector('#states td[data-state="available"]').textContent === '6',
+                               null, { timeout: 30000 }).catch(() => {});
+    check('overview: jobs enqueued from the command line appear without a reload', (await count(page, 'available')) === 6,
+          await count(page, 'available'));
+    jobs('work', '--until-empty');
+    await page.waitForFunction(() => document.querySelector('#states td[data-state="succeeded"]').textContent === '5',
+                               null, { timeout: 30000 }).catch(() => {});
+    check('overview: and turn succeeded once worked, without a reload', (await count(page, 'succeeded')) === 5,
+          await count(page, 'succeeded'));
+    check('overview: the hostile kind is named as text', (await page.textContent('#unserved code') || '').includes(hostile));
+    check('overview: the totals follow too', (await page.textContent('#totals span[data-total="succeeded"]')) === '5');
+    const pending = await page.$eval('#queues', (t) => t.rows[1].cells[1].textContent);
+    check('overview: and the queues', pending === '1', pending);
+    await page.screenshot({ path: join(args.screenshots, 'dashboard-overview.png'), fullPage: true });
+    check('overview: no errors', problems.length === 0, problems.join(' | '));
+    await page.close();
+  }
+  // ---- a state's jobs ----
+  {
+    const { page, problems } = await open('/jobs?state=available');
+    const kinds = await page.$$eval('table.jobs td:nth-child(3)', (tds) => tds.map((td) => td.textContent));
+    check('jobs: the one still available, its kind shown as text', kinds.length === 1 && kinds[0] === hostile, JSON.stringify(kinds));
+    check('jobs: no element came from a job\'s name', (await page.$$('table.jobs img')).length === 0);
+    await page.screenshot({ path: join(args.screenshots, 'dashboard-jobs.png'), fullPage: true });
+    check('jobs: no errors', problems.length === 0, problems.join(' | '));
+    await page.close();
+  }
+  // ---- a job and its history ----
+  {
+    const { page, problems } = await open('/jobs?state=succeeded');
+    const href = await page.$eval('table.jobs a', (a) => a.getAttribute('href'));
+    await page.click('table.jobs a');
+    await page.waitForSelector('table.history');
+    check('job: the link goes to the job', page.url().endsWith(href), page.url());
+    const events = await page.$$eval('table.history tr td:nth-child(2)', (tds) => tds.map((td) => td.textContent));
+    check('job: its history, enqueued → claimed → succeeded', JSON.stringify(events) === JSON.stringify(['enqueued', 'claimed', 'succeeded']),
+          JSON.stringify(events));
+    await page.screenshot({ path: join(args.screenshots, 'dashboard-job.png'), fullPage: true });
+    check('job: no errors', problems.length === 0, problems.join(' | '));
+    await page.close();
+  }
+  {
+    const { page, problems } = await open('/jobs?state=available');
+    await page.click('table.jobs a');
+    await page.waitForSelector('dl.job');
+    const payload = await page.$eval('dl.job dd:last-of-type', (dd) => dd.textContent);
+    check('job: a hostile payload shown as text', payload.includes('</script><script>alert(2)</script>'), payload);
+    check('job: no errors', problems.length === 0, problems.join(' | '));
+    await page.close();
+  }
+  for (const shot of ['dashboard-overview.png', 'dashboard-jobs.png', 'dashboard-job.png']) {
+    check(`screenshot ${shot} saved`, statSync(join(args.screenshots, shot)).size > 1000);
+  }
+  check('no request left the dashboard', trouble.length === 0, trouble.join(' | '));
+} finally {
+  await context.close();
+  rmSync(profile, { recursive: true, force: true });
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
