@@ -3,7 +3,10 @@
 // own origin is refused; a console error (a Content-Security-Policy violation is one), a page error
 // or a dialog fails the test.
 //
-//   node dashboard.test.mjs --url URL --jobs CLOCKWORK_JOBS --store STORE --screenshots DIR
+//   node dashboard.test.mjs --url URL --secured-url URL --token T --jobs CLOCKWORK_JOBS --store STORE
+//                           --screenshots DIR
+//
+// URL serves read-only without a token; the secured URL needs the token and allows actions.
 //
 // Prints one line per check and "N passed, N failed".
 import { chromium } from 'playwright-core';
@@ -15,6 +18,7 @@ import { join } from 'node:path';
 const args = Object.fromEntries(
   process.argv.slice(2).reduce((pairs, a, i, all) => (a.startsWith('--') ? [...pairs, [a.slice(2), all[i + 1]]] : pairs), []));
 const base = args.url;
+const secured = args['secured-url'];
 const executablePath = process.env.CLOCKWORK_CHROMIUM || '/usr/bin/chromium';
 const hostile = '<img src=x onerror=alert(1)>';
 
@@ -42,7 +46,7 @@ const context = await chromium.launchPersistentContext(profile, {
 const trouble = [];
 await context.route('**/*', (route) => {
   const url = route.request().url();
-  if (url.startsWith(base + '/')) return route.continue();
+  if (url.startsWith(base + '/') || url.startsWith(secured + '/') || url === 'about:blank') return route.continue();
   trouble.push('request to ' + url);
   return route.abort();
 });
@@ -52,7 +56,7 @@ async function open(path) {
   page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`); });
   page.on('pageerror', (e) => problems.push('page error: ' + e.message));
   page.on('dialog', (d) => { problems.push(`dialog ${d.type()}: ${d.message()}`); d.dismiss().catch(() => {}); });
-  const response = await page.goto(base + path, { waitUntil: 'load', timeout: 60000 });
+  const response = await page.goto(path.startsWith('http') ? path : base + path, { waitUntil: 'load', timeout: 60000 });
   return { page, problems, response };
 }
 const count = (page, state) => page.$eval(`#states td[data-state="${state}"]`, (td) => Number(td.textContent));
@@ -113,6 +117,46 @@ try {
     const payload = await page.$eval('dl.job dd:last-of-type', (dd) => dd.textContent);
     check('job: a hostile payload shown as text', payload.includes('</script><script>alert(2)</script>'), payload);
     check('job: no errors', problems.length === 0, problems.join(' | '));
+    await page.close();
+  }
+  // ---- signing in, acting, and a foreign site that tries to ----
+  {
+    const { page, problems } = await open(secured + '/');
+    check('secured: a page without the token goes to the sign-in form', page.url() === secured + '/signin', page.url());
+    await page.fill('input[name=token]', 'not-the-token');
+    await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+    check('secured: a wrong token is refused', (await page.textContent('body')).includes('not this dashboard'));
+    // (The refusal is a 401, which the browser logs as a failed load: expected, not a problem.)
+    const expected401 = problems.findIndex((p) => p.includes('401'));
+    if (expected401 >= 0) problems.splice(expected401, 1);
+    await page.fill('input[name=token]', args.token);
+    await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+    check('secured: the right one signs in', page.url() === secured + '/' && (await page.$('#states')) !== null, page.url());
+    const cookies = await context.cookies(secured);
+    const cookie = cookies.find((c) => c.name === 'cw_dashboard_token');
+    check('secured: the cookie is HttpOnly and SameSite=Strict', cookie && cookie.httpOnly && cookie.sameSite === 'Strict',
+          JSON.stringify(cookie));
+    await page.goto(secured + '/jobs?state=available');
+    await Promise.all([page.waitForNavigation(), page.click('table.jobs a')]);
+    const jobUrl = page.url();
+    const jobId = jobUrl.split('/').pop();
+    await Promise.all([page.waitForNavigation(), page.click('button[data-action=cancel]')]);
+    check('secured: "cancel" cancels', (await page.textContent('h1 .state')) === 'cancelled', await page.textContent('h1 .state'));
+    await Promise.all([page.waitForNavigation(), page.click('button[data-action=retry]')]);
+    check('secured: "retry" makes it available again', (await page.textContent('h1 .state')) === 'available',
+          await page.textContent('h1 .state'));
+    check('secured: no errors', problems.length === 0, problems.join(' | '));
+
+    // Another site (here a blank page: Origin null) posts a cancel: refused, nothing changes.
+    const foreign = await context.newPage();
+    await foreign.goto('about:blank');
+    await foreign.evaluate(async (u) => {
+      await fetch(u, { method: 'POST', mode: 'no-cors', credentials: 'include' }).catch(() => {});
+    }, `${secured}/api/jobs/${jobId}/cancel`);
+    await foreign.close();
+    await page.reload();
+    check('secured: a cross-site POST changes nothing', (await page.textContent('h1 .state')) === 'available',
+          await page.textContent('h1 .state'));
     await page.close();
   }
   for (const shot of ['dashboard-overview.png', 'dashboard-jobs.png', 'dashboard-job.png']) {

@@ -28,19 +28,29 @@ store="sqlite:$work/jobs.db"
 "$program" enqueue --store "$store" example.sleep --payload '{"ms": 10}' --count 3 >/dev/null
 "$program" enqueue --store "$store" '<img src=x onerror=alert(1)>' --payload '{"q": "</script><script>alert(2)</script>"}' >/dev/null
 
-"$program" dashboard --store "$store" >"$work/dashboard.out" 2>"$work/dashboard.err" &
-dashboard=$!
-trap 'kill "$dashboard" 2>/dev/null || true; wait "$dashboard" 2>/dev/null || true' EXIT
-# Its first line says where it listens (waiting for it, not sleeping a guessed time).
-url=""
-for _ in $(seq 600); do
-  url="$(sed -n 's/^listening on //p' "$work/dashboard.out")"
-  [ -n "$url" ] && break
-  kill -0 "$dashboard" 2>/dev/null || { cat "$work/dashboard.err" >&2; echo "browser test: FAILED: the dashboard did not start" >&2; exit 1; }
-  sleep 0.1
-done
-[ -n "$url" ] || { echo "browser test: FAILED: the dashboard never said where it listens" >&2; exit 1; }
+# Two dashboards on the store: read-only without a token, and with a token and actions.
+printf 't0ken-of-the-browser-test\n' >"$work/token"
+"$program" dashboard --store "$store" >"$work/open.out" 2>"$work/open.err" &
+open_pid=$!
+"$program" dashboard --store "$store" --token-file "$work/token" --actions >"$work/secured.out" 2>"$work/secured.err" &
+secured_pid=$!
+trap 'kill "$open_pid" "$secured_pid" 2>/dev/null || true; wait 2>/dev/null || true' EXIT
+# Each one's first line says where it listens (waited for, not a guessed pause).
+listening() { # listening NAME PID: the URL NAME.out names
+  for _ in $(seq 600); do
+    local url
+    url="$(sed -n 's/^listening on //p' "$work/$1.out")"
+    [ -n "$url" ] && { echo "$url"; return 0; }
+    kill -0 "$2" 2>/dev/null || { cat "$work/$1.err" >&2; echo "browser test: FAILED: a dashboard did not start" >&2; exit 1; }
+    sleep 0.1
+  done
+  echo "browser test: FAILED: a dashboard never said where it listens" >&2
+  exit 1
+}
+url="$(listening open "$open_pid")"
+secured_url="$(listening secured "$secured_pid")"
 
 cd "$here"
-CLOCKWORK_CHROMIUM="$chromium" node dashboard.test.mjs --url "$url" --jobs "$program" --store "$store" \
+CLOCKWORK_CHROMIUM="$chromium" node dashboard.test.mjs --url "$url" --secured-url "$secured_url" \
+  --token "$(cat "$work/token")" --jobs "$program" --store "$store" \
   --screenshots "$build"

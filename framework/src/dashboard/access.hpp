@@ -26,9 +26,9 @@ std::string cookie_value(std::string_view cookie_header, std::string_view name);
 inline constexpr std::string_view token_cookie = "cw_dashboard_token";
 
 struct request_view {
-  std::string_view authorization;  // the Authorization header, or empty
-  std::string_view cookie;         // the Cookie header, or empty
-  std::string_view origin;         // the Origin header, or empty
+  std::string authorization;  // the Authorization header, or empty
+  std::string cookie;         // the Cookie header, or empty
+  std::string origin;         // the Origin header, or empty
 };
 
 class access_policy {

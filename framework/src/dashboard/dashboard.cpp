@@ -32,7 +32,9 @@ constexpr const char* content_security_policy =
 void security_headers(httplib::Response& res) {
   res.set_header("Content-Security-Policy", content_security_policy);
   res.set_header("X-Content-Type-Options", "nosniff");
-  res.set_header("Referrer-Policy", "no-referrer");
+  // Not no-referrer: under it a browser sends `Origin: null` with its own same-origin form posts
+  // (the Fetch standard's rule for POST), and the Origin check would refuse the sign-in form.
+  res.set_header("Referrer-Policy", "same-origin");
   res.set_header("Cache-Control", "no-store");
 }
 
@@ -54,10 +56,7 @@ std::optional<std::uint64_t> whole_number(std::string_view text) {
 }
 
 detail::request_view view_of(const httplib::Request& req) {
-  const auto header = [&req](const char* name) -> std::string_view {
-    const auto it = req.headers.find(name);
-    return it == req.headers.end() ? std::string_view{} : std::string_view(it->second);
-  };
+  const auto header = [&req](const char* name) { return req.get_header_value(name); };
   return {header("Authorization"), header("Cookie"), header("Origin")};
 }
 
@@ -143,11 +142,40 @@ struct dashboard_server::impl {
   void routes() {
     server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
       security_headers(res);
+      // The sign-in form and the page's own script and style need no token.
+      if (req.path == "/signin" || req.path.starts_with("/static/")) return httplib::Server::HandlerResponse::Unhandled;
       if (!access->may_read(view_of(req))) {
-        send_error(res, 401, "this dashboard needs its token: Authorization: Bearer TOKEN");
+        if (req.path.starts_with("/api/")) {
+          send_error(res, 401, "this dashboard needs its token: Authorization: Bearer TOKEN");
+        } else {
+          res.set_redirect("/signin", 303);
+        }
         return httplib::Server::HandlerResponse::Handled;
       }
       return httplib::Server::HandlerResponse::Unhandled;
+    });
+
+    // ---- signing in: the token once, then an HttpOnly, SameSite=Strict cookie ----
+    server.Get("/signin", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content(detail::signin_page(""), "text/html; charset=utf-8");
+    });
+    server.Post("/signin", [this](const httplib::Request& req, httplib::Response& res) {
+      const detail::request_view view = view_of(req);
+      const std::string given = req.get_param_value("token");
+      const detail::request_view with_token{"Bearer " + given, {}, view.origin};
+      if (!access->token_required()) {
+        res.set_redirect("/", 303);
+        return;
+      }
+      // The same Origin rule as actions: no other site may sign a browser in.
+      if (!access->may_act(with_token)) {
+        res.status = 401;
+        res.set_content(detail::signin_page("That is not this dashboard's token."), "text/html; charset=utf-8");
+        return;
+      }
+      res.set_header("Set-Cookie",
+                     std::string(detail::token_cookie) + "=" + given + "; HttpOnly; SameSite=Strict; Path=/");
+      res.set_redirect("/", 303);
     });
 
     // ---- pages ----
@@ -171,7 +199,9 @@ struct dashboard_server::impl {
     });
     server.Get(R"(/jobs/(\d+))", [this](const httplib::Request& req, httplib::Response& res) {
       const auto found = job_with_history(req, res);
-      if (found) res.set_content(detail::job_detail_page(found->first, found->second), "text/html; charset=utf-8");
+      if (found)
+        res.set_content(detail::job_detail_page(found->first, found->second, options.actions),
+                        "text/html; charset=utf-8");
     });
 
     // ---- the API ----

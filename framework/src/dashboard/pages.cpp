@@ -150,7 +150,17 @@ std::string jobs_page(std::string_view state, const jobs::job_page& page, std::s
   return out + tail();
 }
 
-std::string job_detail_page(const jobs::job& j, const std::vector<jobs::history_entry>& history) {
+std::string signin_page(std::string_view message) {
+  std::string out = head("sign in");
+  out += "<h1>Sign in</h1>\n";
+  if (!message.empty()) out += "<p class=\"warning\">" + escape_html(message) + "</p>\n";
+  out +=
+      "<form method=\"post\" action=\"/signin\"><label>access token <input type=\"password\" name=\"token\" "
+      "autocomplete=\"current-password\" required></label> <button type=\"submit\">sign in</button></form>\n";
+  return out + tail();
+}
+
+std::string job_detail_page(const jobs::job& j, const std::vector<jobs::history_entry>& history, bool actions) {
   const std::string id = std::to_string(j.id);
   std::string out = head("job " + id);
   out += "<h1>Job " + id + " <span class=\"state " + std::string(jobs::to_string(j.state)) + "\">" +
@@ -167,8 +177,17 @@ std::string job_detail_page(const jobs::job& j, const std::vector<jobs::history_
   if (!j.unique_key.empty()) row("unique key", j.unique_key);
   if (!j.last_error.empty()) row("last error", j.last_error);
   row("payload", j.payload);
+  out += "</dl>\n";
+  if (actions) {
+    out += "<p class=\"actions\">";
+    for (const char* action : {"retry", "cancel", "delete"}) {
+      out += "<button type=\"button\" data-action=\"" + std::string(action) + "\" data-job=\"" + id + "\">" + action +
+             "</button> ";
+    }
+    out += "<span id=\"action-result\"></span></p>\n";
+  }
   out +=
-      "</dl>\n<h2>History</h2>\n<table class=\"history\">\n<tr><th>at</th><th>event</th><th>epoch</th>"
+      "<h2>History</h2>\n<table class=\"history\">\n<tr><th>at</th><th>event</th><th>epoch</th>"
       "<th>attempt</th><th>by</th><th>due</th><th>detail</th></tr>\n";
   for (const jobs::history_entry& h : history) {
     const std::string event{jobs::to_string(h.event)};
@@ -227,6 +246,27 @@ const std::string_view dashboard_js = R"((function () {
     }
   }
   setInterval(refresh, 2000);
+})();
+
+// A job's action buttons: POST to /api/ (the sign-in cookie goes along, same origin only), then
+// the page again to show the job's new state.
+(function () {
+  'use strict';
+  for (const button of document.querySelectorAll('button[data-action]')) {
+    button.addEventListener('click', async () => {
+      const result = document.getElementById('action-result');
+      try {
+        const r = await fetch('/api/jobs/' + button.dataset.job + '/' + button.dataset.action,
+                              { method: 'POST', credentials: 'same-origin' });
+        const body = await r.json();
+        if (r.ok && button.dataset.action === 'delete') { location.assign('/jobs'); return; }
+        if (r.ok) { location.reload(); return; }
+        result.textContent = body.error || body.outcome || ('refused: ' + r.status);
+      } catch (e) {
+        result.textContent = 'the dashboard did not answer';
+      }
+    });
+  }
 })();
 )";
 

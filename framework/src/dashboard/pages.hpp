@@ -24,7 +24,10 @@ std::string overview_page(const jobs::store_stats& stats);
 // state empty: every state.
 std::string jobs_page(std::string_view state, const jobs::job_page& page, std::size_t page_number,
                       std::size_t page_size);
-std::string job_detail_page(const jobs::job& job, const std::vector<jobs::history_entry>& history);
+// With actions: retry, cancel and delete buttons (dashboard.js posts them to /api/).
+std::string job_detail_page(const jobs::job& job, const std::vector<jobs::history_entry>& history, bool actions);
+// The sign-in form; message: why the last attempt was refused, or empty.
+std::string signin_page(std::string_view message);
 
 // The static files, served under /static/.
 extern const std::string_view dashboard_css;

@@ -218,6 +218,35 @@ TEST_F(dashboard_api_test, ListeningBeyondLoopbackOrActingNeedsAToken) {
   EXPECT_NO_THROW((dashboard_server{rt, store, wide}));
 }
 
+TEST_F(dashboard_api_test, ABrowserSignsInOnceAndGetsAStrictHttpOnlyCookie) {
+  dashboard_options o;
+  o.token = "t0ken";
+  auto& d = serve(o);
+  auto c = client();
+  const auto page = c.Get("/");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 303);
+  EXPECT_EQ(page->get_header_value("Location"), "/signin");
+  const auto form = c.Get("/signin");
+  EXPECT_EQ(form->status, 200);
+  EXPECT_THAT(form->body, HasSubstr("<form method=\"post\" action=\"/signin\">"));
+  EXPECT_EQ(c.Get("/static/dashboard.js")->status, 200) << "the form's own script needs no token";
+
+  const auto wrong = c.Post("/signin", {{"Origin", d.url()}}, "token=nope", "application/x-www-form-urlencoded");
+  EXPECT_EQ(wrong->status, 401);
+  EXPECT_EQ(wrong->get_header_value("Set-Cookie"), "");
+  const auto foreign =
+      c.Post("/signin", {{"Origin", "https://evil.example"}}, "token=t0ken", "application/x-www-form-urlencoded");
+  EXPECT_EQ(foreign->status, 401) << "no other site may sign a browser in";
+  const auto right = c.Post("/signin", {{"Origin", d.url()}}, "token=t0ken", "application/x-www-form-urlencoded");
+  EXPECT_EQ(right->status, 303);
+  const std::string cookie = right->get_header_value("Set-Cookie");
+  EXPECT_THAT(cookie, ::testing::StartsWith("cw_dashboard_token=t0ken;"));
+  EXPECT_THAT(cookie, HasSubstr("HttpOnly"));
+  EXPECT_THAT(cookie, HasSubstr("SameSite=Strict"));
+  EXPECT_EQ(c.Get("/", {{"Cookie", "cw_dashboard_token=t0ken"}})->status, 200);
+}
+
 // ---- the pages ----
 
 // No inline script or style, no event-handler attribute: the CSP would block them, and a value
