@@ -204,6 +204,16 @@ struct dashboard_server::impl {
                         "text/html; charset=utf-8");
     });
 
+    server.Get("/recurring", [this](const httplib::Request&, httplib::Response& res) {
+      const auto all =
+          ask<std::vector<jobs::recurring_definition>>(res, [store = store]() { return store->recurring(); });
+      if (all) res.set_content(detail::recurring_page(*all, options.actions), "text/html; charset=utf-8");
+    });
+    server.Get("/instances", [this](const httplib::Request&, httplib::Response& res) {
+      const auto all = ask<std::vector<jobs::instance_info>>(res, [store = store]() { return store->instances(); });
+      if (all) res.set_content(detail::instances_page(*all), "text/html; charset=utf-8");
+    });
+
     // ---- the API ----
     server.Get("/api/stats", [this](const httplib::Request&, httplib::Response& res) {
       const auto s = ask<jobs::store_stats>(res, [store = store]() { return store->stats(); });

@@ -2,12 +2,16 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <iterator>
 #include <string>
 #include <utility>
 
 #include "clockwork/jobs/job_json.hpp"
 #include "clockwork/jobs/job_state.hpp"
+#include "clockwork/schedule/cron_describe.hpp"
+#include "clockwork/schedule/cron_expression.hpp"
+#include "clockwork/time/time_format.hpp"
 
 namespace clockwork::dashboard::detail {
 namespace {
@@ -46,7 +50,9 @@ std::string head(std::string_view title) {
   out +=
       " \u2014 clockwork</title>\n<link rel=\"stylesheet\" href=\"/static/dashboard.css\">\n"
       "<script src=\"/static/dashboard.js\" defer></script>\n</head>\n<body>\n"
-      "<nav><b>clockwork</b> <a href=\"/\">overview</a> <a href=\"/jobs\">jobs</a></nav>\n<main>\n";
+      "<nav><b>clockwork</b> <a href=\"/\">overview</a> <a href=\"/jobs\">jobs</a> <a "
+      "href=\"/recurring\">recurring</a> "
+      "<a href=\"/instances\">instances</a></nav>\n<main>\n";
   return out;
 }
 
@@ -150,6 +156,57 @@ std::string jobs_page(std::string_view state, const jobs::job_page& page, std::s
   return out + tail();
 }
 
+std::string recurring_page(const std::vector<jobs::recurring_definition>& all, bool actions) {
+  std::string out = head("recurring jobs");
+  out +=
+      "<h1>Recurring jobs</h1>\n<table class=\"recurring\">\n<tr><th>name</th><th>schedule</th><th>expression</th>"
+      "<th>zone</th><th>kind</th><th>queue</th><th>misfire policy</th><th>last fired</th><th>misfires</th>";
+  if (actions) out += "<th></th>";
+  out += "</tr>\n";
+  for (const auto& r : all) {
+    std::string words;
+    try {
+      words = cron::describe(cron::expression{r.expression, r.dialect});
+    } catch (const std::exception&) {
+      words = "(not an expression of its dialect)";
+    }
+    const auto j = jobs::to_json(r);
+    out += "<tr>" + cell(r.name) + cell(words) + "<td><code>" + escape_html(r.expression) + "</code> " +
+           escape_html(j["dialect"].get<std::string>()) + "</td>" + cell(r.zone) + cell(r.kind) + cell(r.queue) +
+           cell(j["misfire"]["policy"].get<std::string>()) +
+           cell(r.last_fired ? jobs::format_utc_micros(*r.last_fired) : std::string("never")) + "<td>" +
+           std::to_string(r.misfires) + "</td>";
+    if (actions) {
+      out += "<td><button type=\"button\" data-trigger=\"" + escape_html(r.name) + "\">trigger now</button></td>";
+    }
+    out += "</tr>\n";
+  }
+  out += "</table>\n";
+  if (all.empty()) out += "<p>No recurring job is stored.</p>\n";
+  if (actions) out += "<p><span id=\"action-result\"></span></p>\n";
+  return out + tail();
+}
+
+std::string instances_page(const std::vector<jobs::instance_info>& all) {
+  std::string out = head("instances");
+  out +=
+      "<h1>Instances</h1>\n<table class=\"instances\">\n<tr><th>name</th><th>host</th><th>started</th>"
+      "<th>last heartbeat</th><th>concurrency</th><th>queues</th><th>kinds</th><th>clock skew</th></tr>\n";
+  const auto joined = [](const std::vector<std::string>& v) {
+    std::string text;
+    for (const auto& x : v) text += (text.empty() ? "" : ", ") + x;
+    return text;
+  };
+  for (const auto& i : all) {
+    out += "<tr>" + cell(i.name) + cell(i.host) + cell(jobs::format_utc_micros(i.started)) +
+           cell(jobs::format_utc_micros(i.last_heartbeat)) + "<td>" + std::to_string(i.concurrency) + "</td>" +
+           cell(joined(i.queues)) + cell(joined(i.kinds)) + cell(format_duration(i.clock_skew)) + "</tr>\n";
+  }
+  out += "</table>\n";
+  if (all.empty()) out += "<p>No instance is registered.</p>\n";
+  return out + tail();
+}
+
 std::string signin_page(std::string_view message) {
   std::string out = head("sign in");
   out += "<h1>Sign in</h1>\n";
@@ -246,6 +303,24 @@ const std::string_view dashboard_js = R"((function () {
     }
   }
   setInterval(refresh, 2000);
+})();
+
+// "trigger now" on the recurring jobs' page.
+(function () {
+  'use strict';
+  for (const button of document.querySelectorAll('button[data-trigger]')) {
+    button.addEventListener('click', async () => {
+      const result = document.getElementById('action-result');
+      try {
+        const r = await fetch('/api/recurring/' + encodeURIComponent(button.dataset.trigger) + '/trigger',
+                              { method: 'POST', credentials: 'same-origin' });
+        const body = await r.json();
+        result.textContent = r.ok ? button.dataset.trigger + ': job ' + body.job + ' enqueued' : (body.error || String(r.status));
+      } catch (e) {
+        result.textContent = 'the dashboard did not answer';
+      }
+    });
+  }
 })();
 
 // A job's action buttons: POST to /api/ (the sign-in cookie goes along, same origin only), then

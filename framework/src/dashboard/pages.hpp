@@ -26,6 +26,12 @@ std::string jobs_page(std::string_view state, const jobs::job_page& page, std::s
                       std::size_t page_size);
 // With actions: retry, cancel and delete buttons (dashboard.js posts them to /api/).
 std::string job_detail_page(const jobs::job& job, const std::vector<jobs::history_entry>& history, bool actions);
+// The recurring jobs: the schedule in words, zone, misfire policy, last fired, misfires; with
+// actions a "trigger now" button each.
+std::string recurring_page(const std::vector<jobs::recurring_definition>& all, bool actions);
+// The instances working the store: host, started, last heartbeat, concurrency, queues, kinds,
+// measured clock skew.
+std::string instances_page(const std::vector<jobs::instance_info>& all);
 // The sign-in form; message: why the last attempt was refused, or empty.
 std::string signin_page(std::string_view message);
 

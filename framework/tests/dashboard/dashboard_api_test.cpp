@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <regex>
@@ -291,6 +292,47 @@ TEST_F(dashboard_api_test, ThePagesShowTheStoreWithEveryValueEscaped) {
   EXPECT_THAT(js->get_header_value("Content-Type"), HasSubstr("javascript"));
   EXPECT_THAT(js->body, HasSubstr("textContent"));
   EXPECT_EQ(js->body.find("innerHTML"), std::string::npos);
+}
+
+TEST_F(dashboard_api_test, RecurringJobsAndInstancesAreShownAndTriggeredNow) {
+  jobs::recurring_definition r;
+  r.name = "digest<script>";
+  r.expression = "*/5 * * * *";
+  r.kind = "email.digest";
+  rt.block_on(store->put_recurring(r));
+  jobs::instance_info i;
+  i.name = "web-1\"><b>";
+  i.host = "host-a";
+  i.concurrency = 4;
+  i.queues = {"default"};
+  i.clock_skew = std::chrono::milliseconds(1500);
+  rt.block_on(store->register_instance(i));
+  dashboard_options o;
+  o.token = "t";
+  o.actions = true;
+  auto& d = serve(o);
+  auto c = client();
+  const httplib::Headers auth{{"Authorization", "Bearer t"}};
+
+  const auto recurring = c.Get("/recurring", auth);
+  ASSERT_TRUE(recurring);
+  EXPECT_EQ(recurring->status, 200);
+  EXPECT_THAT(recurring->body, HasSubstr("<td>digest&lt;script&gt;</td><td>every 5th minute</td>"));
+  EXPECT_THAT(recurring->body, HasSubstr("data-trigger=\"digest&lt;script&gt;\""));
+  expect_no_inline_code(recurring->body);
+  const auto instances = c.Get("/instances", auth);
+  ASSERT_TRUE(instances);
+  EXPECT_THAT(instances->body, HasSubstr("<td>web-1&quot;&gt;&lt;b&gt;</td><td>host-a</td>"));
+  EXPECT_THAT(instances->body, HasSubstr("00:00:01.500"));
+  expect_no_inline_code(instances->body);
+
+  const auto triggered = c.Post("/api/recurring/digest%3Cscript%3E/trigger",
+                                {{"Authorization", "Bearer t"}, {"Origin", d.url()}}, "", "text/plain");
+  ASSERT_TRUE(triggered);
+  EXPECT_EQ(triggered->status, 200) << triggered->body;
+  EXPECT_EQ(json::parse(triggered->body)["recurring"], "digest<script>");
+  EXPECT_EQ(json::parse(c.Get("/api/jobs?kind=email.digest", auth)->body).size(), 1u);
+  EXPECT_EQ(c.Post("/api/recurring/nope/trigger", {{"Authorization", "Bearer t"}}, "", "text/plain")->status, 404);
 }
 
 #ifdef CLOCKWORK_JOBS_PROGRAM
