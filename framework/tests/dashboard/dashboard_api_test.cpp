@@ -17,6 +17,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <future>
 #include <memory>
 #include <regex>
 #include <stdexcept>
@@ -24,6 +25,9 @@
 #include <thread>
 #include <vector>
 
+#include "clockwork/dashboard/dashboard_service.hpp"
+#include "clockwork/hosting/host.hpp"
+#include "clockwork/hosting/host_builder.hpp"
 #include "clockwork/jobs/sqlite_job_store.hpp"
 
 namespace clockwork::dashboard {
@@ -333,6 +337,28 @@ TEST_F(dashboard_api_test, RecurringJobsAndInstancesAreShownAndTriggeredNow) {
   EXPECT_EQ(json::parse(triggered->body)["recurring"], "digest<script>");
   EXPECT_EQ(json::parse(c.Get("/api/jobs?kind=email.digest", auth)->body).size(), 1u);
   EXPECT_EQ(c.Post("/api/recurring/nope/trigger", {{"Authorization", "Bearer t"}}, "", "text/plain")->status, 404);
+}
+
+TEST_F(dashboard_api_test, AddedToAHostItServesWhileTheHostRunsAndStopsWithIt) {
+  host_builder builder{rt};
+  add_dashboard(builder, store, {});
+  host app = builder.build();
+  const auto d = std::dynamic_pointer_cast<dashboard_service>(app.service("dashboard"));
+  ASSERT_NE(d, nullptr);
+  host_result result;
+  std::thread running([&] { result = rt.block_on(app.run()); });
+  const auto listening = d->listening();
+  ASSERT_EQ(listening.wait_for(std::chrono::seconds(60)), std::future_status::ready) << "it never listened";
+  const std::string url = listening.get();
+  httplib::Client c(url);
+  c.set_read_timeout(30, 0);
+  const auto r = c.Get("/api/stats");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(json::parse(r->body)["states"]["available"], 3);
+  app.lifetime().stop_source().request_stop();  // lifetime(): from any thread
+  running.join();
+  EXPECT_TRUE(result.ok()) << "exit code " << result.exit_code;
+  EXPECT_FALSE(httplib::Client(url).Get("/api/stats")) << "it stopped serving with the host";
 }
 
 #ifdef CLOCKWORK_JOBS_PROGRAM

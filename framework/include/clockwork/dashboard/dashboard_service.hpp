@@ -1,0 +1,53 @@
+// clockwork::dashboard::add_dashboard — the dashboard as a hosted service, added with one call:
+// it starts serving as the host starts (a port that cannot be bound fails the start, naming the
+// address), says where it listens in the log, and stops serving as the host stops (on the
+// runtime's offload pool, so that requests still waiting for the loop get their answers).
+//
+//   // production: beside the workers, in the same host
+//   clockwork::jobs::add_job_worker(builder, store, registry, worker_options);
+//   clockwork::dashboard::add_dashboard(builder, store, {.port = 8080});
+//   // test (a real runtime): where it listens, once the host started
+//   auto d = std::dynamic_pointer_cast<clockwork::dashboard::dashboard_service>(app.service("dashboard"));
+//   const std::string url = d->listening().get();
+//
+// In a simulation (a virtual runtime) it serves nothing — a page over real sockets cannot run in
+// virtual time — and says so in the log once.
+//
+// Thread safety: a hosted service (its hooks on the loop); listening() from any thread.
+#pragma once
+
+#include <future>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "clockwork/dashboard/dashboard.hpp"
+#include "clockwork/hosting/background_service.hpp"
+#include "clockwork/hosting/host_builder.hpp"
+
+namespace clockwork::dashboard {
+
+class dashboard_service final : public background_service {
+ public:
+  dashboard_service(std::shared_ptr<jobs::job_store> store, dashboard_options options);
+  ~dashboard_service() override;
+
+  task<> starting(std::stop_token start) override;
+  task<> execute(std::stop_token stopping) override;
+  task<> stopping(std::stop_token shutdown) override;
+
+  // The URL it listens on, once it does (never set in a simulation).
+  std::shared_future<std::string> listening() const { return listening_; }
+
+ private:
+  std::shared_ptr<jobs::job_store> store_;
+  dashboard_options options_;
+  std::optional<dashboard_server> server_;
+  std::promise<std::string> url_;
+  std::shared_future<std::string> listening_;
+};
+
+host_builder& add_dashboard(host_builder& builder, std::shared_ptr<jobs::job_store> store,
+                            dashboard_options options = {}, std::string name = "dashboard");
+
+}  // namespace clockwork::dashboard
