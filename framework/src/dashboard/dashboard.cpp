@@ -194,8 +194,7 @@ struct dashboard_server::impl {
       if (!q) return;
       const auto found = ask<jobs::job_page>(res, [store = store, q = *q]() { return store->list(q); });
       if (!found) return;
-      const std::string state = q->state ? std::string(jobs::to_string(*q->state)) : std::string();
-      res.set_content(detail::jobs_page(state, *found, q->page, q->page_size), "text/html; charset=utf-8");
+      res.set_content(detail::jobs_page(*q, *found), "text/html; charset=utf-8");
     });
     server.Get(R"(/jobs/(\d+))", [this](const httplib::Request& req, httplib::Response& res) {
       const auto found = job_with_history(req, res);

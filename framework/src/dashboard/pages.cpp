@@ -68,6 +68,24 @@ std::string cell(std::string_view text) {
   return "<td>" + escape_html(text) + "</td>";
 }
 
+// Every byte but unreserved ASCII as %XX: a value in a link's query.
+std::string percent_encode(std::string_view text) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+        c == '.' || c == '~') {
+      out += ch;
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string escape_html(std::string_view text) {
@@ -132,11 +150,23 @@ std::string overview_page(const jobs::store_stats& stats) {
   return out + tail();
 }
 
-std::string jobs_page(std::string_view state, const jobs::job_page& page, std::size_t page_number,
-                      std::size_t page_size) {
-  std::string out = head(state.empty() ? "jobs" : std::string(state) + " jobs");
-  out += "<h1>" + (state.empty() ? std::string("Jobs") : escape_html(state) + " jobs") + "</h1>\n<p>" +
-         std::to_string(page.total) + " in all</p>\n";
+std::string jobs_page(const jobs::job_query& query, const jobs::job_page& page) {
+  const std::string state = query.state ? std::string(jobs::to_string(*query.state)) : std::string();
+  std::string out = head(state.empty() ? "jobs" : state + " jobs");
+  out += "<h1>" + (state.empty() ? std::string("Jobs") : state + " jobs") + "</h1>\n";
+  // The filters, as a plain GET form: its address is the page's, bookmarkable.
+  out +=
+      "<form class=\"filters\" method=\"get\" action=\"/jobs\"><label>state <select name=\"state\">"
+      "<option value=\"\">any</option>";
+  for (const jobs::job_state s : jobs::all_job_states) {
+    const std::string name{jobs::to_string(s)};
+    out += "<option" + std::string(name == state ? " selected" : "") + ">" + name + "</option>";
+  }
+  out += "</select></label> <label>kind <input name=\"kind\" value=\"" + escape_html(query.kind) +
+         "\"></label> <label>queue <input name=\"queue\" value=\"" + escape_html(query.queue) +
+         "\"></label> <label>id or unique key <input name=\"search\" value=\"" + escape_html(query.search) +
+         "\"></label> <button type=\"submit\">show</button></form>\n";
+  out += "<p>" + std::to_string(page.total) + " in all</p>\n";
   out +=
       "<table class=\"jobs\">\n<tr><th>id</th><th>state</th><th>kind</th><th>queue</th><th>attempt</th>"
       "<th>epoch</th><th>scheduled</th><th>last error</th></tr>\n";
@@ -148,10 +178,19 @@ std::string jobs_page(std::string_view state, const jobs::job_page& page, std::s
            "</tr>\n";
   }
   out += "</table>\n<p class=\"pages\">";
-  const std::string base = "/jobs?" + (state.empty() ? std::string() : "state=" + std::string(state) + "&") + "page=";
-  if (page_number > 0) out += "<a href=\"" + base + std::to_string(page_number - 1) + "\">\u2190 newer</a> ";
-  if ((page_number + 1) * page_size < page.total)
-    out += "<a href=\"" + base + std::to_string(page_number + 1) + "\">older \u2192</a>";
+  // The same filters on the next and previous pages, each value percent-encoded.
+  std::string base = "/jobs?";
+  const auto param = [&base](std::string_view name, std::string_view value) {
+    if (!value.empty()) base += std::string(name) + "=" + percent_encode(value) + "&amp;";
+  };
+  param("state", state);
+  param("kind", query.kind);
+  param("queue", query.queue);
+  param("search", query.search);
+  base += "page=";
+  if (query.page > 0) out += "<a href=\"" + base + std::to_string(query.page - 1) + "\">\u2190 newer</a> ";
+  if ((query.page + 1) * query.page_size < page.total)
+    out += "<a href=\"" + base + std::to_string(query.page + 1) + "\">older \u2192</a>";
   out += "</p>\n";
   return out + tail();
 }

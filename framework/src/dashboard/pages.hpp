@@ -21,9 +21,8 @@ namespace clockwork::dashboard::detail {
 std::string escape_html(std::string_view text);
 
 std::string overview_page(const jobs::store_stats& stats);
-// state empty: every state.
-std::string jobs_page(std::string_view state, const jobs::job_page& page, std::size_t page_number,
-                      std::size_t page_size);
+// One page of the jobs a query found, with the query's filters in a form and in the paging links.
+std::string jobs_page(const jobs::job_query& query, const jobs::job_page& page);
 // With actions: retry, cancel and delete buttons (dashboard.js posts them to /api/).
 std::string job_detail_page(const jobs::job& job, const std::vector<jobs::history_entry>& history, bool actions);
 // The recurring jobs: the schedule in words, zone, misfire policy, last fired, misfires; with
