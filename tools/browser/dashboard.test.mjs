@@ -82,6 +82,15 @@ try {
     check('overview: the totals follow too', (await page.textContent('#totals span[data-total="succeeded"]')) === '5');
     const pending = await page.$eval('#queues', (t) => t.rows[1].cells[1].textContent);
     check('overview: and the queues', pending === '1', pending);
+    const bars = await page.$$eval('#per-minute-hour g', (gs) => gs.length);
+    check('overview: the last hour, a bar per minute', bars === 60, bars);
+    const dayBars = await page.$$eval('#per-minute-day g', (gs) => gs.length);
+    check('overview: the last day, a bar per 15 minutes', dayBars === 96, dayBars);
+    await page.waitForFunction(() => [...document.querySelectorAll('#per-minute-hour g')]
+                                 .reduce((a, g) => a + Number(g.dataset.succeeded), 0) === 5, null, { timeout: 30000 })
+      .catch(() => {});
+    const charted = await page.$$eval('#per-minute-hour g', (gs) => gs.reduce((a, g) => a + Number(g.dataset.succeeded), 0));
+    check('overview: the five jobs worked are in the chart', charted === 5, charted);
     await page.screenshot({ path: join(args.screenshots, 'dashboard-overview.png'), fullPage: true });
     check('overview: no errors', problems.length === 0, problems.join(' | '));
     await page.close();

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <charconv>
+#include <chrono>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -236,6 +237,29 @@ struct dashboard_server::impl {
       json events = json::array();
       for (const auto& h : found->second) events.push_back(jobs::to_json(h));
       send_json(res, 200, json{{"job", jobs::to_json(found->first)}, {"history", events}});
+    });
+
+    // Succeeded and failed jobs per minute of the store's clock, the last `minutes` (60 unless given).
+    server.Get("/api/per_minute", [this](const httplib::Request& req, httplib::Response& res) {
+      std::uint64_t minutes = 60;
+      if (req.has_param("minutes")) {
+        const auto m = whole_number(req.get_param_value("minutes"));
+        if (!m || *m == 0 || *m > 1440) return send_error(res, 400, "minutes must be a whole number from 1 to 1440");
+        minutes = *m;
+      }
+      const auto counts = ask<std::vector<jobs::minute_count>>(
+          res, [store = store, minutes]() -> task<std::vector<jobs::minute_count>> {
+            const utc_time now = co_await store->now();
+            const utc_time to = std::chrono::floor<std::chrono::minutes>(now) + std::chrono::minutes(1);
+            co_return co_await store->per_minute(to - std::chrono::minutes(minutes), to);
+          });
+      if (!counts) return;
+      json out = json::array();
+      for (const auto& m : *counts) {
+        out.push_back(
+            {{"minute", jobs::format_utc_micros(m.minute)}, {"succeeded", m.succeeded}, {"failed", m.failed}});
+      }
+      send_json(res, 200, out);
     });
 
     server.Get("/api/recurring", [this](const httplib::Request&, httplib::Response& res) {

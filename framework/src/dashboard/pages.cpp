@@ -124,8 +124,17 @@ std::string overview_page(const jobs::store_stats& stats) {
     out += "<td class=\"count\" data-state=\"" + std::string(jobs::to_string(s)) + "\">" +
            std::to_string(stats.count(s)) + "</td>";
   }
+  out += "</tr>\n</table>\n";
+  // Drawn by dashboard.js from /api/per_minute (green: succeeded, red: failed).
   out +=
-      "</tr>\n</table>\n<h2>Queues</h2>\n<table class=\"queues\" id=\"queues\">\n<tr><th>queue</th><th>pending</th>"
+      "<h2>Succeeded and failed, per minute</h2>\n<p class=\"chart-title\">the last hour</p>\n"
+      "<svg class=\"chart\" id=\"per-minute-hour\" data-minutes=\"60\" data-bin=\"1\" viewBox=\"0 0 600 100\" "
+      "role=\"img\" aria-label=\"jobs per minute, the last hour\"></svg>\n"
+      "<p class=\"chart-title\">the last day, per 15 minutes</p>\n"
+      "<svg class=\"chart\" id=\"per-minute-day\" data-minutes=\"1440\" data-bin=\"15\" viewBox=\"0 0 600 100\" "
+      "role=\"img\" aria-label=\"jobs per 15 minutes, the last day\"></svg>\n";
+  out +=
+      "<h2>Queues</h2>\n<table class=\"queues\" id=\"queues\">\n<tr><th>queue</th><th>pending</th>"
       "<th>running</th><th>paused</th></tr>\n";
   for (const jobs::queue_info& q : stats.queues) {
     out += "<tr>" + cell(q.name) + "<td>" + std::to_string(q.pending) + "</td><td>" + std::to_string(q.running) +
@@ -306,6 +315,10 @@ td.count { font-size: 22px; font-weight: 650; text-align: center; }
 tr.lease_lost td, .state.failed { color: #b91c1c; }
 .state { font-size: 14px; padding: 2px 8px; border-radius: 999px; background: #e5e7eb; }
 .state.succeeded { background: #dcfce7; color: #15803d; }
+svg.chart { display: block; width: 600px; height: 100px; background: #fff; border: 1px solid #e5e7eb; }
+svg.chart rect.ok { fill: #16a34a; }
+svg.chart rect.bad { fill: #dc2626; }
+.chart-title { color: #6b7280; font-size: 12px; margin: 8px 0 2px; }
 dl.job { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; }
 dd { margin: 0; font-family: ui-monospace, "DejaVu Sans Mono", monospace; white-space: pre-wrap; overflow-wrap: anywhere; }
 .warning { color: #b45309; }
@@ -342,6 +355,59 @@ const std::string_view dashboard_js = R"((function () {
     }
   }
   setInterval(refresh, 2000);
+})();
+
+// The overview's charts: succeeded (green) and failed (red) per minute or per bin of minutes,
+// from /api/per_minute, every ten seconds; bars carry their counts as data attributes.
+(function () {
+  'use strict';
+  const SVG = 'http://www.w3.org/2000/svg';
+  const charts = document.querySelectorAll('svg.chart[data-minutes]');
+  if (!charts.length) return;
+  async function draw(svg) {
+    try {
+      const r = await fetch('/api/per_minute?minutes=' + svg.dataset.minutes, { credentials: 'same-origin' });
+      if (!r.ok) return;
+      const minutes = await r.json();
+      const bin = Number(svg.dataset.bin);
+      const bins = [];
+      for (let i = 0; i < minutes.length; i += bin) {
+        const part = minutes.slice(i, i + bin);
+        bins.push({ from: part[0].minute, succeeded: part.reduce((a, m) => a + m.succeeded, 0),
+                    failed: part.reduce((a, m) => a + m.failed, 0) });
+      }
+      const max = Math.max(1, ...bins.map((b) => b.succeeded + b.failed));
+      while (svg.firstChild) svg.removeChild(svg.firstChild);
+      const w = 600 / bins.length;
+      bins.forEach((b, i) => {
+        const g = document.createElementNS(SVG, 'g');
+        g.setAttribute('data-succeeded', String(b.succeeded));
+        g.setAttribute('data-failed', String(b.failed));
+        const title = document.createElementNS(SVG, 'title');
+        title.textContent = b.from + ': ' + b.succeeded + ' succeeded, ' + b.failed + ' failed';
+        g.appendChild(title);
+        let y = 100;
+        for (const [count, cls] of [[b.succeeded, 'ok'], [b.failed, 'bad']]) {
+          const h = 96 * count / max;
+          const rect = document.createElementNS(SVG, 'rect');
+          rect.setAttribute('class', cls);
+          rect.setAttribute('x', String(i * w + 0.5));
+          rect.setAttribute('width', String(Math.max(0.5, w - 1)));
+          rect.setAttribute('y', String(y - h));
+          rect.setAttribute('height', String(h));
+          g.appendChild(rect);
+          y -= h;
+        }
+        svg.appendChild(g);
+      });
+    } catch (e) {
+      // The next round tries again.
+    }
+  }
+  for (const svg of charts) {
+    draw(svg);
+    setInterval(() => draw(svg), 10000);
+  }
 })();
 
 // "trigger now" on the recurring jobs' page.

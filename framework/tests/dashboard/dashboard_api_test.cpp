@@ -133,6 +133,20 @@ TEST_F(dashboard_api_test, JobsArePagedAndFilteredAndAJobComesWithItsHistory) {
   EXPECT_EQ(c.Get("/api/jobs/999999")->status, 404);
 }
 
+TEST_F(dashboard_api_test, CountsPerMinuteCoverTheMinutesAskedFor) {
+  serve();
+  auto c = client();
+  const auto hour = c.Get("/api/per_minute");
+  ASSERT_TRUE(hour);
+  EXPECT_EQ(hour->status, 200);
+  const auto minutes = json::parse(hour->body);
+  ASSERT_EQ(minutes.size(), 60u);
+  EXPECT_TRUE(minutes[0].contains("minute") && minutes[0].contains("succeeded") && minutes[0].contains("failed"));
+  EXPECT_EQ(json::parse(c.Get("/api/per_minute?minutes=1440")->body).size(), 1440u);
+  EXPECT_EQ(c.Get("/api/per_minute?minutes=0")->status, 400);
+  EXPECT_EQ(c.Get("/api/per_minute?minutes=1441")->status, 400);
+}
+
 TEST_F(dashboard_api_test, HostileNamesAndPayloadsComeBackAsJsonStrings) {
   serve();
   auto c = client();
