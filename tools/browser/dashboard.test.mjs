@@ -145,6 +145,14 @@ try {
     const cookie = cookies.find((c) => c.name === 'cw_dashboard_token');
     check('secured: the cookie is HttpOnly and SameSite=Strict', cookie && cookie.httpOnly && cookie.sameSite === 'Strict',
           JSON.stringify(cookie));
+    await page.click('button[data-queue-action=pause]');
+    await page.waitForFunction(() => document.querySelector('#queues').rows[1].cells[3].textContent === 'paused', null,
+                               { timeout: 30000 }).catch(() => {});
+    check('secured: "pause" pauses the queue', (await page.$eval('#queues', (t) => t.rows[1].cells[3].textContent)) === 'paused');
+    await page.click('button[data-queue-action=resume]');
+    await page.waitForFunction(() => document.querySelector('#queues').rows[1].cells[3].textContent === '', null,
+                               { timeout: 30000 }).catch(() => {});
+    check('secured: "resume" resumes it', (await page.$eval('#queues', (t) => t.rows[1].cells[3].textContent)) === '');
     await page.goto(secured + '/jobs?state=available');
     await Promise.all([page.waitForNavigation(), page.click('table.jobs a')]);
     const jobUrl = page.url();

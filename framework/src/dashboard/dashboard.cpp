@@ -188,7 +188,7 @@ struct dashboard_server::impl {
     });
     server.Get("/", [this](const httplib::Request&, httplib::Response& res) {
       const auto s = ask<jobs::store_stats>(res, [store = store]() { return store->stats(); });
-      if (s) res.set_content(detail::overview_page(*s), "text/html; charset=utf-8");
+      if (s) res.set_content(detail::overview_page(*s, options.actions), "text/html; charset=utf-8");
     });
     server.Get("/jobs", [this](const httplib::Request& req, httplib::Response& res) {
       const auto q = query_of(req, res);

@@ -115,7 +115,7 @@ std::string escape_html(std::string_view text) {
   return out;
 }
 
-std::string overview_page(const jobs::store_stats& stats) {
+std::string overview_page(const jobs::store_stats& stats, bool actions) {
   std::string out = head("overview");
   out += "<h1>Jobs</h1>\n<table class=\"states\" id=\"states\">\n<tr>";
   for (const jobs::job_state s : jobs::all_job_states) out += "<th>" + state_link(jobs::to_string(s)) + "</th>";
@@ -133,12 +133,19 @@ std::string overview_page(const jobs::store_stats& stats) {
       "<p class=\"chart-title\">the last day, per 15 minutes</p>\n"
       "<svg class=\"chart\" id=\"per-minute-day\" data-minutes=\"1440\" data-bin=\"15\" viewBox=\"0 0 600 100\" "
       "role=\"img\" aria-label=\"jobs per 15 minutes, the last day\"></svg>\n";
-  out +=
-      "<h2>Queues</h2>\n<table class=\"queues\" id=\"queues\">\n<tr><th>queue</th><th>pending</th>"
-      "<th>running</th><th>paused</th></tr>\n";
+  out += "<h2>Queues</h2>\n<table class=\"queues\" id=\"queues\" data-actions=\"" +
+         std::string(actions ? "true" : "false") +
+         "\">\n<tr><th>queue</th><th>pending</th>"
+         "<th>running</th><th>paused</th></tr>\n";
   for (const jobs::queue_info& q : stats.queues) {
     out += "<tr>" + cell(q.name) + "<td>" + std::to_string(q.pending) + "</td><td>" + std::to_string(q.running) +
-           "</td><td>" + (q.paused ? "paused" : "") + "</td></tr>\n";
+           "</td><td>" + (q.paused ? "paused" : "") + "</td>";
+    if (actions) {
+      const std::string action = q.paused ? "resume" : "pause";
+      out += "<td><button type=\"button\" data-queue=\"" + escape_html(q.name) + "\" data-queue-action=\"" + action +
+             "\">" + action + "</button></td>";
+    }
+    out += "</tr>\n";
   }
   out += "</table>\n<p class=\"warning\" id=\"unserved\"";
   if (stats.unserved_kinds.empty()) out += " hidden";
@@ -344,6 +351,14 @@ const std::string_view dashboard_js = R"((function () {
       for (const value of [q.name, String(q.pending), String(q.running), q.paused ? 'paused' : '']) {
         row.insertCell().textContent = value;
       }
+      if (table.dataset.actions === 'true') {
+        const button = document.createElement('button');
+        button.type = 'button';
+        button.dataset.queue = q.name;
+        button.dataset.queueAction = q.paused ? 'resume' : 'pause';
+        button.textContent = button.dataset.queueAction;
+        row.insertCell().appendChild(button);
+      }
     }
   }
   async function refresh() {
@@ -355,6 +370,14 @@ const std::string_view dashboard_js = R"((function () {
     }
   }
   setInterval(refresh, 2000);
+  // Pause and resume, on the queues' table (its rows are drawn again with every refresh).
+  document.getElementById('queues').addEventListener('click', async (event) => {
+    const button = event.target.closest('button[data-queue-action]');
+    if (!button) return;
+    await fetch('/api/queues/' + encodeURIComponent(button.dataset.queue) + '/' + button.dataset.queueAction,
+                { method: 'POST', credentials: 'same-origin' }).catch(() => {});
+    refresh();
+  });
 })();
 
 // The overview's charts: succeeded (green) and failed (red) per minute or per bin of minutes,

@@ -4,7 +4,7 @@
 // escaped; the pages hold no inline script or style and no event-handler attribute (the
 // Content-Security-Policy forbids them): their script and style come from /static/.
 //
-//   std::string html = overview_page(stats);
+//   std::string html = overview_page(stats, /*actions=*/false);
 //
 // Thread safety: pure functions over values.
 #pragma once
@@ -20,7 +20,8 @@ namespace clockwork::dashboard::detail {
 // &, <, >, " and ' as entities; invalid UTF-8 bytes as U+FFFD.
 std::string escape_html(std::string_view text);
 
-std::string overview_page(const jobs::store_stats& stats);
+// With actions: pause and resume buttons on the queues.
+std::string overview_page(const jobs::store_stats& stats, bool actions);
 // One page of the jobs a query found, with the query's filters in a form and in the paging links.
 std::string jobs_page(const jobs::job_query& query, const jobs::job_page& page);
 // With actions: retry, cancel and delete buttons (dashboard.js posts them to /api/).
