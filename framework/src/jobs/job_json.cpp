@@ -20,15 +20,6 @@ nlohmann::json text_or_null(const std::string& s) {
   return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s);
 }
 
-std::string_view policy_name(misfire_policy p) {
-  switch (p) {
-    case misfire_policy::relaxed: return "relaxed";
-    case misfire_policy::strict: return "strict";
-    case misfire_policy::ignorable: return "ignorable";
-  }
-  return "relaxed";
-}
-
 }  // namespace
 
 std::string format_utc_micros(utc_time t) {
@@ -86,7 +77,7 @@ nlohmann::json to_json(const recurring_definition& r) {
           {"dialect", std::string(cron::to_string(r.dialect))},
           {"zone", r.zone},
           {"misfire",
-           {{"policy", std::string(policy_name(r.misfire.policy))},
+           {{"policy", std::string(to_string(r.misfire.policy))},
             {"catch_up_cap", r.misfire.catch_up_cap},
             {"window", format_duration(r.misfire.window)},
             {"threshold", format_duration(r.misfire.threshold)}}},

@@ -639,4 +639,20 @@ host_builder& add_recurring_job(host_builder& builder, std::string name, recurri
       });
 }
 
+std::string_view to_string(misfire_policy p) noexcept {
+  switch (p) {
+    case misfire_policy::relaxed: return "relaxed";
+    case misfire_policy::strict: return "strict";
+    case misfire_policy::ignorable: return "ignorable";
+  }
+  return "relaxed";
+}
+
+std::optional<misfire_policy> parse_misfire_policy(std::string_view name) noexcept {
+  for (const misfire_policy p : {misfire_policy::relaxed, misfire_policy::strict, misfire_policy::ignorable}) {
+    if (to_string(p) == name) return p;
+  }
+  return std::nullopt;
+}
+
 }  // namespace clockwork

@@ -133,6 +133,10 @@ class job_schedule {
 };
 
 enum class misfire_policy { relaxed, strict, ignorable };
+// "relaxed", "strict", "ignorable": the names stores keep and pages show.
+std::string_view to_string(misfire_policy p) noexcept;
+// The policy of that name, or none.
+std::optional<misfire_policy> parse_misfire_policy(std::string_view name) noexcept;
 
 struct misfire_options {
   misfire_policy policy = misfire_policy::relaxed;

@@ -13,18 +13,8 @@ using namespace pg;
 
 namespace {
 
-std::string_view policy_name(misfire_policy p) {
-  switch (p) {
-    case misfire_policy::relaxed: return "relaxed";
-    case misfire_policy::strict: return "strict";
-    case misfire_policy::ignorable: return "ignorable";
-  }
-  return "relaxed";
-}
 misfire_policy policy_named(const std::string& name) {
-  for (const misfire_policy p : {misfire_policy::relaxed, misfire_policy::strict, misfire_policy::ignorable}) {
-    if (policy_name(p) == name) return p;
-  }
+  if (const auto p = parse_misfire_policy(name)) return *p;
   throw std::runtime_error("clockwork::jobs: the store holds an unknown misfire policy '" + name + "'");
 }
 cron::dialect dialect_named(const std::string& name) {
@@ -56,7 +46,7 @@ void pg_tables::put_recurring(const recurring_definition& definition, utc_time n
       "  misfire_window_ns = excluded.misfire_window_ns, misfire_after_ns = excluded.misfire_after_ns, "
       "  kind = excluded.kind, payload = excluded.payload, queue = excluded.queue",
       args(definition.name, definition.expression, std::string(cron::to_string(definition.dialect)), definition.zone,
-           std::string(policy_name(definition.misfire.policy)), definition.misfire.catch_up_cap,
+           std::string(to_string(definition.misfire.policy)), definition.misfire.catch_up_cap,
            static_cast<std::int64_t>(definition.misfire.window.count()),
            static_cast<std::int64_t>(definition.misfire.threshold.count()), definition.kind, payload, definition.queue,
            to_us(now)),

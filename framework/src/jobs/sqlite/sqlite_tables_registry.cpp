@@ -14,18 +14,8 @@ using namespace sqlite;
 
 namespace {
 
-std::string_view policy_name(misfire_policy p) {
-  switch (p) {
-    case misfire_policy::relaxed: return "relaxed";
-    case misfire_policy::strict: return "strict";
-    case misfire_policy::ignorable: return "ignorable";
-  }
-  return "relaxed";
-}
 misfire_policy policy_named(const std::string& name) {
-  for (const misfire_policy p : {misfire_policy::relaxed, misfire_policy::strict, misfire_policy::ignorable}) {
-    if (policy_name(p) == name) return p;
-  }
+  if (const auto p = parse_misfire_policy(name)) return *p;
   throw std::runtime_error("clockwork::jobs: the store holds an unknown misfire policy '" + name + "'");
 }
 cron::dialect dialect_named(const std::string& name) {
@@ -64,7 +54,7 @@ void sqlite_tables::put_recurring(const recurring_definition& definition, utc_ti
       "  misfire_window_ns, misfire_after_ns, kind, payload, queue, since, last_fired, misfires) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
   q.bind(definition.name, definition.expression, cron::to_string(definition.dialect), definition.zone,
-         policy_name(definition.misfire.policy), definition.misfire.catch_up_cap,
+         to_string(definition.misfire.policy), definition.misfire.catch_up_cap,
          static_cast<std::int64_t>(definition.misfire.window.count()),
          static_cast<std::int64_t>(definition.misfire.threshold.count()), definition.kind, payload, definition.queue,
          since, last_fired, misfires);
