@@ -18,6 +18,7 @@
 #include "clockwork/jobs/job_state.hpp"
 #include "on_loop.hpp"
 #include "pages.hpp"
+#include "services_view.hpp"
 
 namespace clockwork::dashboard {
 namespace {
@@ -74,6 +75,15 @@ struct dashboard_server::impl {
   std::thread serving;
   std::uint16_t bound = 0;
   std::optional<detail::access_policy> access;
+  std::shared_ptr<const host_status> host;       // none: the dashboard runs in no host
+  std::shared_ptr<const recent_history> recent;  // the host's recent events
+
+  // The services page's data, read on the loop (host_status belongs to it).
+  std::optional<detail::services_view> services(httplib::Response& res) {
+    return ask<detail::services_view>(res, [status = host, history = recent]() -> task<detail::services_view> {
+      co_return detail::read_services(status.get(), history.get());
+    });
+  }
 
   // A store call on the runtime's loop: its answer, or a response already written (503 when it
   // did not come in time, 503 when the store is unavailable).
@@ -214,7 +224,19 @@ struct dashboard_server::impl {
       if (all) res.set_content(detail::instances_page(*all), "text/html; charset=utf-8");
     });
 
+    server.Get("/services", [this](const httplib::Request&, httplib::Response& res) {
+      const auto view = services(res);
+      if (view) res.set_content(detail::services_page(*view), "text/html; charset=utf-8");
+    });
+    server.Get("/static/services.js", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content(std::string(detail::services_js), "text/javascript");
+    });
+
     // ---- the API ----
+    server.Get("/api/services", [this](const httplib::Request&, httplib::Response& res) {
+      const auto view = services(res);
+      if (view) send_json(res, 200, detail::to_json(*view));
+    });
     server.Get("/api/stats", [this](const httplib::Request&, httplib::Response& res) {
       const auto s = ask<jobs::store_stats>(res, [store = store]() { return store->stats(); });
       if (s) send_json(res, 200, jobs::to_json(*s));
@@ -360,6 +382,12 @@ dashboard_server::dashboard_server(real_runtime& rt, std::shared_ptr<jobs::job_s
                                 " (not loopback) needs an access token (--token or --token-file)");
   }
   impl_ = std::make_unique<impl>(rt, std::move(store), std::move(options));
+}
+
+void dashboard_server::show_host(std::shared_ptr<const host_status> status,
+                                 std::shared_ptr<const recent_history> recent) {
+  impl_->host = std::move(status);
+  impl_->recent = std::move(recent);
 }
 
 dashboard_server::~dashboard_server() {

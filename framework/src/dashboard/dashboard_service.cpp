@@ -12,6 +12,21 @@ dashboard_service::dashboard_service(std::shared_ptr<jobs::job_store> store, das
 
 dashboard_service::~dashboard_service() {
   if (server_) server_->stop();
+  // Put back the observer found, unless someone replaced ours since (then ours is not in use).
+  if (watched_ != nullptr && watched_->observer() == &fanout_) watched_->set_observer(previous_observer_);
+}
+
+void dashboard_service::watch_host(runtime& rt, std::shared_ptr<const host_status> status) {
+  if (watched_ != nullptr) return;
+  status_ = std::move(status);
+  // Job records stay out: the store keeps every job's history, and a busy worker's records would
+  // push the services' own out of the ring.
+  recent_ = std::make_shared<recent_history>(rt.clock(), recent_history_options{.ignore_kind_prefixes = {"job."}});
+  previous_observer_ = rt.observer();
+  if (previous_observer_ != nullptr) fanout_.add(*previous_observer_);
+  fanout_.add(*recent_);
+  rt.set_observer(&fanout_);
+  watched_ = &rt;
 }
 
 task<> dashboard_service::starting(std::stop_token) {
@@ -21,7 +36,8 @@ task<> dashboard_service::starting(std::stop_token) {
     co_return;
   }
   server_.emplace(*real, store_, options_);  // std::invalid_argument for unsafe options
-  server_->start();                          // std::runtime_error when the address cannot be bound
+  if (status_) server_->show_host(status_, recent_);
+  server_->start();  // std::runtime_error when the address cannot be bound
   log()->info("dashboard listening on {}{}", server_->url(), options_.actions ? "" : " (read-only)");
   url_.set_value(server_->url());
 }
@@ -40,8 +56,10 @@ task<> dashboard_service::stopping(std::stop_token) {
 host_builder& add_dashboard(host_builder& builder, std::shared_ptr<jobs::job_store> store, dashboard_options options,
                             std::string name) {
   return builder.add_hosted_service<dashboard_service>(
-      std::move(name), [store = std::move(store), options = std::move(options)](service_provider&) {
-        return std::make_shared<dashboard_service>(store, options);
+      std::move(name), [store = std::move(store), options = std::move(options)](service_provider& sp) {
+        auto d = std::make_shared<dashboard_service>(store, options);
+        d->watch_host(*sp.get<runtime>(), sp.get<host_status>());
+        return d;
       });
 }
 

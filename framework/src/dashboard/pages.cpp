@@ -42,7 +42,9 @@ std::size_t utf8_length(std::string_view s, std::size_t i) {
   return n;
 }
 
-std::string head(std::string_view title) {
+}  // namespace
+
+std::string page_head(std::string_view title) {
   std::string out =
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>";
@@ -52,13 +54,15 @@ std::string head(std::string_view title) {
       "<script src=\"/static/dashboard.js\" defer></script>\n</head>\n<body>\n"
       "<nav><b>clockwork</b> <a href=\"/\">overview</a> <a href=\"/jobs\">jobs</a> <a "
       "href=\"/recurring\">recurring</a> "
-      "<a href=\"/instances\">instances</a></nav>\n<main>\n";
+      "<a href=\"/instances\">instances</a> <a href=\"/services\">services</a></nav>\n<main>\n";
   return out;
 }
 
-std::string tail() {
+std::string page_tail() {
   return "</main>\n</body>\n</html>\n";
 }
+
+namespace {
 
 std::string state_link(std::string_view state) {
   return "<a href=\"/jobs?state=" + std::string(state) + "\">" + std::string(state) + "</a>";
@@ -116,7 +120,7 @@ std::string escape_html(std::string_view text) {
 }
 
 std::string overview_page(const jobs::store_stats& stats, bool actions) {
-  std::string out = head("overview");
+  std::string out = page_head("overview");
   out += "<h1>Jobs</h1>\n<table class=\"states\" id=\"states\">\n<tr>";
   for (const jobs::job_state s : jobs::all_job_states) out += "<th>" + state_link(jobs::to_string(s)) + "</th>";
   out += "</tr>\n<tr>";
@@ -163,12 +167,12 @@ std::string overview_page(const jobs::store_stats& stats, bool actions) {
            std::to_string(totals[i].second) + "</span>";
   }
   out += "</p>\n";
-  return out + tail();
+  return out + page_tail();
 }
 
 std::string jobs_page(const jobs::job_query& query, const jobs::job_page& page) {
   const std::string state = query.state ? std::string(jobs::to_string(*query.state)) : std::string();
-  std::string out = head(state.empty() ? "jobs" : state + " jobs");
+  std::string out = page_head(state.empty() ? "jobs" : state + " jobs");
   out += "<h1>" + (state.empty() ? std::string("Jobs") : state + " jobs") + "</h1>\n";
   // The filters, as a plain GET form: its address is the page's, bookmarkable.
   out +=
@@ -208,11 +212,11 @@ std::string jobs_page(const jobs::job_query& query, const jobs::job_page& page) 
   if ((query.page + 1) * query.page_size < page.total)
     out += "<a href=\"" + base + std::to_string(query.page + 1) + "\">older \u2192</a>";
   out += "</p>\n";
-  return out + tail();
+  return out + page_tail();
 }
 
 std::string recurring_page(const std::vector<jobs::recurring_definition>& all, bool actions) {
-  std::string out = head("recurring jobs");
+  std::string out = page_head("recurring jobs");
   out +=
       "<h1>Recurring jobs</h1>\n<table class=\"recurring\">\n<tr><th>name</th><th>schedule</th><th>expression</th>"
       "<th>zone</th><th>kind</th><th>queue</th><th>misfire policy</th><th>last fired</th><th>misfires</th>";
@@ -239,11 +243,11 @@ std::string recurring_page(const std::vector<jobs::recurring_definition>& all, b
   out += "</table>\n";
   if (all.empty()) out += "<p>No recurring job is stored.</p>\n";
   if (actions) out += "<p><span id=\"action-result\"></span></p>\n";
-  return out + tail();
+  return out + page_tail();
 }
 
 std::string instances_page(const std::vector<jobs::instance_info>& all) {
-  std::string out = head("instances");
+  std::string out = page_head("instances");
   out +=
       "<h1>Instances</h1>\n<table class=\"instances\">\n<tr><th>name</th><th>host</th><th>started</th>"
       "<th>last heartbeat</th><th>concurrency</th><th>queues</th><th>kinds</th><th>clock skew</th></tr>\n";
@@ -259,22 +263,22 @@ std::string instances_page(const std::vector<jobs::instance_info>& all) {
   }
   out += "</table>\n";
   if (all.empty()) out += "<p>No instance is registered.</p>\n";
-  return out + tail();
+  return out + page_tail();
 }
 
 std::string signin_page(std::string_view message) {
-  std::string out = head("sign in");
+  std::string out = page_head("sign in");
   out += "<h1>Sign in</h1>\n";
   if (!message.empty()) out += "<p class=\"warning\">" + escape_html(message) + "</p>\n";
   out +=
       "<form method=\"post\" action=\"/signin\"><label>access token <input type=\"password\" name=\"token\" "
       "autocomplete=\"current-password\" required></label> <button type=\"submit\">sign in</button></form>\n";
-  return out + tail();
+  return out + page_tail();
 }
 
 std::string job_detail_page(const jobs::job& j, const std::vector<jobs::history_entry>& history, bool actions) {
   const std::string id = std::to_string(j.id);
-  std::string out = head("job " + id);
+  std::string out = page_head("job " + id);
   out += "<h1>Job " + id + " <span class=\"state " + std::string(jobs::to_string(j.state)) + "\">" +
          std::string(jobs::to_string(j.state)) + "</span></h1>\n<dl class=\"job\">\n";
   const auto row = [&out](std::string_view name, std::string_view value) {
@@ -308,7 +312,7 @@ std::string job_detail_page(const jobs::job& j, const std::vector<jobs::history_
            cell(h.scheduled ? jobs::format_utc_micros(*h.scheduled) : std::string()) + cell(h.detail) + "</tr>\n";
   }
   out += "</table>\n";
-  return out + tail();
+  return out + page_tail();
 }
 
 const std::string_view dashboard_css =

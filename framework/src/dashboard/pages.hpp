@@ -20,6 +20,10 @@ namespace clockwork::dashboard::detail {
 // &, <, >, " and ' as entities; invalid UTF-8 bytes as U+FFFD.
 std::string escape_html(std::string_view text);
 
+// Every page's start (title, stylesheet, script, the navigation) and end.
+std::string page_head(std::string_view title);
+std::string page_tail();
+
 // With actions: pause and resume buttons on the queues.
 std::string overview_page(const jobs::store_stats& stats, bool actions);
 // One page of the jobs a query found, with the query's filters in a form and in the paging links.

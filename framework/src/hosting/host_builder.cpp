@@ -8,6 +8,7 @@
 #include "clockwork/diagnostics/logging.hpp"
 #include "clockwork/errors.hpp"
 #include "clockwork/hosting/detail/host_state.hpp"
+#include "clockwork/hosting/host_status.hpp"
 
 namespace clockwork {
 
@@ -62,6 +63,9 @@ host host_builder::build() {
   }
   services.add_singleton<application_lifetime>(st->lifetime);
   services.add_singleton<spdlog::logger>(st->logger);
+  // A view of the host for services that show it (the dashboard); weak, so it never keeps the
+  // host's state alive from inside that state's own container.
+  services.add_singleton<host_status>(std::make_shared<host_status>(std::weak_ptr<host::state>(st)));
 
   service_provider_options provider_options;
   provider_options.validate_scopes = options_.validate_scopes;
@@ -79,8 +83,8 @@ host host_builder::build() {
     auto s = weak.lock();
     if (!s) return;
     const std::string source = owner.empty() ? std::string("service_provider") : std::string(owner);
-    const std::string text = !building->empty() ? "hosted service '" + *building + "': " + std::string(message)
-                                                : std::string(message);
+    const std::string text =
+        !building->empty() ? "hosted service '" + *building + "': " + std::string(message) : std::string(message);
     s->rt->report(finding_kind::scope_violation, source, text);
   };
   // Raw pointer, not the weak one: the provider ends inside the state's destructor, when no
@@ -106,7 +110,8 @@ host host_builder::build() {
       }
       throw;
     } catch (...) {
-      st->logger->error("building hosted service '{}' failed: {}", r.name, describe_exception(std::current_exception()));
+      st->logger->error("building hosted service '{}' failed: {}", r.name,
+                        describe_exception(std::current_exception()));
       throw;
     }
     building->clear();

@@ -388,6 +388,93 @@ TEST_F(dashboard_api_test, AddedToAHostItServesWhileTheHostRunsAndStopsWithIt) {
   EXPECT_FALSE(httplib::Client(url).Get("/api/stats")) << "it stopped serving with the host";
 }
 
+// A service that crashes at once, and one that waits a moment (so that the crash came first),
+// reports one run and says so.
+class crasher final : public background_service {
+ public:
+  task<> execute(std::stop_token) override {
+    throw std::runtime_error("disk <full>");
+    co_return;
+  }
+};
+
+class ticker final : public background_service {
+ public:
+  explicit ticker(std::shared_ptr<std::promise<void>> ran) : ran_(std::move(ran)) {}
+  task<> execute(std::stop_token stopping) override {
+    co_await rt().try_delay(std::chrono::milliseconds(1), stopping);
+    note_run();
+    ran_->set_value();
+    while (!stopping.stop_requested()) co_await rt().try_delay(std::chrono::hours(1), stopping);
+  }
+
+ private:
+  std::shared_ptr<std::promise<void>> ran_;
+};
+
+TEST_F(dashboard_api_test, InAHostTheServicesPageShowsEachServicesStateRunsAndFailures) {
+  host_builder builder{rt};
+  builder.options().on_service_exception = service_exception_behavior::ignore;
+  add_dashboard(builder, store, {});
+  builder.add_hosted_service<crasher>("crasher");
+  auto ran = std::make_shared<std::promise<void>>();
+  builder.add_hosted_service<ticker>("<b>ticker</b>",
+                                     [ran](service_provider&) { return std::make_shared<ticker>(ran); });
+  host app = builder.build();
+  const auto d = std::dynamic_pointer_cast<dashboard_service>(app.service("dashboard"));
+  host_result result;
+  std::thread running([&] { result = rt.block_on(app.run()); });
+  ASSERT_EQ(d->listening().wait_for(std::chrono::seconds(60)), std::future_status::ready) << "it never listened";
+  ASSERT_EQ(ran->get_future().wait_for(std::chrono::seconds(60)), std::future_status::ready) << "it never ran";
+  httplib::Client c(d->listening().get());
+  c.set_read_timeout(30, 0);
+
+  const auto api = c.Get("/api/services");
+  ASSERT_TRUE(api);
+  ASSERT_EQ(api->status, 200);
+  const json view = json::parse(api->body);
+  EXPECT_EQ(view["host"]["phase"], "running");
+  ASSERT_EQ(view["services"].size(), 3u);
+  EXPECT_EQ(view["services"][0]["name"], "dashboard");
+  EXPECT_EQ(view["services"][0]["state"], "running");
+  EXPECT_EQ(view["services"][1]["name"], "crasher");
+  EXPECT_EQ(view["services"][1]["state"], "faulted");
+  EXPECT_THAT(view["services"][1]["last_failure"].get<std::string>(), HasSubstr("disk <full>"));
+  EXPECT_EQ(view["services"][1]["findings"], 1);  // service_faulted
+  EXPECT_THAT(view["services"][1]["last_finding"].get<std::string>(), HasSubstr("service_faulted"));
+  EXPECT_EQ(view["services"][2]["name"], "<b>ticker</b>");
+  EXPECT_EQ(view["services"][2]["runs"], 1);
+  EXPECT_FALSE(view["services"][2]["last_run"].get<std::string>().empty());
+  bool crash_recorded = false;
+  for (const auto& r : view["recent"]) crash_recorded |= r["kind"] == "service_faulted" && r["source"] == "crasher";
+  EXPECT_TRUE(crash_recorded) << api->body;
+
+  const auto page = c.Get("/services");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  EXPECT_THAT(page->body, HasSubstr("<td>&lt;b&gt;ticker&lt;/b&gt;</td>"));
+  EXPECT_THAT(page->body, HasSubstr("disk &lt;full&gt;"));
+  EXPECT_THAT(page->body, HasSubstr("<td class=\"state-faulted\">faulted</td>"));
+  EXPECT_EQ(page->body.find("<b>ticker"), std::string::npos);
+  expect_no_inline_code(page->body);
+
+  app.lifetime().stop_source().request_stop();
+  running.join();
+  EXPECT_EQ(result.failures.size(), 1u) << result.summary();
+}
+
+TEST_F(dashboard_api_test, OutsideAHostTheServicesPageSaysItHasNoneToShow) {
+  serve();
+  auto c = client();
+  const auto page = c.Get("/services");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  EXPECT_THAT(page->body, HasSubstr("id=\"no-host\""));
+  const auto api = c.Get("/api/services");
+  ASSERT_TRUE(api);
+  EXPECT_TRUE(json::parse(api->body)["host"].is_null());
+}
+
 #ifdef CLOCKWORK_JOBS_PROGRAM
 // clockwork-jobs dashboard as a process: it says where it listens, serves, and ends on SIGTERM
 // with status 0; a wide address without a token is refused with status 2 before anything starts.

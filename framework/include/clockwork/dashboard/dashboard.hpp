@@ -1,7 +1,8 @@
 // clockwork::dashboard — a web page and a JSON API over a job store, served by the process that
 // holds the store: counts by state, jobs by state, a job's whole history (claims with their
-// epochs, refused stale writes), recurring jobs, instances, queues; and, when enabled, the
-// operator's actions (retry, cancel, delete, trigger now, pause and resume a queue).
+// epochs, refused stale writes), recurring jobs, instances, queues, the services of the host it
+// runs in (show_host); and, when enabled, the operator's actions (retry, cancel, delete, trigger
+// now, pause and resume a queue).
 //
 // Safe by default:
 //   - it listens on loopback (127.0.0.1) unless told otherwise, and refuses (std::invalid_argument)
@@ -15,8 +16,9 @@
 //     styles only.
 //
 // Threads: the HTTP server runs on threads of its own (cpp-httplib); they never touch the store or
-// the host: each read or action is posted to the runtime's loop, which calls the store as any
-// service would, and the HTTP thread waits for the answer (at most store_timeout: then 503).
+// the host: each read or action is posted to the runtime's loop, which calls the store (or reads
+// the host's status and its bounded recent_history) as any service would, and the HTTP thread
+// waits for the answer (at most store_timeout: then 503).
 //
 // Why cpp-httplib: Debian 12 packages it as a compiled library (a 1,940-line header and a shared
 // library), so a file that serves HTTP compiles in ~3 s of CPU; the other candidate, Boost.Beast
@@ -45,6 +47,8 @@
 #include <memory>
 #include <string>
 
+#include "clockwork/diagnostics/recent_history.hpp"
+#include "clockwork/hosting/host_status.hpp"
 #include "clockwork/jobs/job_store.hpp"
 #include "clockwork/runtime/real_runtime.hpp"
 
@@ -72,6 +76,11 @@ class dashboard_server {
   ~dashboard_server();
   dashboard_server(const dashboard_server&) = delete;
   dashboard_server& operator=(const dashboard_server&) = delete;
+
+  // What the services page (/services, /api/services) shows: the host the dashboard runs in and
+  // its recent history (add_dashboard gives both). Without them the page says that this
+  // dashboard runs in no host. Call before start().
+  void show_host(std::shared_ptr<const host_status> status, std::shared_ptr<const recent_history> recent);
 
   // Binds and serves on threads of its own. std::runtime_error naming the address when it
   // cannot bind.
