@@ -53,13 +53,18 @@ std::string token_of(const dashboard_command_options& o) {
 
 }  // namespace
 
-int dashboard_command(const store_url& url, const dashboard_command_options& o, std::ostream& out, std::ostream& err) {
+dashboard::dashboard_options server_options_of(const dashboard_command_options& o) {
   const listen_address where = parse_listen(o.listen);
   dashboard::dashboard_options options;
   options.address = where.address;
   options.port = where.port;
   options.token = token_of(o);
   options.actions = o.actions;
+  return options;
+}
+
+int dashboard_command(const store_url& url, const dashboard_command_options& o, std::ostream& out, std::ostream& err) {
+  const dashboard::dashboard_options options = server_options_of(o);
   real_runtime rt;
   const std::shared_ptr<jobs::job_store> store = open_store(url, rt, "dashboard");
   std::optional<dashboard::dashboard_server> server;

@@ -19,6 +19,10 @@
 
 #include "store_url.hpp"
 
+namespace clockwork::dashboard {
+struct dashboard_options;
+}
+
 namespace clockwork::cli {
 
 struct dashboard_command_options {
@@ -29,6 +33,11 @@ struct dashboard_command_options {
   bool watch_signals = true;
   std::stop_token stop;
 };
+
+// The server's options the command line gives (usage_error for a malformed --listen, both
+// --token and --token-file, an unreadable or empty token file). `clockwork-jobs work --dashboard`
+// uses it too.
+dashboard::dashboard_options server_options_of(const dashboard_command_options& options);
 
 int dashboard_command(const store_url& url, const dashboard_command_options& options, std::ostream& out,
                       std::ostream& err);

@@ -9,6 +9,7 @@
 #include "clockwork/runtime/virtual_runtime.hpp"
 #include "clockwork/version.hpp"
 #include "jobs_commands.hpp"
+#include "recurring_commands.hpp"
 #include "store_url.hpp"
 #include "work_command.hpp"
 #ifdef CLOCKWORK_HAS_DASHBOARD
@@ -51,6 +52,9 @@ struct parsed {
   std::string id;
   // work
   work_options work;
+  // recurring
+  recurring_add_options recurring;
+  std::string name;
 #ifdef CLOCKWORK_HAS_DASHBOARD
   dashboard_command_options dashboard;
 #endif
@@ -108,6 +112,34 @@ int run_jobs_cli(const std::vector<std::string>& args, std::ostream& out, std::o
   work->add_option("--lease", p.work.lease, "the lease of each claim, such as 30s (default)");
   work->add_option("--queue", p.work.queues, "a queue to work (repeatable; default: default)");
   work->add_flag("--until-empty", p.work.until_empty, "exit once nothing is pending or running under a lease");
+#ifdef CLOCKWORK_HAS_DASHBOARD
+  work->add_option("--dashboard", p.work.dashboard.listen,
+                   "serve the dashboard inside this worker at ADDRESS:PORT (127.0.0.1:0: loopback, a free port)");
+  work->add_option("--dashboard-token", p.work.dashboard.token, "the dashboard's access token");
+  work->add_option("--dashboard-token-file", p.work.dashboard.token_file, "a file holding the dashboard's token");
+  work->add_flag("--dashboard-actions", p.work.dashboard.actions,
+                 "let the dashboard retry, cancel, delete, trigger, pause and resume (needs the token)");
+#endif
+
+  CLI::App* recurring = app.add_subcommand("recurring", "the recurring jobs: add, list, remove, trigger");
+  recurring->require_subcommand(1, 1);
+  CLI::App* recurring_add = with_store(recurring->add_subcommand("add", "add a recurring job, or change one"));
+  recurring_add->add_option("name", p.recurring.name, "its name, unique in the store")->required();
+  recurring_add->add_option("--cron", p.recurring.cron, "the schedule, such as '*/5 * * * *'")->required();
+  recurring_add->add_option("--kind", p.recurring.kind, "the kind of job each occurrence enqueues")->required();
+  recurring_add->add_option("--dialect", p.recurring.dialect, "cronos5 (default), cronos6 or quartz");
+  recurring_add->add_option("--zone", p.recurring.zone, "the zone the schedule is read in (default UTC)");
+  recurring_add->add_option("--payload", p.recurring.payload, "each job's payload, JSON (default {})");
+  recurring_add->add_option("--queue", p.recurring.queue, "the queue (default: default)");
+  recurring_add->add_option("--misfire", p.recurring.misfire, "relaxed (default), strict or ignorable");
+  CLI::App* recurring_list = with_store(recurring->add_subcommand("list", "the recurring jobs"));
+  recurring_list->add_flag("--json", p.json, "a JSON array for scripts");
+  CLI::App* recurring_remove = with_store(recurring->add_subcommand("remove", "remove a recurring job"));
+  recurring_remove->add_option("name", p.name, "its name")->required();
+  CLI::App* recurring_trigger =
+      with_store(recurring->add_subcommand("trigger", "enqueue a recurring job's job now; prints its id"));
+  recurring_trigger->add_option("name", p.name, "its name")->required();
+
   work->add_option("--listen-store", p.listen_store,
                    "PostgreSQL: where to LISTEN for new work when --store goes through a pooler in transaction mode "
                    "(postgresql://..., straight to the server; default: --store)");
@@ -152,6 +184,9 @@ int run_jobs_cli(const std::vector<std::string>& args, std::ostream& out, std::o
     }
 #endif
     if (work->parsed()) {
+#ifdef CLOCKWORK_HAS_DASHBOARD
+      p.work.with_dashboard = work->count("--dashboard") > 0;
+#endif
       p.work.watch_signals = context.watch_signals;
       p.work.stop = context.stop;
       return work_command(url, p.work, out, err);
@@ -160,6 +195,13 @@ int run_jobs_cli(const std::vector<std::string>& args, std::ostream& out, std::o
     runtime* rt = context.rt;
     if (!rt) rt = &own.emplace();
     const std::shared_ptr<jobs::job_store> store = open_store(url, *rt, "clockwork-jobs");
+    if (recurring_add->parsed()) {
+      recurring_definition_of(p.recurring);  // checked before the store is touched
+      return drive(rt, recurring_add_command(*store, p.recurring, out));
+    }
+    if (recurring_list->parsed()) return drive(rt, recurring_list_command(*store, p.json, out));
+    if (recurring_remove->parsed()) return drive(rt, recurring_remove_command(*store, p.name, out, err));
+    if (recurring_trigger->parsed()) return drive(rt, recurring_trigger_command(*store, p.name, out, err));
     if (enqueue->parsed()) return drive(rt, enqueue_command(*store, p.enqueue, out, err));
     if (list->parsed()) return drive(rt, list_command(*store, p.state, p.json, out));
     if (stats->parsed()) return drive(rt, stats_command(*store, p.json, out));

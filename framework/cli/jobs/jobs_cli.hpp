@@ -10,7 +10,12 @@
 //   clockwork-jobs retry    --store URL ID
 //   clockwork-jobs cancel   --store URL ID
 //   clockwork-jobs work     --store URL [--instance NAME] [--concurrency N] [--lease DURATION]
-//                           [--queue Q]... [--until-empty]
+//                           [--queue Q]... [--until-empty] [--dashboard ADDR:PORT
+//                           [--dashboard-token T | --dashboard-token-file F] [--dashboard-actions]]
+//   clockwork-jobs recurring add --store URL NAME --cron EXPR --kind KIND [--dialect D] [--zone Z]
+//                           [--payload JSON] [--queue Q] [--misfire P]     (recurring_commands.hpp)
+//   clockwork-jobs recurring list --store URL [--json]
+//   clockwork-jobs recurring remove|trigger --store URL NAME
 //   clockwork-jobs dashboard --store URL [--listen ADDR:PORT] [--token T | --token-file F]
 //                           [--actions]            (dashboard_command.hpp; builds with the dashboard)
 //

@@ -8,10 +8,15 @@
 #include "clockwork/diagnostics/logging.hpp"
 #include "clockwork/hosting/host_builder.hpp"
 #include "clockwork/jobs/job_worker.hpp"
+#include "clockwork/jobs/recurring_scheduler.hpp"
 #include "clockwork/runtime/async_event.hpp"
 #include "clockwork/runtime/real_runtime.hpp"
 #include "clockwork/time/parse_duration.hpp"
 #include "example_kinds.hpp"
+#ifdef CLOCKWORK_HAS_DASHBOARD
+#include "clockwork/dashboard/dashboard.hpp"
+#include "clockwork/dashboard/dashboard_service.hpp"
+#endif
 
 namespace clockwork::cli {
 namespace {
@@ -114,6 +119,21 @@ int work_command(const store_url& url, const work_options& o, std::ostream& out,
   std::shared_ptr<jobs::job_store> store = open_store(url, rt, o.instance);
   const std::string service = "jobs." + o.instance;
   jobs::add_job_worker(builder, store, example_registry(), w, service);
+  jobs::add_recurring_scheduler(builder, store, {}, "recurring." + o.instance);
+  if (o.with_dashboard) {
+#ifdef CLOCKWORK_HAS_DASHBOARD
+    dashboard::dashboard_options d = server_options_of(o.dashboard);
+    d.on_listening = [&out](const std::string& where) { out << "dashboard listening on " << where << std::endl; };
+    try {
+      dashboard::dashboard_server check{rt, store, d};  // unsafe options refused before anything starts
+    } catch (const std::invalid_argument& e) {
+      throw usage_error(e.what());
+    }
+    dashboard::add_dashboard(builder, store, std::move(d));
+#else
+    throw usage_error("--dashboard: this clockwork-jobs was built without the dashboard");
+#endif
+  }
   host app = builder.build();
   if (o.watch_signals) rt.stop_on_signals(app.lifetime().stop_source());
   std::stop_callback on_stop(o.stop, [source = app.lifetime().stop_source()]() mutable { source.request_stop(); });

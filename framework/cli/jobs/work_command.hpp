@@ -3,6 +3,9 @@
 // its queues and kinds is pending and none is running under anyone's lease (expired leases are
 // rescued first, so a job a killed worker held is run, not waited for).
 //
+// Every worker also runs a recurring scheduler (recurring_scheduler.hpp), which fires the recurring
+// jobs stored in the store (`clockwork-jobs recurring add`), once across every worker.
+//
 // Leases shorter than the worker's defaults are allowed (a test's 2 s, say): the trust margin,
 // heartbeat and rescue intervals follow the lease.
 //
@@ -15,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "dashboard_command.hpp"
 #include "store_url.hpp"
 
 namespace clockwork::cli {
@@ -25,6 +29,10 @@ struct work_options {
   std::string lease = "30s";  // parse_duration
   std::vector<std::string> queues{"default"};
   bool until_empty = false;
+  // Serve the dashboard inside the worker's host (its services page then shows the worker).
+  // Printed on `out` as "dashboard listening on URL" once it listens.
+  bool with_dashboard = false;
+  dashboard_command_options dashboard;
   bool watch_signals = true;
   std::stop_token stop;
 };

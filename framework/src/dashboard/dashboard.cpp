@@ -78,6 +78,16 @@ struct dashboard_server::impl {
   std::shared_ptr<const host_status> host;       // none: the dashboard runs in no host
   std::shared_ptr<const recent_history> recent;  // the host's recent events
 
+  // The recurring jobs, and the store's clock to tell their next occurrences by.
+  std::optional<std::pair<std::vector<jobs::recurring_definition>, utc_time>> recurring(httplib::Response& res) {
+    using answer = std::pair<std::vector<jobs::recurring_definition>, utc_time>;
+    return ask<answer>(res, [store = store]() -> task<answer> {
+      auto all = co_await store->recurring();
+      const utc_time now = co_await store->now();
+      co_return answer{std::move(all), now};
+    });
+  }
+
   // The services page's data, read on the loop (host_status belongs to it).
   std::optional<detail::services_view> services(httplib::Response& res) {
     return ask<detail::services_view>(res, [status = host, history = recent]() -> task<detail::services_view> {
@@ -215,9 +225,9 @@ struct dashboard_server::impl {
     });
 
     server.Get("/recurring", [this](const httplib::Request&, httplib::Response& res) {
-      const auto all =
-          ask<std::vector<jobs::recurring_definition>>(res, [store = store]() { return store->recurring(); });
-      if (all) res.set_content(detail::recurring_page(*all, options.actions), "text/html; charset=utf-8");
+      const auto all = recurring(res);
+      if (all)
+        res.set_content(detail::recurring_page(all->first, all->second, options.actions), "text/html; charset=utf-8");
     });
     server.Get("/instances", [this](const httplib::Request&, httplib::Response& res) {
       const auto all = ask<std::vector<jobs::instance_info>>(res, [store = store]() { return store->instances(); });
@@ -285,11 +295,15 @@ struct dashboard_server::impl {
     });
 
     server.Get("/api/recurring", [this](const httplib::Request&, httplib::Response& res) {
-      const auto all =
-          ask<std::vector<jobs::recurring_definition>>(res, [store = store]() { return store->recurring(); });
+      const auto all = recurring(res);
       if (!all) return;
       json out = json::array();
-      for (const auto& r : *all) out.push_back(jobs::to_json(r));
+      for (const auto& r : all->first) {
+        json one = jobs::to_json(r);
+        const auto next = detail::next_occurrence(r, all->second);
+        one["next"] = next ? json(jobs::format_utc_micros(*next)) : json(nullptr);
+        out.push_back(std::move(one));
+      }
       send_json(res, 200, out);
     });
 

@@ -40,6 +40,7 @@ task<> dashboard_service::starting(std::stop_token) {
   server_->start();  // std::runtime_error when the address cannot be bound
   log()->info("dashboard listening on {}{}", server_->url(), options_.actions ? "" : " (read-only)");
   url_.set_value(server_->url());
+  if (options_.on_listening) options_.on_listening(server_->url());
 }
 
 task<> dashboard_service::execute(std::stop_token stopping) {

@@ -9,6 +9,7 @@
 
 #include "clockwork/jobs/job_json.hpp"
 #include "clockwork/jobs/job_state.hpp"
+#include "clockwork/jobs/recurring_scheduler.hpp"
 #include "clockwork/schedule/cron_describe.hpp"
 #include "clockwork/schedule/cron_expression.hpp"
 #include "clockwork/time/time_format.hpp"
@@ -215,11 +216,20 @@ std::string jobs_page(const jobs::job_query& query, const jobs::job_page& page) 
   return out + page_tail();
 }
 
-std::string recurring_page(const std::vector<jobs::recurring_definition>& all, bool actions) {
+std::optional<utc_time> next_occurrence(const jobs::recurring_definition& r, utc_time now) {
+  try {
+    return jobs::plan_recurring(r, now).next;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+std::string recurring_page(const std::vector<jobs::recurring_definition>& all, utc_time now, bool actions) {
   std::string out = page_head("recurring jobs");
   out +=
       "<h1>Recurring jobs</h1>\n<table class=\"recurring\">\n<tr><th>name</th><th>schedule</th><th>expression</th>"
-      "<th>zone</th><th>kind</th><th>queue</th><th>misfire policy</th><th>last fired</th><th>misfires</th>";
+      "<th>zone</th><th>kind</th><th>queue</th><th>misfire policy</th><th>next</th><th>last fired</th>"
+      "<th>misfires</th>";
   if (actions) out += "<th></th>";
   out += "</tr>\n";
   for (const auto& r : all) {
@@ -232,7 +242,10 @@ std::string recurring_page(const std::vector<jobs::recurring_definition>& all, b
     const auto j = jobs::to_json(r);
     out += "<tr>" + cell(r.name) + cell(words) + "<td><code>" + escape_html(r.expression) + "</code> " +
            escape_html(j["dialect"].get<std::string>()) + "</td>" + cell(r.zone) + cell(r.kind) + cell(r.queue) +
-           cell(j["misfire"]["policy"].get<std::string>()) +
+           cell(j["misfire"]["policy"].get<std::string>()) + cell([&] {
+             const auto next = next_occurrence(r, now);
+             return next ? jobs::format_utc_micros(*next) : std::string("none");
+           }()) +
            cell(r.last_fired ? jobs::format_utc_micros(*r.last_fired) : std::string("never")) + "<td>" +
            std::to_string(r.misfires) + "</td>";
     if (actions) {

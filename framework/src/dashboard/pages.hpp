@@ -9,6 +9,7 @@
 // Thread safety: pure functions over values.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,9 +31,12 @@ std::string overview_page(const jobs::store_stats& stats, bool actions);
 std::string jobs_page(const jobs::job_query& query, const jobs::job_page& page);
 // With actions: retry, cancel and delete buttons (dashboard.js posts them to /api/).
 std::string job_detail_page(const jobs::job& job, const std::vector<jobs::history_entry>& history, bool actions);
-// The recurring jobs: the schedule in words, zone, misfire policy, last fired, misfires; with
-// actions a "trigger now" button each.
-std::string recurring_page(const std::vector<jobs::recurring_definition>& all, bool actions);
+// The recurring jobs: the schedule in words, zone, misfire policy, next occurrence after `now`
+// (the store's clock), last fired, misfires; with actions a "trigger now" button each.
+std::string recurring_page(const std::vector<jobs::recurring_definition>& all, utc_time now, bool actions);
+// The first occurrence of r after now, or none (none left, or an expression or zone that does not
+// parse any more).
+std::optional<utc_time> next_occurrence(const jobs::recurring_definition& r, utc_time now);
 // The instances working the store: host, started, last heartbeat, concurrency, queues, kinds,
 // measured clock skew.
 std::string instances_page(const std::vector<jobs::instance_info>& all);

@@ -351,6 +351,22 @@ TEST_F(dashboard_api_test, RecurringJobsAndInstancesAreShownAndTriggeredNow) {
   EXPECT_THAT(recurring->body, HasSubstr("<td>digest&lt;script&gt;</td><td>every 5th minute</td>"));
   EXPECT_THAT(recurring->body, HasSubstr("data-trigger=\"digest&lt;script&gt;\""));
   expect_no_inline_code(recurring->body);
+  // The next occurrence, on the store's clock: a minute divisible by 5, on the page too (which is
+  // read between two API reads: across a 5-minute boundary it has one of theirs).
+  const auto next_of_api = [&] {
+    const json listed = json::parse(c.Get("/api/recurring", auth)->body);
+    EXPECT_EQ(listed.size(), 1u);
+    EXPECT_TRUE(listed[0]["next"].is_string()) << listed.dump();
+    return listed[0]["next"].get<std::string>();
+  };
+  const std::string before = next_of_api();
+  const std::string page = c.Get("/recurring", auth)->body;
+  const std::string after = next_of_api();
+  EXPECT_EQ(std::stoi(before.substr(14, 2)) % 5, 0) << before;
+  EXPECT_EQ(before.substr(17, 2), "00") << before;
+  EXPECT_TRUE(page.find("<td>" + before + "</td>") != std::string::npos ||
+              page.find("<td>" + after + "</td>") != std::string::npos)
+      << "the page's next occurrence is not the API's";
   const auto instances = c.Get("/instances", auth);
   ASSERT_TRUE(instances);
   EXPECT_THAT(instances->body, HasSubstr("<td>web-1&quot;&gt;&lt;b&gt;</td><td>host-a</td>"));
@@ -531,6 +547,32 @@ TEST_F(dashboard_api_test, TheCommandSaysWhereItListensServesAndStopsOnSigterm) 
   ::close(program.output);
 
   const auto wide = start({"dashboard", "--store", "sqlite:" + (folder / "jobs.db").string(), "--listen", "0.0.0.0:0"});
+  EXPECT_EQ(first_line(wide.output), "") << "nothing listened";
+  EXPECT_EQ(exit_status(wide.pid), 2);
+  ::close(wide.output);
+}
+
+// A worker with the dashboard inside its host: its services page shows the worker's services.
+TEST_F(dashboard_api_test, AWorkerServesTheDashboardOfItsOwnHost) {
+  store.reset();
+  const std::string url = "sqlite:" + (folder / "jobs.db").string();
+  const auto worker = start({"work", "--store", url, "--instance", "w1", "--dashboard", "127.0.0.1:0"});
+  const std::string line = first_line(worker.output);
+  ASSERT_THAT(line, ::testing::StartsWith("dashboard listening on http://127.0.0.1:"));
+  httplib::Client c(line.substr(line.find("http://")));
+  c.set_read_timeout(30, 0);
+  const auto r = c.Get("/api/services");
+  ASSERT_TRUE(r);
+  const json view = json::parse(r->body);
+  EXPECT_EQ(view["host"]["phase"], "running");
+  std::vector<std::string> names;
+  for (const auto& s : view["services"]) names.push_back(s["name"].get<std::string>());
+  EXPECT_THAT(names, ::testing::ElementsAre("jobs.w1", "recurring.w1", "dashboard"));
+  ::kill(worker.pid, SIGTERM);
+  EXPECT_EQ(exit_status(worker.pid), 0);
+  ::close(worker.output);
+
+  const auto wide = start({"work", "--store", url, "--dashboard", "0.0.0.0:0"});
   EXPECT_EQ(first_line(wide.output), "") << "nothing listened";
   EXPECT_EQ(exit_status(wide.pid), 2);
   ::close(wide.output);

@@ -240,6 +240,52 @@ TEST_F(jobs_cli_test, CancelAndRetryAnswerForTheJobsState) {
   expect_usage_error(run({"cancel", "--store", store, "-3"}), "is not a job id");
 }
 
+// ---- recurring ----------------------------------------------------------------------------------
+
+TEST_F(jobs_cli_test, RecurringJobsAreAddedListedTriggeredAndRemoved) {
+  const result added = migrated_run({"recurring", "add", "--store", store, "digest", "--cron", "*/5 * * * *", "--kind",
+                                     "example.sleep", "--payload", R"({"ms": 1})", "--zone", "Europe/Berlin"});
+  ASSERT_EQ(added.status, 0) << added.err;
+  EXPECT_EQ(added.out, "digest: every 5th minute, in Europe/Berlin (misfire policy relaxed)\n");
+  const auto all = nlohmann::json::parse(run({"recurring", "list", "--store", store, "--json"}).out);
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0]["name"], "digest");
+  EXPECT_EQ(all[0]["expression"], "*/5 * * * *");
+  EXPECT_EQ(all[0]["zone"], "Europe/Berlin");
+  EXPECT_THAT(run({"recurring", "list", "--store", store}).out, HasSubstr("digest  */5 * * * * (cronos5"));
+
+  EXPECT_EQ(run({"recurring", "trigger", "--store", store, "digest"}).out, "1\n");
+  const auto jobs = nlohmann::json::parse(run({"list", "--store", store, "--json"}).out);
+  ASSERT_EQ(jobs.size(), 1u);
+  EXPECT_EQ(jobs[0]["kind"], "example.sleep");
+  EXPECT_EQ(jobs[0]["payload"]["ms"], 1);
+
+  EXPECT_EQ(run({"recurring", "remove", "--store", store, "digest"}).out, "digest: removed\n");
+  const result again = run({"recurring", "remove", "--store", store, "digest"});
+  EXPECT_EQ(again.status, 1);
+  EXPECT_THAT(again.err, HasSubstr("no recurring job named 'digest'"));
+  EXPECT_EQ(run({"recurring", "trigger", "--store", store, "digest"}).status, 1);
+  EXPECT_EQ(run({"recurring", "list", "--store", store}).out, "no recurring job is stored\n");
+}
+
+TEST_F(jobs_cli_test, RecurringAddRefusesBadInputAndWritesNothing) {
+  ASSERT_EQ(run({"migrate", "--store", store}).status, 0);
+  const std::vector<std::string> add{"recurring", "add", "--store", store, "r", "--kind", "example.sleep"};
+  const auto with = [&add](std::vector<std::string> more) {
+    std::vector<std::string> args = add;
+    args.insert(args.end(), more.begin(), more.end());
+    return args;
+  };
+  expect_usage_error(run(with({"--cron", "61 * * * *"})), "minute");
+  expect_usage_error(run(with({"--cron", "* * * * *", "--zone", "Mars/Olympus"})), "Mars/Olympus");
+  expect_usage_error(run(with({"--cron", "* * * * *", "--dialect", "vixie"})), "--dialect vixie");
+  expect_usage_error(run(with({"--cron", "* * * * *", "--misfire", "sometimes"})), "--misfire sometimes");
+  expect_usage_error(run(with({"--cron", "* * * * *", "--payload", "{ms: 1}"})), "--payload is not JSON");
+  expect_usage_error(run({"recurring", "add", "--store", store, "r", "--cron", "* * * * *"}), "--kind is required");
+  expect_usage_error(run({"recurring", "--store", store}), "");
+  EXPECT_EQ(run({"recurring", "list", "--store", store}).out, "no recurring job is stored\n");
+}
+
 // ---- work ---------------------------------------------------------------------------------------
 
 TEST_F(jobs_cli_test, WorkUntilEmptyRunsTheExampleKindsAndExits) {

@@ -44,6 +44,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -66,6 +67,9 @@ struct dashboard_options {
   std::size_t waiting_connections = 16;           // accepted and waiting for a thread; past that, not accepted
   std::chrono::milliseconds store_timeout{5000};  // a store call that takes longer: 503
   std::size_t page_size = 50;
+  // add_dashboard only: called on the loop with url() once the dashboard listens (a command that
+  // prints where, a test that connects).
+  std::function<void(const std::string& url)> on_listening;
 };
 
 class dashboard_server {
