@@ -36,7 +36,7 @@ python=/usr/bin/python3
 
 build="$root/build/bench"
 programs=(virtual-throughput daily-log real-lateness drift overhead memory cron recurring-job explore jobs-simulated
-          jobs-sqlite jobs-postgres)
+          jobs-sqlite jobs-postgres dashboard)
 # The `bench` preset (Release, tests off), building only the benchmark programs and what they
 # link: the rest of the tree is not needed here.
 cmake --preset bench
@@ -52,11 +52,11 @@ export CLOCKWORK_BENCH_DUMP_DIR="$results/samples"
 if [ "$quick" -eq 1 ]; then
   smoke=(--smoke)
   reps_virtual=2 reps_daily=2 reps_lateness=2 reps_drift=2 reps_overhead=2 reps_memory=2 reps_peer=1 reps_cron=2
-  reps_recurring=2 reps_explore=2 reps_jobs_simulated=2 reps_jobs_sqlite=2 reps_jobs_postgres=2
+  reps_recurring=2 reps_explore=2 reps_jobs_simulated=2 reps_jobs_sqlite=2 reps_jobs_postgres=2 reps_dashboard=2
 else
   smoke=()
   reps_virtual=5 reps_daily=5 reps_lateness=10 reps_drift=3 reps_overhead=5 reps_memory=3 reps_peer=3 reps_cron=7
-  reps_recurring=5 reps_explore=5 reps_jobs_simulated=5 reps_jobs_sqlite=5 reps_jobs_postgres=5
+  reps_recurring=5 reps_explore=5 reps_jobs_simulated=5 reps_jobs_sqlite=5 reps_jobs_postgres=5 reps_dashboard=5
 fi
 
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
@@ -147,6 +147,9 @@ run_bench jobs-postgres "$reps_jobs_postgres" --benchmark_enable_random_interlea
 tools/pg-cluster.sh stop "$tmpdir/pg"
 unset CLOCKWORK_PG_ENV
 
+# The dashboard's pages over 100,000 jobs in a SQLite store, against the same store calls.
+run_bench dashboard "$reps_dashboard" --benchmark_enable_random_interleaving=true
+
 load_end="$(loadavg)"
 finished_at="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 cat >"$results/run.json" <<EOF
@@ -157,7 +160,8 @@ cat >"$results/run.json" <<EOF
  "repetitions": {"virtual-throughput": $reps_virtual, "daily-log": $reps_daily, "real-lateness": $reps_lateness, "drift": $reps_drift,
                  "overhead": $reps_overhead, "memory": $reps_memory, "fake-timers": $reps_peer, "cron": $reps_cron,
                  "recurring": $reps_recurring, "explore": $reps_explore, "jobs-simulated": $reps_jobs_simulated,
-                 "jobs-sqlite": $reps_jobs_sqlite, "jobs-postgres": $reps_jobs_postgres}}
+                 "jobs-sqlite": $reps_jobs_sqlite, "jobs-postgres": $reps_jobs_postgres,
+                 "dashboard": $reps_dashboard}}
 EOF
 
 if [ "$quick" -eq 1 ]; then

@@ -987,6 +987,52 @@ class Report:
                  "its history and fence every write, on 2 cores shared with the database.", "")
         self.load_line("jobs-postgres")
 
+    # -- 10. the dashboard ------------------------------------------------------------------------
+    DASHBOARD_TARGET = "Dashboard: a page of jobs served in under 200 ms from a store of 100,000 (loopback HTTP)"
+    DASHBOARD_PAGES = (
+        ("jobs_first", "`/jobs?state=available`, the first page of 50", True),
+        ("jobs_deep", "`/jobs?state=available&page=1000`", True),
+        ("jobs_last", "`/jobs?page=1999`, the last page, any state", True),
+        ("search", "`/jobs?search=ID`, by id or unique key", True),
+        ("job", "`/jobs/ID`, a job and its history", True),
+        ("api_jobs", "`/api/jobs?state=available&page=1000`", True),
+        ("overview", "`/`, the overview (counts over every job)", False),
+    )
+
+    def dashboard(self):
+        r = self.res
+        self.add("## 10. The dashboard: pages over 100,000 jobs", "")
+        if not any(n.startswith("dashboard/") for n in r.rows):
+            self.add("**Not measured**: `clockwork-bench-dashboard` has no results in this run.", "")
+            self.target(self.DASHBOARD_TARGET, "not measured", None)
+            return
+        jobs = r.contexts.get("dashboard", {}).get("clockwork.dashboard_jobs", "?")
+        reps = self.run.get("repetitions", {}).get("dashboard", "?")
+        self.add(f"A SQLite store of {fmt_count(float(jobs)) if jobs != '?' else 'N'} jobs (a tenth worked to "
+                 "succeeded), the dashboard on a loopback port and a keep-alive client in the same process "
+                 f"(`bench/dashboard_bench.cpp`, {reps} repetitions). *Page*: one GET — the request posted to the "
+                 "runtime's loop, the store's answer, the page rendered and sent; *store calls*: the same calls made "
+                 "on the loop and waited for the same way, without HTTP or rendering. Time per request.", "")
+        rows = []
+        worst = None
+        for key, label, is_jobs_page in self.DASHBOARD_PAGES:
+            page, floor = f"dashboard/page/{key}", f"dashboard/store/{key}"
+            if not r.has(page):
+                continue
+            t = None if r.error(page) else med(r.spread(page, "real_time"))
+            if is_jobs_page and t is not None:
+                worst = t if worst is None else max(worst, t)
+            rows.append([label, self.cell(floor, "real_time", TIME_UNITS, 1e6), self.cell(page, "real_time", TIME_UNITS, 1e6),
+                         status(None if t is None else t < 200.0)])
+        self.add(table(["request", "store calls", "page", "< 200 ms"], rows), "")
+        self.target(self.DASHBOARD_TARGET, "not measured" if worst is None else
+                    f"slowest page of jobs {fmt(worst * 1e6, TIME_UNITS)}", None if worst is None else worst < 200.0)
+        separately = self.run.get("separately", {}).get("dashboard")
+        if separately:
+            self.add(f"Measured on its own, after the rest of this report: commit `{separately.get('commit', '?')}`, "
+                     f"{separately.get('at', '?')}, load average {separately.get('load', '?')} when it started.", "")
+        self.load_line("dashboard")
+
     def render(self, notes):
         f = self.facts
         # The commit tools/bench.sh read when the run started; HEAD now only for older results.
@@ -1164,7 +1210,7 @@ def notes_for(rep):
 # The data document
 
 PROGRAMS = ("virtual-throughput", "daily-log", "real-lateness", "drift", "overhead", "memory", "cron", "recurring", "explore",
-            "jobs-simulated", "jobs-sqlite", "jobs-postgres")
+            "jobs-simulated", "jobs-sqlite", "jobs-postgres", "dashboard")
 DATA_FORMAT = 1
 
 
@@ -1249,6 +1295,7 @@ def render(data, out, svg_dir):
     rep.explore()
     rep.jobs()
     rep.jobs_postgres()
+    rep.dashboard()
     text = rep.render(notes_for(rep))
     with open(out, "w", encoding="utf-8") as f:
         f.write(text)

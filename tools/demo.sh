@@ -7,8 +7,9 @@
 #
 #   tools/demo.sh --dashboard   the durable jobs live instead: a SQLite store, two worker processes
 #                               serving the example kinds, a trickle of jobs (some failing and
-#                               retried, some delayed) and the dashboard on a free loopback port,
-#                               whose address it prints; Ctrl-C stops everything.
+#                               retried, some delayed), a recurring job every minute, and the
+#                               dashboard (inside the first worker) on a free loopback port, whose
+#                               address and sign-in token it prints; Ctrl-C stops everything.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 say() { echo "clockwork: $*" >&2; }
@@ -48,19 +49,27 @@ stop_all() {
 trap stop_all EXIT
 trap 'exit 0' INT TERM
 "$jobs" migrate --store "$store" >/dev/null
-for name in demo-a demo-b; do
-  "$jobs" work --store "$store" --instance "$name" --concurrency 4 2>"$work/$name.log" &
-  children+=($!)
-done
-"$jobs" dashboard --store "$store" --listen 127.0.0.1:0 >"$work/dashboard.out" 2>"$work/dashboard.err" &
+# A recurring job, fired once a minute by whichever worker gets there first.
+"$jobs" recurring add --store "$store" minutely-digest --cron '* * * * *' --kind example.sleep \
+  --payload '{"ms": 200}' >/dev/null
+# The dashboard runs inside demo-a's host (its services page shows that worker), with actions on
+# behind a token made for this run.
+token="$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+printf '%s\n' "$token" >"$work/token"
+chmod 600 "$work/token"
+"$jobs" work --store "$store" --instance demo-a --concurrency 4 --dashboard 127.0.0.1:0 \
+  --dashboard-token-file "$work/token" --dashboard-actions >"$work/demo-a.out" 2>"$work/demo-a.log" &
+children+=($!)
+"$jobs" work --store "$store" --instance demo-b --concurrency 4 >/dev/null 2>"$work/demo-b.log" &
 children+=($!)
 url=""
 while [ -z "$url" ]; do
-  url="$(sed -n 's/^listening on //p' "$work/dashboard.out")"
-  kill -0 "${children[-1]}" 2>/dev/null || { cat "$work/dashboard.err" >&2; exit 1; }
+  url="$(sed -n 's/^dashboard listening on //p' "$work/demo-a.out")"
+  kill -0 "${children[0]}" 2>/dev/null || { cat "$work/demo-a.log" >&2; exit 1; }
   [ -n "$url" ] || sleep 0.1
 done
-say "the dashboard: $url (read-only; two workers, demo-a and demo-b, on $store)"
+say "the dashboard: $url — sign in with the token $token (it enables retry, cancel, delete, trigger)"
+say "two workers, demo-a (serving the dashboard) and demo-b, on $store; a recurring job every minute"
 say "a job every second or so — some fail twice before they succeed, some wait 30 s; Ctrl-C stops everything"
 n=0
 while :; do

@@ -3,10 +3,11 @@
 // own origin is refused; a console error (a Content-Security-Policy violation is one), a page error
 // or a dialog fails the test.
 //
-//   node dashboard.test.mjs --url URL --secured-url URL --token T --jobs CLOCKWORK_JOBS --store STORE
-//                           --screenshots DIR
+//   node dashboard.test.mjs --url URL --secured-url URL --host-url URL --token T --jobs CLOCKWORK_JOBS
+//                           --store STORE --screenshots DIR
 //
-// URL serves read-only without a token; the secured URL needs the token and allows actions.
+// URL serves read-only without a token; the secured URL needs the token and allows actions; the
+// host URL is a worker's own dashboard (its services page shows the worker's host).
 //
 // Prints one line per check and "N passed, N failed".
 import { chromium } from 'playwright-core';
@@ -19,6 +20,7 @@ const args = Object.fromEntries(
   process.argv.slice(2).reduce((pairs, a, i, all) => (a.startsWith('--') ? [...pairs, [a.slice(2), all[i + 1]]] : pairs), []));
 const base = args.url;
 const secured = args['secured-url'];
+const hostUrl = args['host-url'];
 const executablePath = process.env.CLOCKWORK_CHROMIUM || '/usr/bin/chromium';
 const hostile = '<img src=x onerror=alert(1)>';
 
@@ -46,7 +48,8 @@ const context = await chromium.launchPersistentContext(profile, {
 const trouble = [];
 await context.route('**/*', (route) => {
   const url = route.request().url();
-  if (url.startsWith(base + '/') || url.startsWith(secured + '/') || url === 'about:blank') return route.continue();
+  if (url.startsWith(base + '/') || url.startsWith(secured + '/') || url.startsWith(hostUrl + '/') ||
+      url === 'about:blank') return route.continue();
   trouble.push('request to ' + url);
   return route.abort();
 });
@@ -176,7 +179,67 @@ try {
           await page.textContent('h1 .state'));
     await page.close();
   }
-  for (const shot of ['dashboard-overview.png', 'dashboard-jobs.png', 'dashboard-job.png']) {
+  // ---- recurring jobs: "trigger now", with the token and without ----
+  {
+    const { page, problems } = await open(secured + '/recurring');  // signed in above: the cookie
+    const name = await page.$eval('table.recurring td', (td) => td.textContent);
+    check('recurring: the hostile name shown as text', name === 'digest<script>', name);
+    const words = await page.$eval('table.recurring td:nth-child(2)', (td) => td.textContent);
+    check('recurring: the schedule in words', words.startsWith('at 00:00'), words);
+    const before = Number(JSON.parse(jobs('stats', '--json')).states.available);
+    await page.click('button[data-trigger]');
+    await page.waitForFunction(() => document.getElementById('action-result').textContent !== '', null,
+                               { timeout: 30000 }).catch(() => {});
+    const said = await page.textContent('#action-result');
+    check('recurring: "trigger now" enqueues a job', /enqueued$/.test(said), said);
+    const after = Number(JSON.parse(jobs('stats', '--json')).states.available);
+    check('recurring: and the store has it', after === before + 1, `${before} → ${after}`);
+    const anonymous = await fetch(`${secured}/api/recurring/${encodeURIComponent('digest<script>')}/trigger`,
+                                  { method: 'POST' });
+    check('recurring: "trigger now" without the token is refused', anonymous.status === 401, anonymous.status);
+    const readOnly = await fetch(`${base}/api/recurring/${encodeURIComponent('digest<script>')}/trigger`,
+                                 { method: 'POST' });
+    check('recurring: and on a read-only dashboard', readOnly.status === 403, readOnly.status);
+    check('recurring: still one more, not three',
+          Number(JSON.parse(jobs('stats', '--json')).states.available) === before + 1);
+    await page.screenshot({ path: join(args.screenshots, 'dashboard-recurring.png'), fullPage: true });
+    check('recurring: no errors', problems.length === 0, problems.join(' | '));
+    await page.close();
+  }
+  // ---- instances ----
+  {
+    const { page, problems } = await open(hostUrl + '/instances');
+    const names = await page.$$eval('table.instances tr td:first-child', (tds) => tds.map((td) => td.textContent));
+    check('instances: the worker is listed', names.some((n) => n.startsWith('host-view')), JSON.stringify(names));
+    await page.screenshot({ path: join(args.screenshots, 'dashboard-instances.png'), fullPage: true });
+    check('instances: no errors', problems.length === 0, problems.join(' | '));
+    await page.close();
+  }
+  // ---- the services of the host the dashboard runs in ----
+  {
+    const { page, problems } = await open(hostUrl + '/services');
+    check('services: the host is running', (await page.textContent('#host-phase')) === 'running');
+    const rows = await page.$$eval('#services tr[data-service]', (trs) => trs.map((tr) => [tr.cells[0].textContent, tr.cells[1].textContent]));
+    check('services: the worker, its recurring scheduler and the dashboard, running',
+          JSON.stringify(rows) === JSON.stringify([['jobs.host-view', 'running'], ['recurring.host-view', 'running'], ['dashboard', 'running']]),
+          JSON.stringify(rows));
+    const kinds = await page.$$eval('#recent tr td:nth-child(3)', (tds) => tds.map((td) => td.textContent));
+    check('services: the recent events show the host starting', kinds.includes('service_started'), JSON.stringify(kinds));
+    // One refresh from /api/services (the script counts them), which must draw the same rows.
+    await page.waitForFunction(() => Number(document.getElementById('services').dataset.refreshes || 0) >= 1, null,
+                               { timeout: 30000 }).catch(() => {});
+    const again = await page.$$eval('#services tr[data-service]', (trs) => trs.map((tr) => tr.cells[0].textContent));
+    check('services: the live refresh draws them again', again.length === 3, JSON.stringify(again));
+    await page.screenshot({ path: join(args.screenshots, 'dashboard-services.png'), fullPage: true });
+    check('services: no errors', problems.length === 0, problems.join(' | '));
+    await page.close();
+    const standalone = await open('/services');
+    check('services: a standalone dashboard says it runs in no host', (await standalone.page.$('#no-host')) !== null);
+    check('services (standalone): no errors', standalone.problems.length === 0, standalone.problems.join(' | '));
+    await standalone.page.close();
+  }
+  for (const shot of ['dashboard-overview.png', 'dashboard-jobs.png', 'dashboard-job.png', 'dashboard-recurring.png',
+                      'dashboard-instances.png', 'dashboard-services.png']) {
     check(`screenshot ${shot} saved`, statSync(join(args.screenshots, shot)).size > 1000);
   }
   check('no request left the dashboard', trouble.length === 0, trouble.join(' | '));

@@ -333,8 +333,10 @@ const std::string_view dashboard_css =
 nav { padding: 10px 20px; background: #111827; color: #f9fafb; }
 nav a { color: #c7d2fe; margin-left: 14px; }
 main { padding: 16px 20px; max-width: 1400px; }
-table { border-collapse: collapse; background: #fff; margin: 8px 0 16px; }
-th, td { padding: 4px 10px; border-bottom: 1px solid #e5e7eb; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+table { border-collapse: collapse; background: #fff; margin: 8px 0 16px; display: block; overflow-x: auto; width: max-content; max-width: 100%; }
+th, td { padding: 4px 10px; border-bottom: 1px solid #e5e7eb; text-align: left; vertical-align: top; }
+th { white-space: nowrap; }
+td { overflow-wrap: break-word; max-width: 48em; }
 td.count { font-size: 22px; font-weight: 650; text-align: center; }
 tr.lease_lost td, .state.failed { color: #b91c1c; }
 .state { font-size: 14px; padding: 2px 8px; border-radius: 999px; background: #e5e7eb; }

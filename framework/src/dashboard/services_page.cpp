@@ -122,6 +122,7 @@ const std::string_view services_js = R"((function () {
   if (!table) return;
   function render(view) {
     if (!view.host) return;
+    table.dataset.refreshes = String(Number(table.dataset.refreshes || 0) + 1);
     document.getElementById('host-phase').textContent = view.host.phase;
     for (const row of [...table.rows].slice(1)) row.remove();
     for (const s of view.services) {
