@@ -66,18 +66,21 @@ if(MODE STREQUAL "install_tree")
   install_clockwork(${prefix})
   set(expected
       ${LIBDIR}/libclockwork.a ${LIBDIR}/libclockwork_testing.a ${LIBDIR}/libclockwork_fakes.a
-      ${LIBDIR}/libclockwork_jobs_sqlite.a ${LIBDIR}/libclockwork_jobs_postgres.a
+      ${LIBDIR}/libclockwork_jobs_sqlite.a ${LIBDIR}/libclockwork_jobs_postgres.a ${LIBDIR}/libclockwork_dashboard.a
       ${LIBDIR}/pkgconfig/clockwork.pc ${LIBDIR}/pkgconfig/clockwork_testing.pc ${LIBDIR}/pkgconfig/clockwork_fakes.pc
       ${LIBDIR}/pkgconfig/clockwork_jobs_sqlite.pc ${LIBDIR}/pkgconfig/clockwork_jobs_postgres.pc
+      ${LIBDIR}/pkgconfig/clockwork_dashboard.pc
       ${LIBDIR}/cmake/clockwork/clockwork-config.cmake ${LIBDIR}/cmake/clockwork/clockwork-config-version.cmake
       ${LIBDIR}/cmake/clockwork/clockwork-framework-targets.cmake
       ${LIBDIR}/cmake/clockwork/clockwork-testing-targets.cmake
       ${LIBDIR}/cmake/clockwork/clockwork-fakes-targets.cmake
       ${LIBDIR}/cmake/clockwork/clockwork-jobs_sqlite-targets.cmake
       ${LIBDIR}/cmake/clockwork/clockwork-jobs_postgres-targets.cmake
+      ${LIBDIR}/cmake/clockwork/clockwork-dashboard-targets.cmake
       include/clockwork/version.hpp include/clockwork/task.hpp include/clockwork/testing/simulation_test.hpp
       include/clockwork/fakes
       include/clockwork/jobs/sqlite_job_store.hpp include/clockwork/jobs/postgres_job_store.hpp
+      include/clockwork/dashboard/dashboard.hpp include/clockwork/dashboard/dashboard_service.hpp
       bin/clockwork-cron bin/clockwork-replay bin/clockwork-timeline bin/clockwork-jobs)
   set(problems "")
   foreach(path IN LISTS expected)
@@ -158,6 +161,54 @@ endforeach()
       -DCOMPONENTS=jobs_sqlite -DCMAKE_DISABLE_FIND_PACKAGE_GTest=ON)
   run(${CMAKE_COMMAND} -S ${probe} -B ${probe}/jobs_postgres ${toolchain} -DCMAKE_PREFIX_PATH=${prefix}
       -DCOMPONENTS=jobs_postgres -DCMAKE_DISABLE_FIND_PACKAGE_GTest=ON)
+  # The dashboard brings its HTTP library, found by pkg-config; a program using it links and runs.
+  run(${CMAKE_COMMAND} -S ${probe} -B ${probe}/dashboard ${toolchain} -DCMAKE_PREFIX_PATH=${prefix}
+      -DCOMPONENTS=dashboard -DCMAKE_DISABLE_FIND_PACKAGE_GTest=ON)
+  set(served ${work}/dashboard-program)
+  file(WRITE ${served}/CMakeLists.txt [=[
+cmake_minimum_required(VERSION 3.25)
+project(dashboard_consumer LANGUAGES CXX)
+find_package(clockwork REQUIRED COMPONENTS dashboard jobs_sqlite)
+add_executable(served main.cpp)
+target_link_libraries(served PRIVATE clockwork::dashboard clockwork::jobs_sqlite)
+]=])
+  file(WRITE ${served}/main.cpp [=[
+// A host with the dashboard beside a SQLite store: built against the installed package, started on
+// a free loopback port and stopped.
+#include <clockwork/dashboard/dashboard_service.hpp>
+#include <clockwork/hosting/host_builder.hpp>
+#include <clockwork/jobs/sqlite_job_store.hpp>
+#include <clockwork/runtime/real_runtime.hpp>
+
+#include <filesystem>
+#include <iostream>
+
+int main() {
+  const auto file = std::filesystem::temp_directory_path() / "clockwork-consumer-dashboard.db";
+  std::filesystem::remove(file);
+  clockwork::jobs::sqlite_job_store::migrate(file);
+  clockwork::real_runtime rt;
+  auto store = std::make_shared<clockwork::jobs::sqlite_job_store>(rt, file);
+  clockwork::dashboard::dashboard_options o;
+  o.on_listening = [](const std::string& url) { std::cout << "listening on " << url << std::endl; };
+  clockwork::host_builder builder{rt};
+  clockwork::dashboard::add_dashboard(builder, store, o);
+  clockwork::host app = builder.build();
+  rt.block_on(app.start());
+  rt.block_on(app.stop());
+  store.reset();
+  std::filesystem::remove(file);
+  return app.result().ok() ? 0 : 1;
+}
+]=])
+  run(${CMAKE_COMMAND} -S ${served} -B ${served}/build ${toolchain} -DCMAKE_PREFIX_PATH=${prefix}
+      -DCMAKE_DISABLE_FIND_PACKAGE_GTest=ON)
+  run(${CMAKE_COMMAND} --build ${served}/build)
+  run(${served}/build/served)
+  if(NOT out MATCHES "listening on http://127.0.0.1:[0-9]+")
+    message(FATAL_ERROR "the dashboard program built against the package did not listen:\n${out}")
+  endif()
+  message(STATUS "find_package(clockwork COMPONENTS dashboard): a host serving the dashboard built and ran")
   execute_process(COMMAND ${CMAKE_COMMAND} -S ${probe} -B ${probe}/unknown ${toolchain} -DCMAKE_PREFIX_PATH=${prefix}
                           -DCOMPONENTS=jobs_mongodb
                   RESULT_VARIABLE rc OUTPUT_VARIABLE output ERROR_VARIABLE output)
