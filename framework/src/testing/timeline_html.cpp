@@ -11,32 +11,17 @@
 
 #include "clockwork/time/time_format.hpp"
 #include "timeline_assets.hpp"  // generated from timeline_html/timeline.css and timeline.js
+#include "timeline_html/findings_list.hpp"
+#include "timeline_html/html_text.hpp"
+#include "timeline_html/run_table.hpp"
 
 namespace clockwork::testing {
 namespace {
 
 // ---- escaping ---------------------------------------------------------------------------------
 
-// Text and attribute values: every character that could end or start markup.
-void append_html(std::string& out, std::string_view text) {
-  for (const char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-}
-
-std::string html(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  append_html(out, text);
-  return out;
-}
+using detail::append_html;
+using detail::html;
 
 // A JSON string literal safe inside a <script> element: invalid UTF-8 becomes U+FFFD, and '<',
 // '>' and '&' are written as \u escapes, so that no value can close the element ("</script>"),
@@ -312,11 +297,15 @@ std::string real_host_text(const timeline_real_host& r) {
   return out;
 }
 
-// The end of a run's section: the container its timeline is drawn into, and the footer.
-std::string run_section_end(std::size_t index, std::string_view noscript, std::string_view footer) {
-  std::string out = "<div class=\"timeline\" data-run=\"" + std::to_string(index) + "\"><noscript>";
+// The end of a run's section: what went wrong (as text, no hovering needed), the container its
+// timeline is drawn into, the table of its runs, and the footer.
+std::string run_section_end(const timeline_run& run, std::size_t index, std::string_view noscript,
+                            std::string_view footer) {
+  std::string out = detail::findings_list_html(run.records, run.origin);
+  out += "<div class=\"timeline\" data-run=\"" + std::to_string(index) + "\"><noscript>";
   out += noscript;
   out += "</noscript></div>\n";
+  out += detail::run_table_html(run.records, run.origin);
   out += footer;
   out += "</section>\n";
   return out;
@@ -345,7 +334,7 @@ std::string run_section(const timeline_run& run, std::size_t index, std::string_
     out += "<div class=\"verdict\">\n<p class=\"headline\"><span class=\"label\">saved trace</span> ";
     append_html(out, std::to_string(run.records.size()) + " records; nothing was expected of it, so no verdict");
     out += "</p>\n</div>\n";
-    return out + run_section_end(index, "The timeline needs JavaScript.", footer);
+    return out + run_section_end(run, index, "The timeline needs JavaScript.", footer);
   }
   out += "<div class=\"verdict\">\n<div class=\"badge " + state + "\">";
   out += inconclusive ? "? inconclusive" : run.matched ? "\u2713 verdict as expected" : "\u2717 verdict MISMATCH";
@@ -388,7 +377,7 @@ std::string run_section(const timeline_run& run, std::size_t index, std::string_
     out += "</td></tr>\n";
   }
   out += "</tbody>\n</table>\n</div>\n";
-  return out + run_section_end(index, "The timeline needs JavaScript; the verdict above does not.", footer);
+  return out + run_section_end(run, index, "The timeline needs JavaScript; the verdict above does not.", footer);
 }
 
 }  // namespace
@@ -490,9 +479,74 @@ std::string failure_groups_html(const std::vector<failure_group>& groups) {
   return out;
 }
 
+// The lowest failing (or non-deterministic) seed: the case to start from when nothing was shrunk.
+std::optional<exploration_reproduction> lowest_failing_seed(const std::vector<exploration_row>& rows) {
+  const exploration_row* lowest = nullptr;
+  for (const auto& row : rows) {
+    if (row.passed && row.deterministic) continue;
+    if (!lowest || row.seed < lowest->seed) lowest = &row;
+  }
+  if (!lowest) return std::nullopt;
+  exploration_reproduction r;
+  r.seed = lowest->seed;
+  r.failure = lowest->note;
+  r.replay_command = lowest->run ? lowest->run->replay_command : lowest->replay_command;
+  return r;
+}
+
+std::string reproductions_html(const std::vector<exploration_reproduction>& reproductions,
+                               const std::vector<exploration_row>& rows) {
+  std::string out;
+  for (const auto& r : reproductions) {
+    out += "<div class=\"reproduction\">\n<h2>";
+    out += r.shrunk ? "Smallest reproduction" : "Lowest failing seed";
+    if (!r.scenario.empty()) {
+      out += ": ";
+      append_html(out, r.scenario);
+    }
+    out += "</h2>\n<p class=\"failure\"><span class=\"label\">seed</span> ";
+    const std::string seed = std::to_string(r.seed);
+    const auto row = std::find_if(rows.begin(), rows.end(), [&](const auto& x) { return x.seed == r.seed; });
+    if (row != rows.end()) {
+      out += "<a href=\"#" + std::string(row->run ? "seed-" : "row-") + seed + "\">" + seed + "</a>";
+    } else {
+      out += seed;
+    }
+    out += " \u2014 ";
+    append_html(out, r.failure);
+    out += "</p>\n";
+    for (const auto& d : r.details) {
+      out += "<p class=\"detail\">";
+      append_html(out, d);
+      out += "</p>\n";
+    }
+    // One click selects the whole command (user-select: all), and it stays on one line.
+    out += "<p class=\"replay\"><span class=\"label\">replay</span> <code class=\"command\">";
+    append_html(out, r.replay_command);
+    out += "</code></p>\n</div>\n";
+  }
+  return out;
+}
+
 }  // namespace
 
-std::string render_exploration_html(std::string_view title, const std::vector<exploration_row>& rows) {
+std::optional<exploration_reproduction> reproduction_of(const exploration& e) {
+  if (!e.shrunk) return std::nullopt;
+  const reproduction& s = *e.shrunk;
+  exploration_reproduction r;
+  r.scenario = e.scenario;
+  r.seed = s.seed;
+  r.shrunk = true;
+  r.failure = s.failure;
+  r.details.push_back(std::to_string(s.fault_budget) + " fault(s) over " + format_duration(s.span));
+  for (const auto& f : s.faults)
+    r.details.push_back("fault " + std::to_string(f.index) + ": " + f.site + ": " + f.what);
+  r.replay_command = s.command;
+  return r;
+}
+
+std::string render_exploration_html(std::string_view title, const std::vector<exploration_row>& rows,
+                                    const std::vector<exploration_reproduction>& reproductions) {
   std::size_t passed = 0;
   std::size_t failed = 0;
   std::size_t nondeterministic = 0;
@@ -508,6 +562,11 @@ std::string render_exploration_html(std::string_view title, const std::vector<ex
          std::to_string(passed) + " passed</span>, <span class=\"fail\">" + std::to_string(failed) +
          " failed</span>, <span class=\"nondet\">" + std::to_string(nondeterministic) +
          " not deterministic</span></p>\n";
+  if (!reproductions.empty()) {
+    out += reproductions_html(reproductions, rows);
+  } else if (const auto lowest = lowest_failing_seed(rows)) {
+    out += reproductions_html({*lowest}, rows);
+  }
   const auto groups = failure_groups(rows);
   if (!groups.empty()) out += failure_groups_html(groups);
   out += "<h2>Seeds</h2>\n";

@@ -14,7 +14,8 @@
 //
 // An exploration (one scenario under many seeds) renders as a table of seeds — passed, failed,
 // not deterministic — each failing seed linking to its own timeline further down the same file,
-// each with the command line that replays it.
+// each with the command line that replays it. On top, the case to start from: the reproduction
+// shrinking found (explore.hpp), or the lowest failing seed, with its replay command on one line.
 //
 // Every name, message and field is escaped: shown as text, never run as markup or script,
 // including inside the page's embedded JSON.
@@ -95,8 +96,24 @@ struct exploration_row {
   std::optional<timeline_run> run;
 };
 
-// The page for an exploration: the table of seeds, then a timeline per row that has a run.
-std::string render_exploration_html(std::string_view title, const std::vector<exploration_row>& rows);
+// The failing case an exploration's page shows first: the smaller reproduction shrinking found,
+// or, when nothing was shrunk, the lowest failing seed.
+struct exploration_reproduction {
+  std::string scenario;  // which scenario, when the page explores several; may be empty
+  std::uint64_t seed = 0;
+  bool shrunk = false;  // true: smaller than the seed's own run (fewer faults, a shorter span)
+  std::string failure;
+  std::vector<std::string> details;  // e.g. "1 fault(s) over 00:10:00.000", "fault 3: store.insert: throws"
+  std::string replay_command;
+};
+
+// The exploration's shrunk reproduction, if it has one.
+std::optional<exploration_reproduction> reproduction_of(const exploration& e);
+
+// The page for an exploration: the reproductions first (when none are given, the lowest failing
+// seed of the rows, if any failed), the table of seeds, then a timeline per row that has a run.
+std::string render_exploration_html(std::string_view title, const std::vector<exploration_row>& rows,
+                                    const std::vector<exploration_reproduction>& reproductions = {});
 
 // Writes html to path (created or truncated). Throws std::runtime_error naming the path when it
 // cannot be written.
