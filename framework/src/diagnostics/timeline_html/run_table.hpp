@@ -10,7 +10,7 @@
 
 #include "clockwork/diagnostics/trace.hpp"
 
-namespace clockwork::testing::detail {
+namespace clockwork::detail {
 
 struct run_row {
   std::string source;     // the service or worker that ran it
@@ -31,4 +31,4 @@ std::vector<run_row> run_rows(const std::vector<trace_record>& records);
 // Cells carry no classes (the stylesheet styles them by column) to keep busy pages small.
 std::string run_table_html(const std::vector<trace_record>& records, steady_time origin, std::size_t limit = 200);
 
-}  // namespace clockwork::testing::detail
+}  // namespace clockwork::detail

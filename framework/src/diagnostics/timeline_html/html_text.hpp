@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-namespace clockwork::testing::detail {
+namespace clockwork::detail {
 
 // Appends text escaped for an element's content or a quoted attribute value.
 inline void append_html(std::string& out, std::string_view text) {
@@ -28,4 +28,4 @@ inline std::string html(std::string_view text) {
   return out;
 }
 
-}  // namespace clockwork::testing::detail
+}  // namespace clockwork::detail

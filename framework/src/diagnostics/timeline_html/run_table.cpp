@@ -7,7 +7,7 @@
 #include "clockwork/time/time_format.hpp"
 #include "html_text.hpp"
 
-namespace clockwork::testing::detail {
+namespace clockwork::detail {
 namespace {
 
 std::string field_or_empty(const trace_record& r, std::string_view key) {
@@ -176,4 +176,4 @@ std::string run_table_html(const std::vector<trace_record>& records, steady_time
   return out;
 }
 
-}  // namespace clockwork::testing::detail
+}  // namespace clockwork::detail

@@ -6,7 +6,7 @@
 #include "clockwork/time/time_format.hpp"
 #include "html_text.hpp"
 
-namespace clockwork::testing::detail {
+namespace clockwork::detail {
 namespace {
 
 struct entry {
@@ -70,4 +70,4 @@ std::string findings_list_html(const std::vector<trace_record>& records, steady_
   return out;
 }
 
-}  // namespace clockwork::testing::detail
+}  // namespace clockwork::detail

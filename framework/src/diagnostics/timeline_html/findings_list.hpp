@@ -8,10 +8,10 @@
 
 #include "clockwork/diagnostics/trace.hpp"
 
-namespace clockwork::testing::detail {
+namespace clockwork::detail {
 
 // The list (or nothing, when the run has none of these); at most `limit` entries, with a note of
 // how many more there were.
 std::string findings_list_html(const std::vector<trace_record>& records, steady_time origin, std::size_t limit = 200);
 
-}  // namespace clockwork::testing::detail
+}  // namespace clockwork::detail
