@@ -1,6 +1,7 @@
 // The HTML timeline (testing/timeline_html.hpp): a well-formed page, escaped names and messages,
-// the lanes and verdict of a known run, the exploration table's links, a bounded size. What the
-// page's script draws is checked in a real browser by tools/browser/ (ctest label "browser").
+// the lanes and verdict of a known run, what went wrong and the table of runs and attempts, the
+// exploration table's links and the case shown on top of it, a bounded size. What the page's
+// script draws is checked in a real browser by tools/browser/ (ctest label "browser").
 #include "clockwork/testing/timeline_html.hpp"
 
 #include <gmock/gmock.h>
