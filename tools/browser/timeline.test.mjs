@@ -95,6 +95,22 @@ try {
     check('m2: the error and warning logs', (await page.$$('.lane[data-lane="host"] .marker.m-error')).length === 1 &&
       (await page.$$('.lane[data-lane="host"] .marker.m-warning')).length >= 1);
     check('m2: the legend names the finding', (await texts(page, '.legend-finding')).includes('finding: cancellation_ignored'));
+    // What went wrong is text under the verdict, whole, without hovering.
+    const finding = page.locator('ol.findings li.finding .message').first();
+    check('m2: the finding\'s message is visible without hovering', await finding.isVisible() &&
+      (await finding.textContent()).includes('ignored cancellation: still running 00:00:30.000 after stop was requested'));
+    // The runs table under the lanes: the service's one run.
+    const runRows = await page.$$eval('table.runs tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((td) => td.textContent)));
+    check('m2: the runs table has the service\'s run', runRows.length === 1 && runRows[0][0] === 'deaf' &&
+      runRows[0][3] === '+00:00:00.000' && runRows[0][5] === 'ran', JSON.stringify(runRows));
+    check('m2: the runs table is visible', await page.locator('table.runs').isVisible());
+    // Nothing clipped: no cell, label or list entry narrower than its text.
+    const clipped = await page.$$eval('table.runs td, table.runs th, ol.findings li, .verdict .label, p.replay code',
+      (els) => els.filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent));
+    check('m2: no clipped text in the tables, the findings or the replay command', clipped.length === 0, JSON.stringify(clipped));
+    const replay = await page.$eval('p.replay code', (e) => ({ lines: e.getClientRects().length, height: e.getBoundingClientRect().height,
+      line: parseFloat(getComputedStyle(e).lineHeight) || 20 }));
+    check('m2: the replay command is on one line', replay.lines === 1 && replay.height < 2 * replay.line, JSON.stringify(replay));
     await page.locator('main').screenshot({ path: screenshot });
     check('m2: screenshot saved', statSync(screenshot).size > 10000, screenshot);
 
@@ -218,6 +234,17 @@ try {
       const lanes = await page.$$eval(`section#seed-${r.seed} .lane-label`, (els) => els.map((e) => e.textContent));
       check(`explore: seed ${r.seed}'s timeline is drawn`, lanes.includes('reader') && lanes.includes('writer'), JSON.stringify(lanes));
     }
+    // The case to start from, on top: the lowest failing seed (this exploration does not shrink).
+    const top = await page.$eval('div.reproduction', (d) => ({ title: d.querySelector('h2').textContent,
+      link: d.querySelector('a')?.getAttribute('href'), command: d.querySelector('code.command').textContent,
+      above: d.compareDocumentPosition(document.querySelector('table.seeds')) === Node.DOCUMENT_POSITION_FOLLOWING }));
+    const lowest = failing.map((r) => Number(r.seed)).sort((a, b) => a - b)[0];
+    check('explore: the lowest failing seed is on top', top.title === 'Lowest failing seed' && top.link === '#seed-' + lowest &&
+      top.command.includes('--seed ' + lowest) && top.above, JSON.stringify(top));
+    const commands = await page.$$eval('div.reproduction code.command, table.seeds td.replay code', (els) => els.map((e) =>
+      ({ text: e.textContent, rects: e.getClientRects().length, h: e.getBoundingClientRect().height })));
+    check('explore: replay commands are not wrapped', commands.length === rows.length + 1 &&
+      commands.every((c) => c.rects === 1 && c.h < 30), JSON.stringify(commands));
     const grouped = await page.$$eval('table.groups tbody td.count', (tds) => tds.map((td) => Number(td.textContent)));
     check('explore: the failing seeds are grouped by their failure', grouped.length > 0 &&
           grouped.reduce((a, b) => a + b, 0) === failing.length, JSON.stringify(grouped));

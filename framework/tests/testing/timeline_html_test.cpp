@@ -1,6 +1,7 @@
 // The HTML timeline (testing/timeline_html.hpp): a well-formed page, escaped names and messages,
-// the lanes and verdict of a known run, the exploration table's links, a bounded size. What the
-// page's script draws is checked in a real browser by tools/browser/ (ctest label "browser").
+// the lanes and verdict of a known run, what went wrong and the table of runs and attempts, the
+// exploration table's links and the case shown on top of it, a bounded size. What the page's
+// script draws is checked in a real browser by tools/browser/ (ctest label "browser").
 #include "clockwork/testing/timeline_html.hpp"
 
 #include <gmock/gmock.h>
@@ -173,6 +174,74 @@ TEST(TimelineHtml, AKnownScenarioShowsItsLanesAndVerdict) {
     if (r["kinds"][r["kind"][i].get<std::size_t>()] == "stop_requested") ++stops;
   }
   EXPECT_EQ(stops, 2u);  // the scenario's request and the host's
+
+  // What went wrong, readable without hovering: the finding's full message under the verdict.
+  EXPECT_THAT(page, HasSubstr("<li class=\"finding\"><span class=\"time\">+00:30:30.000</span> <span "
+                              "class=\"source\">deaf</span> <span class=\"kind\">cancellation_ignored</span> <span "
+                              "class=\"message\">ignored cancellation: still running 00:00:30.000 after stop was "
+                              "requested (shutdown_timeout); abandoned</span></li>"));
+  EXPECT_LT(page.find("<ol class=\"findings\">"), page.find("<div class=\"timeline\""));
+  // The service's one run (it then sleeps past the stop request), in the table under the lanes.
+  EXPECT_THAT(page, HasSubstr("<summary>Runs <span class=\"count\">1</span></summary>"));
+  EXPECT_THAT(page, HasSubstr("<tr class=\"ran\"><td>deaf</td><td></td><td>\u2014</td><td>+00:00:00.000</td><td>"
+                              "\u2014</td><td>ran</td><td>\u2014</td><td></td></tr>"));
+  EXPECT_LT(page.find("<div class=\"timeline\""), page.find("<table class=\"runs\">"));
+}
+
+// The rows a job's attempts make: claimed, then how the attempt ended; the retry's attempt due
+// when the retry said; a recurring job's retry starting its next attempt after the delay.
+TEST(TimelineHtml, TheRunsTableShowsEachAttemptAndHowItEnded) {
+  timeline_run t;
+  t.records = {
+      rec(1, 0s, "store", "job.enqueued", {{"job", "7"}, {"due", "2026-01-01T00:00:00.000Z"}}),
+      rec(2, 1s, "w1", "job.claimed", {{"job", "7"}, {"epoch", "1"}, {"attempt", "1"}}),
+      rec(3, 4s, "w1", "job.retrying",
+          {{"job", "7"},
+           {"epoch", "1"},
+           {"attempt", "1"},
+           {"due", "2026-01-01T00:01:00.000Z"},
+           {"error", "smtp down"}}),
+      rec(4, 60s, "w2", "job.claimed", {{"job", "7"}, {"epoch", "2"}, {"attempt", "2"}}),
+      rec(5, 62500ms, "w2", "job.succeeded", {{"job", "7"}, {"epoch", "2"}}),
+      rec(6, 70s, "nightly", "run", {{"scheduled", "2026-01-01T00:01:10.000Z"}}),
+      rec(7, 71s, "nightly", "job_retry",
+          {{"scheduled", "2026-01-01T00:01:10.000Z"}, {"attempt", "2"}, {"delay", "00:00:05.000"}, {"error", "busy"}}),
+      rec(8, 80s, "nightly", "job_failed",
+          {{"scheduled", "2026-01-01T00:01:10.000Z"},
+           {"attempts", "2"},
+           {"error", "busy"},
+           {"why", "attempts exhausted"}}),
+      rec(9, 90s, "w1", "job.claimed", {{"job", "8"}, {"epoch", "1"}, {"attempt", "1"}}),
+  };
+  const std::string page = render_timeline_html(t);
+  EXPECT_EQ(check_balanced(page), "");
+  EXPECT_THAT(page, HasSubstr("<summary>Runs <span class=\"count\">5</span></summary>"));
+  const auto row = [](std::string outcome, std::string source, std::string what, std::string scheduled,
+                      std::string started, std::string duration, std::string attempt, std::string error) {
+    return "<tr class=\"" + outcome + "\"><td>" + source + "</td><td>" + what + "</td><td>" + scheduled + "</td><td>" +
+           started + "</td><td>" + duration + "</td><td>" + outcome + "</td><td>" + attempt + "</td><td>" + error +
+           "</td></tr>\n";
+  };
+  const std::string expected =
+      row("retrying", "w1", "job 7", "2026-01-01T00:00:00.000Z", "+00:00:01.000", "00:00:03.000", "1", "smtp down") +
+      row("succeeded", "w2", "job 7", "2026-01-01T00:01:00.000Z", "+00:01:00.000", "00:00:02.500", "2", "") +
+      row("retrying", "nightly", "", "2026-01-01T00:01:10.000Z", "+00:01:10.000", "00:00:01.000", "1", "busy") +
+      row("failed", "nightly", "", "2026-01-01T00:01:10.000Z", "+00:01:16.000", "00:00:04.000", "2",
+          "busy (attempts exhausted)") +
+      row("unfinished", "w1", "job 8", "\u2014", "+00:01:30.000", "\u2014", "1", "");
+  EXPECT_THAT(page, HasSubstr("<tbody>\n" + expected + "</tbody>"));
+  // The failures are listed under the verdict too, with their full messages.
+  EXPECT_THAT(page, HasSubstr("<span class=\"kind\">job_failed</span> <span class=\"message\">busy (attempts "
+                              "exhausted)</span>"));
+
+  // A busy trace: the first rows, and how many more there were.
+  timeline_run busy;
+  for (std::uint64_t i = 0; i < 300; ++i) busy.records.push_back(rec(i + 1, std::chrono::seconds(i), "a", "run"));
+  const std::string busy_page = render_timeline_html(busy);
+  EXPECT_EQ(count(busy_page, "<tr class=\"ran\">"), 200u);
+  EXPECT_THAT(busy_page, HasSubstr("<p class=\"more\">and 100 more (the timeline shows every one)</p>"));
+  // No runs, no table.
+  EXPECT_THAT(render_timeline_html(timeline_run{}), Not(HasSubstr("<table class=\"runs\">")));
 }
 
 TEST(TimelineHtml, AMismatchAndARealHostRunSayWhatWentWrong) {
@@ -213,6 +282,8 @@ TEST(TimelineHtml, HostileNamesAndMessagesAreText) {
       rec(3, 2s, "host", "log", {{"level", "warning"}, {"message", "</script><script>alert(4)</script><!--"}}),
       rec(4, 3s, evil, "finding", {{"finding", "silent_death"}, {"message", "ended & </SCRIPT >gone"}}),
       rec(5, 4s, "\xff\xfe broken utf-8", "run"),
+      rec(6, 5s, evil, "job.claimed", {{"job", evil}, {"epoch", "1"}, {"attempt", "<b>1</b>"}}),
+      rec(7, 6s, evil, "job.failed", {{"job", evil}, {"epoch", "1"}, {"error", "</td></tr></table><script>x()"}}),
   };
   const std::string page = render_timeline_html(t);
 
@@ -233,6 +304,12 @@ TEST(TimelineHtml, HostileNamesAndMessagesAreText) {
   EXPECT_THAT(page, HasSubstr("<title>clockwork timeline \u2014 &lt;script&gt;"));
   EXPECT_THAT(page, HasSubstr("silent_death(&lt;script&gt;alert(1)&lt;/script&gt;)"));
   EXPECT_THAT(page, HasSubstr("\\u003cscript\\u003ealert(1)\\u003c/script\\u003e"));
+  // The runs table and the list of what went wrong: names, attempts and errors as text.
+  EXPECT_THAT(page, HasSubstr("<td>job &lt;script&gt;alert(1)&lt;/script&gt;</td>"));
+  EXPECT_THAT(page, HasSubstr("<td>&lt;b&gt;1&lt;/b&gt;</td>"));
+  EXPECT_THAT(page, HasSubstr("<td>&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;&lt;script&gt;x()</td>"));
+  EXPECT_THAT(page, HasSubstr("<span class=\"message\">ended &amp; &lt;/SCRIPT &gt;gone</span>"));
+  EXPECT_THAT(page, Not(HasSubstr("<b>1</b>")));
 
   // The data still says exactly what happened once the page's script parses it.
   const auto data = page_data(page);
@@ -274,7 +351,8 @@ TEST(TimelineHtml, ExplorationLinksEachFailingSeedToItsTimeline) {
     EXPECT_THAT(page, HasSubstr("<section class=\"run mismatch\" id=\"seed-" + s + "\">"));
     EXPECT_THAT(page, HasSubstr("<code>clockwork-replay --scenario race --seed " + s + "</code>"));
   }
-  EXPECT_EQ(count(page, "href=\"#seed-"), 4u) << "each failing seed, from its row and from its failure's group";
+  EXPECT_EQ(count(page, "href=\"#seed-"), 5u)
+      << "each failing seed, from its row and from its failure's group, and the lowest on top";
   EXPECT_EQ(count(page, "<div class=\"timeline\""), 2u);
   EXPECT_THAT(page, HasSubstr("<div class=\"timeline\" data-run=\"1\">"));
   EXPECT_THAT(page, HasSubstr("<tr class=\"pass nondet\" data-seed=\"5\" id=\"row-5\">"));
@@ -325,6 +403,64 @@ TEST(TimelineHtml, ExplorationGroupsFailingSeedsByTheirFailureWithNumbersBlanked
     many.push_back(std::move(row));
   }
   EXPECT_THAT(render_exploration_html("many", many), HasSubstr("<a href=\"#row-12\">12</a> and 8 more</td>"));
+}
+
+// On top of an exploration: the case to start from, with its replay command on one line.
+TEST(TimelineHtml, ExplorationShowsTheLowestFailingSeedFirstWhenNothingWasShrunk) {
+  std::vector<exploration_row> rows;
+  for (const std::uint64_t seed : {4, 6, 3, 5}) {
+    exploration_row row;
+    row.seed = seed;
+    row.passed = seed == 4 || seed == 5;
+    row.note = row.passed ? "holds" : "found drift(poller) at seed " + std::to_string(seed);
+    row.replay_command = "clockwork-replay --scenario p --seed " + std::to_string(seed);
+    if (seed == 6) row.run = timeline_run{};
+    rows.push_back(std::move(row));
+  }
+  const std::string page = render_exploration_html("p", rows);
+  EXPECT_EQ(check_balanced(page), "");
+  EXPECT_THAT(page, HasSubstr("<div class=\"reproduction\">\n<h2>Lowest failing seed</h2>\n<p class=\"failure\"><span "
+                              "class=\"label\">seed</span> <a href=\"#row-3\">3</a> \u2014 found drift(poller) at "
+                              "seed 3</p>\n<p class=\"replay\"><span class=\"label\">replay</span> <code "
+                              "class=\"command\">clockwork-replay --scenario p --seed 3</code></p>"));
+  EXPECT_LT(page.find("<div class=\"reproduction\">"), page.find("<table class=\"seeds\">"));
+  EXPECT_EQ(count(page, "<div class=\"reproduction\">"), 1u);
+
+  rows.erase(rows.begin() + 1, rows.begin() + 3);  // only passing seeds left
+  EXPECT_THAT(render_exploration_html("p", rows), Not(HasSubstr("class=\"reproduction\"")));
+}
+
+TEST(TimelineHtml, ExplorationShowsItsShrunkReproductionFirst) {
+  clockwork::testing::exploration e;
+  e.scenario = "jobs.<race>";
+  clockwork::testing::reproduction shrunk;
+  shrunk.seed = 17;
+  shrunk.fault_budget = 1;
+  shrunk.span = 10min;
+  shrunk.failure = "a job ran twice & <b>nobody</b> noticed";
+  shrunk.command = "clockwork-replay --scenario 'jobs.<race>' --seed 17 --chaos-budget 1 --span 10min";
+  e.shrunk = shrunk;
+  const auto r = clockwork::testing::reproduction_of(e);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_TRUE(r->shrunk);
+  EXPECT_EQ(r->seed, 17u);
+  EXPECT_EQ(r->details, std::vector<std::string>{"1 fault(s) over 00:10:00.000"});
+  EXPECT_FALSE(clockwork::testing::reproduction_of(clockwork::testing::exploration{}).has_value());
+
+  exploration_row failing;
+  failing.seed = 2;
+  failing.note = "a job ran twice";
+  failing.replay_command = "clockwork-replay --scenario 'jobs.<race>' --seed 2";
+  const std::string page = render_exploration_html("race", {failing}, {*r});
+  EXPECT_EQ(check_balanced(page), "");
+  // The shrunk case replaces the lowest failing seed, and every text in it is escaped.
+  EXPECT_THAT(page, Not(HasSubstr("Lowest failing seed")));
+  EXPECT_THAT(page, HasSubstr("<h2>Smallest reproduction: jobs.&lt;race&gt;</h2>\n<p class=\"failure\"><span "
+                              "class=\"label\">seed</span> 17 \u2014 a job ran twice &amp; &lt;b&gt;nobody&lt;/b&gt; "
+                              "noticed</p>\n<p class=\"detail\">1 fault(s) over 00:10:00.000</p>"));
+  EXPECT_THAT(page, HasSubstr("<code class=\"command\">clockwork-replay --scenario &#39;jobs.&lt;race&gt;&#39; --seed "
+                              "17 --chaos-budget 1 --span 10min</code>"));
+  EXPECT_LT(page.find("Smallest reproduction"), page.find("<table class=\"seeds\">"));
 }
 
 TEST(TimelineHtml, TimesKeepTheirPrecisionAndUtcFollowsClockSteps) {

@@ -89,6 +89,7 @@ int run_chaos_replay(const std::vector<testing::scenario>& chosen, const catalog
 
   std::size_t failed = 0;
   std::vector<testing::exploration_row> rows;
+  std::vector<testing::exploration_reproduction> reproductions;  // shown first on the page
   for (std::size_t i = 0; i < chosen.size(); ++i) {
     const auto& s = chosen[i];
     const auto run = testing::run_scenario(s, runs[i]);
@@ -154,6 +155,7 @@ int run_exploration(const std::vector<testing::scenario>& chosen, const catalogu
   const real_clock wall;  // the program measures its own real time, for what it prints
   std::size_t failing = 0;
   std::vector<testing::exploration_row> rows;
+  std::vector<testing::exploration_reproduction> reproductions;  // shown first on the page
   for (std::size_t i = 0; i < chosen.size(); ++i) {
     const auto& s = chosen[i];
     const auto started = wall.steady_now();
@@ -169,6 +171,7 @@ int run_exploration(const std::vector<testing::scenario>& chosen, const catalogu
     const auto explored = found.seeds.size();  // fewer than asked when --first-failure stopped early
     std::printf("%zu seed(s) in %.2f s of real time (%.0f seeds/s, shrinking included)\n\n", explored, seconds,
                 seconds > 0 ? static_cast<double>(explored) / seconds : 0.0);
+    if (auto shrunk = testing::reproduction_of(found)) reproductions.push_back(std::move(*shrunk));
     for (const auto& o : found.seeds) {
       testing::exploration_row row;
       row.seed = o.seed;
@@ -191,7 +194,7 @@ int run_exploration(const std::vector<testing::scenario>& chosen, const catalogu
   if (!args.html_path.empty()) {
     std::string title = chosen.size() == 1 ? chosen.front().name : std::to_string(chosen.size()) + " scenarios";
     title += ": " + std::to_string(rows.size()) + (chosen.size() == 1 ? " seed(s)" : " seeds in all");
-    testing::write_html(testing::render_exploration_html(title, rows), args.html_path);
+    testing::write_html(testing::render_exploration_html(title, rows, reproductions), args.html_path);
     say_wrote("the timeline", args.html_path);
   }
   return failing > 0 ? commands::exit_mismatch : commands::exit_matched;

@@ -1,48 +1,37 @@
-// clockwork::testing — a picture of a run: one self-contained HTML file (inline CSS and vanilla
-// JavaScript, nothing fetched) that shows a scenario's run as a timeline, with its verdict on top.
+// clockwork::testing — the HTML timeline (clockwork/diagnostics/timeline_html.hpp) for scenario
+// runs: a run with its verdict, ready to draw. The renderer itself is production code, in
+// clockwork::framework; this header adds what depends on the testing types (scenario, verdict,
+// exploration) and converts them to the renderer's plain values: the verdict panel becomes a
+// headline and the expected and actual verdicts line by line.
 //
-// The page has a lane per service (the trace records' sources; a service's hooks fold into its
-// lane), a lane for the host (host, scenario, simulation, runtime and block_on records) and one
-// for the clock when wall time changed. Markers show runs, ticks, waits (delay armed → fired,
-// when the trace recorded timers), retries and job failures, injected faults, findings (coloured
-// by kind), log records at warning level and above, the service's life (started, stopping,
-// stopped, abandoned) and, across every lane, clock steps and zone changes, the stop request and
-// the shutdown deadline. It zooms from a year to a millisecond (wheel, pinch, drag, buttons, keys) with a time
-// axis in run offset and UTC; hovering a marker shows the record's time, source, kind and every
-// field. Busy traces stay fast: at coarse zoom a lane is drawn as a density, individual markers
-// appear once few enough are in view.
+// The names clockwork::testing has always offered keep working: timeline_run and exploration_row
+// (with their verdicts), render_timeline_html, render_exploration_html, write_html.
 //
-// An exploration (one scenario under many seeds) renders as a table of seeds — passed, failed,
-// not deterministic — each failing seed linking to its own timeline further down the same file,
-// each with the command line that replays it.
+// Example — production and test side by side:
 //
-// Every name, message and field is escaped: shown as text, never run as markup or script,
-// including inside the page's embedded JSON.
-//
-// Example:
-//
+//   // test: a scenario's run, drawn with its verdict
 //   const auto s = *clockwork::scenarios::find_scenario("m2.delay_without_token.wrong");
 //   const auto run = clockwork::testing::run_scenario(s);
 //   clockwork::testing::write_html(clockwork::testing::render_timeline_html(clockwork::testing::timeline_of(s, run)),
 //                                  "delay_without_token.html");
-//   // or from any trace of your own:
-//   clockwork::testing::timeline_run t;
+//   // production: any trace of your own, without GoogleTest (clockwork::render_timeline_html)
+//   clockwork::timeline_run t;
 //   t.title = "nightly import";
-//   t.records = tr.records();          // see trace's thread-safety contract
+//   t.records = tr.records();  // see trace's thread-safety contract
 //   t.origin = tr.origin();
-//   clockwork::testing::write_html(clockwork::testing::render_timeline_html(t), "import.html");
+//   clockwork::write_html(clockwork::render_timeline_html(t), "import.html");
 //
 // Thread safety: pure functions over values.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
-#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "clockwork/diagnostics/timeline_html.hpp"
 #include "clockwork/diagnostics/trace.hpp"
 #include "clockwork/testing/explore.hpp"
 #include "clockwork/testing/scenario.hpp"
@@ -50,15 +39,11 @@
 
 namespace clockwork::testing {
 
-// A real-host run: how simulated time mapped onto the machine and how faithfully it kept it.
-struct timeline_real_host {
-  double time_scale = 1.0;                 // simulated seconds per real second
-  std::chrono::nanoseconds distortion{0};  // in simulated time
-  std::chrono::nanoseconds resolution{0};  // the scenario's: what the distortion is judged against
-  bool inconclusive = false;               // the distortion was past half the resolution
-};
+using clockwork::exploration_reproduction;
+using clockwork::timeline_real_host;
+using clockwork::write_html;
 
-// One run to draw.
+// One run to draw, with its verdicts.
 struct timeline_run {
   std::string title;           // "m2.delay_without_token.wrong"
   std::string summary;         // one line, may be empty
@@ -81,6 +66,9 @@ struct timeline_run {
 // figures, replay command).
 timeline_run timeline_of(const scenario& s, const scenario_run& run, const run_options& options = {});
 
+// The renderer's value: the verdicts as a headline and lines of text.
+clockwork::timeline_run to_timeline(const timeline_run& run);
+
 // The page for one run.
 std::string render_timeline_html(const timeline_run& run);
 
@@ -95,11 +83,12 @@ struct exploration_row {
   std::optional<timeline_run> run;
 };
 
-// The page for an exploration: the table of seeds, then a timeline per row that has a run.
-std::string render_exploration_html(std::string_view title, const std::vector<exploration_row>& rows);
+// The exploration's shrunk reproduction, if it has one.
+std::optional<exploration_reproduction> reproduction_of(const exploration& e);
 
-// Writes html to path (created or truncated). Throws std::runtime_error naming the path when it
-// cannot be written.
-void write_html(const std::string& html, const std::filesystem::path& path);
+// The page for an exploration (clockwork::render_exploration_html): the reproductions first
+// (when none are given, the lowest failing seed), the table of seeds, a timeline per row with a run.
+std::string render_exploration_html(std::string_view title, const std::vector<exploration_row>& rows,
+                                    const std::vector<exploration_reproduction>& reproductions = {});
 
 }  // namespace clockwork::testing

@@ -1,0 +1,62 @@
+// The HTML timeline as production code links it (diagnostics/timeline_html.hpp): this test links
+// clockwork::framework only, no clockwork::testing. A judged run shows its verdict lines, a trace
+// drawn as it is shows none, and the runs table and the list of what went wrong come from the
+// records alone. The scenario runs, escaping and explorations are covered through the testing
+// adapter by tests/testing/timeline_html_test.cpp.
+#include "clockwork/diagnostics/timeline_html.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+
+namespace {
+
+using namespace std::chrono_literals;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+clockwork::trace_record rec(std::uint64_t seq, std::chrono::nanoseconds at, std::string source, std::string kind,
+                            clockwork::trace_fields fields = {}) {
+  clockwork::trace_record r;
+  r.seq = seq;
+  r.steady = clockwork::steady_time{} + at;
+  r.utc = clockwork::utc_time{std::chrono::seconds(1767225600)} + at;
+  r.source = std::move(source);
+  r.kind = std::move(kind);
+  r.fields = std::move(fields);
+  return r;
+}
+
+TEST(TimelineHtmlProduction, AJudgedRunShowsItsVerdictLinesSideBySide) {
+  clockwork::timeline_run t;
+  t.title = "nightly import";
+  t.judgement = clockwork::timeline_judgement{false, "drift(importer)", {"count runs 3"}, {"count runs 2", "x"}};
+  const std::string page = clockwork::render_timeline_html(t);
+  EXPECT_THAT(page, HasSubstr("<section class=\"run mismatch\" id=\"run\">"));
+  EXPECT_THAT(page, HasSubstr("<span class=\"label\">found</span> drift(importer)</p>"));
+  EXPECT_THAT(page,
+              HasSubstr("<tr class=\"differs\"><td class=\"mark\">\u2717</td><td>count runs 3</td><td>\u2014</td>"));
+  EXPECT_THAT(page,
+              HasSubstr("<tr class=\"differs\"><td class=\"mark\">\u2717</td><td>\u2014</td><td>count runs 2</td>"));
+}
+
+TEST(TimelineHtmlProduction, ATraceOfYourOwnNeedsNoVerdict) {
+  clockwork::timeline_run t;
+  t.title = "worker a";
+  t.records = {
+      rec(1, 0s, "a", "job.claimed", {{"job", "1"}, {"epoch", "1"}, {"attempt", "1"}}),
+      rec(2, 3s, "a", "job.failed", {{"job", "1"}, {"epoch", "1"}, {"attempt", "1"}, {"error", "disk full"}}),
+  };
+  const std::string page = clockwork::render_timeline_html(t);
+  EXPECT_THAT(page, HasSubstr("<section class=\"run saved\" id=\"run\">"));
+  EXPECT_THAT(page, HasSubstr("2 records; nothing was expected of it, so no verdict"));
+  EXPECT_THAT(page, Not(HasSubstr("<table class=\"verdicts\">")));
+  EXPECT_THAT(page, HasSubstr("<tr class=\"failed\"><td>a</td><td>job 1</td><td>\u2014</td><td>+00:00:00.000</td>"
+                              "<td>00:00:03.000</td><td>failed</td><td>1</td><td>disk full</td></tr>"));
+  EXPECT_THAT(page,
+              HasSubstr("<span class=\"kind\">job.failed</span> <span class=\"message\">job 1: disk full</span>"));
+}
+
+}  // namespace
