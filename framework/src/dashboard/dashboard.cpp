@@ -349,6 +349,8 @@ struct dashboard_server::impl {
                 job_action("cancel", [](jobs::job_store& s, jobs::job_id id) { return s.cancel(id); }));
     server.Post(R"(/api/jobs/(\d+)/delete)",
                 job_action("delete", [](jobs::job_store& s, jobs::job_id id) { return s.remove(id); }));
+    server.Post(R"(/api/jobs/(\d+)/run_now)",
+                job_action("run_now", [](jobs::job_store& s, jobs::job_id id) { return s.run_now(id); }));
     server.Post(
         R"(/api/recurring/([^/]+)/trigger)", [this, action](const httplib::Request& req, httplib::Response& res) {
           if (!action(req, res)) return;

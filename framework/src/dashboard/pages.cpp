@@ -5,6 +5,7 @@
 #include <exception>
 #include <iterator>
 #include <string>
+#include <tuple>
 #include <utility>
 
 #include "clockwork/jobs/job_json.hpp"
@@ -308,9 +309,17 @@ std::string job_detail_page(const jobs::job& j, const std::vector<jobs::history_
   row("payload", j.payload);
   out += "</dl>\n";
   if (actions) {
+    // The actions the job's state allows (the store refuses the others with not_allowed anyway).
+    using jobs::job_state;
+    const job_state st = j.state;
+    const bool finished = st == job_state::succeeded || st == job_state::failed || st == job_state::cancelled;
+    const bool waiting = st == job_state::scheduled || st == job_state::retrying;
     out += "<p class=\"actions\">";
-    for (const char* action : {"retry", "cancel", "delete"}) {
-      out += "<button type=\"button\" data-action=\"" + std::string(action) + "\" data-job=\"" + id + "\">" + action +
+    for (const auto& [action, label, allowed] :
+         {std::tuple{"run_now", "run now", waiting}, std::tuple{"retry", "retry", finished},
+          std::tuple{"cancel", "cancel", !finished}, std::tuple{"delete", "delete", finished}}) {
+      if (!allowed) continue;
+      out += "<button type=\"button\" data-action=\"" + std::string(action) + "\" data-job=\"" + id + "\">" + label +
              "</button> ";
     }
     out += "<span id=\"action-result\"></span></p>\n";

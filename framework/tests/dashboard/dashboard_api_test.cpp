@@ -208,6 +208,45 @@ TEST_F(dashboard_api_test, AnActionNeedsTheTokenFromTheDashboardsOwnOrigin) {
   EXPECT_EQ(c.Get(cancel.c_str(), {{"Authorization", "Bearer t0ken"}})->status, 404) << "actions by POST only";
 }
 
+// "Run now" makes a job that waits (scheduled, or retrying) available at once; a job's page offers
+// the actions its state allows, and only those.
+TEST_F(dashboard_api_test, RunNowAndTheButtonsAJobsStateAllows) {
+  jobs::new_job later = a_job("report.build");
+  later.delay = std::chrono::hours(1);
+  const jobs::job_id waiting = rt.block_on(store->enqueue({later}))[0].id;
+  dashboard_options o;
+  o.token = "t";
+  o.actions = true;
+  auto& d = serve(o);
+  auto c = client();
+  const httplib::Headers act{{"Authorization", "Bearer t"}, {"Origin", d.url()}};
+  const auto buttons = [&](jobs::job_id id) {
+    const std::string page = c.Get(("/jobs/" + std::to_string(id)).c_str(), act)->body;
+    std::vector<std::string> found;
+    const std::regex button(R"re(data-action="([a-z_]+)")re");
+    for (auto it = std::sregex_iterator(page.begin(), page.end(), button); it != std::sregex_iterator(); ++it) {
+      found.push_back((*it)[1]);
+    }
+    return found;
+  };
+  EXPECT_THAT(buttons(waiting), ::testing::ElementsAre("run_now", "cancel"));
+  EXPECT_THAT(buttons(ids[0].id), ::testing::ElementsAre("cancel")) << "available: nothing to run sooner";
+  const std::string run_now = "/api/jobs/" + std::to_string(waiting) + "/run_now";
+  EXPECT_EQ(
+      c.Post(run_now.c_str(), {{"Authorization", "Bearer t"}, {"Origin", "https://evil.example"}}, "", "text/plain")
+          ->status,
+      403);
+  const auto done = c.Post(run_now.c_str(), act, "", "text/plain");
+  ASSERT_TRUE(done);
+  EXPECT_EQ(done->status, 200) << done->body;
+  const json now = json::parse(c.Get(("/api/jobs/" + std::to_string(waiting)).c_str(), act)->body);
+  EXPECT_EQ(now["job"]["state"], "available");
+  EXPECT_EQ(now["history"].back()["event"], "requeued");
+  EXPECT_EQ(c.Post(run_now.c_str(), act, "", "text/plain")->status, 409) << "available already";
+  ASSERT_EQ(c.Post(("/api/jobs/" + std::to_string(waiting) + "/cancel").c_str(), act, "", "text/plain")->status, 200);
+  EXPECT_THAT(buttons(waiting), ::testing::ElementsAre("retry", "delete"));
+}
+
 TEST_F(dashboard_api_test, ARequestBodyLargerThanTheLimitIsRefused) {
   dashboard_options o;
   o.token = "t";
