@@ -120,6 +120,18 @@ try {
           JSON.stringify(events));
     await page.screenshot({ path: join(args.screenshots, 'dashboard-job.png'), fullPage: true });
     check('job: no errors', problems.length === 0, problems.join(' | '));
+    // Its history as a timeline: the timeline renderer, its script and style linked (the CSP
+    // forbids inline code: a violation would be a console error).
+    await Promise.all([page.waitForNavigation(), page.click('a[href$="/timeline"]')]);
+    await page.waitForSelector('body[data-timeline-ready]', { timeout: 30000 }).catch(() => {});
+    check('job timeline: drawn', (await page.$('body[data-timeline-ready]')) !== null);
+    const lanes = await page.$$eval('.lane-label', (ls) => ls.map((l) => l.textContent));
+    check('job timeline: a lane per instance that touched it', lanes.some((l) => l.startsWith('worker')) &&
+          lanes.includes('clockwork-jobs'), JSON.stringify(lanes));
+    const attempts = await page.$$eval('table.runs tbody tr', (rows) => rows.length);
+    check('job timeline: its attempt in the table of runs', attempts === 1, attempts);
+    await page.screenshot({ path: join(args.screenshots, 'dashboard-job-timeline.png'), fullPage: true });
+    check('job timeline: no errors', problems.length === 0, problems.join(' | '));
     await page.close();
   }
   {
@@ -232,6 +244,12 @@ try {
     check('services: the live refresh draws them again', again.length === 3, JSON.stringify(again));
     await page.screenshot({ path: join(args.screenshots, 'dashboard-services.png'), fullPage: true });
     check('services: no errors', problems.length === 0, problems.join(' | '));
+    await Promise.all([page.waitForNavigation(), page.click('a[href="/services/timeline"]')]);
+    await page.waitForSelector('body[data-timeline-ready]', { timeout: 30000 }).catch(() => {});
+    const serviceLanes = await page.$$eval('.lane-label', (ls) => ls.map((l) => l.textContent));
+    check('services timeline: a lane per service', ['jobs.host-view', 'recurring.host-view', 'dashboard']
+      .every((n) => serviceLanes.includes(n)), JSON.stringify(serviceLanes));
+    check('services timeline: no errors', problems.length === 0, problems.join(' | '));
     await page.close();
     const standalone = await open('/services');
     check('services: a standalone dashboard says it runs in no host', (await standalone.page.$('#no-host')) !== null);

@@ -14,11 +14,13 @@
 
 #include "access.hpp"
 #include "bounded_task_queue.hpp"
+#include "clockwork/diagnostics/timeline_html.hpp"
 #include "clockwork/jobs/job_json.hpp"
 #include "clockwork/jobs/job_state.hpp"
 #include "on_loop.hpp"
 #include "pages.hpp"
 #include "services_view.hpp"
+#include "timeline_pages.hpp"
 
 namespace clockwork::dashboard {
 namespace {
@@ -240,6 +242,27 @@ struct dashboard_server::impl {
     });
     server.Get("/static/services.js", [](const httplib::Request&, httplib::Response& res) {
       res.set_content(std::string(detail::services_js), "text/javascript");
+    });
+    // The timelines, drawn by the timeline renderer with its stylesheet and script linked.
+    server.Get("/static/timeline.css", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content(std::string(timeline_stylesheet()), "text/css");
+    });
+    server.Get("/static/timeline.js", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content(std::string(timeline_script()), "text/javascript");
+    });
+    server.Get(R"(/jobs/(\d+)/timeline)", [this](const httplib::Request& req, httplib::Response& res) {
+      const auto found = job_with_history(req, res);
+      if (found) res.set_content(detail::job_timeline_page(found->first, found->second), "text/html; charset=utf-8");
+    });
+    server.Get("/services/timeline", [this](const httplib::Request&, httplib::Response& res) {
+      if (!recent) {
+        res.status = 404;
+        res.set_content(detail::services_page(detail::services_view{}), "text/html; charset=utf-8");
+        return;
+      }
+      const auto records = ask<std::vector<trace_record>>(
+          res, [history = recent]() -> task<std::vector<trace_record>> { co_return history->records(); });
+      if (records) res.set_content(detail::host_timeline_page(*records), "text/html; charset=utf-8");
     });
 
     // ---- the API ----

@@ -324,6 +324,7 @@ std::string job_detail_page(const jobs::job& j, const std::vector<jobs::history_
     }
     out += "<span id=\"action-result\"></span></p>\n";
   }
+  out += "<p><a href=\"/jobs/" + id + "/timeline\">its history as a timeline</a> (a lane per instance)</p>\n";
   out +=
       "<h2>History</h2>\n<table class=\"history\">\n<tr><th>at</th><th>event</th><th>epoch</th>"
       "<th>attempt</th><th>by</th><th>due</th><th>detail</th></tr>\n";

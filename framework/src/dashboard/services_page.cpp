@@ -102,7 +102,7 @@ std::string services_page(const services_view& view) {
   if (view.services.empty()) out += "<p>The host has no services.</p>\n";
   out +=
       "<h2>Recent events</h2>\n<p>Newest first, from a bounded ring (the host's lifecycle, runs, findings, "
-      "clock changes; tasks and timers are not kept).</p>\n"
+      "clock changes; tasks and timers are not kept); <a href=\"/services/timeline\">as a timeline</a>.</p>\n"
       "<table id=\"recent\">\n<tr><th>UTC</th><th>source</th><th>kind</th><th>fields</th></tr>\n";
   for (const auto& r : view.recent) {
     out += "<tr>" + cell(jobs::format_utc_micros(r.utc)) + cell(r.source) + cell(r.kind) + cell(fields_text(r)) +

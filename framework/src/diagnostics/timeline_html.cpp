@@ -247,30 +247,50 @@ std::string run_json(const timeline_run& run) {
 
 // ---- the static parts of the page ---------------------------------------------------------------
 
-std::string head(std::string_view title) {
+// The page's stylesheet and script: inline (one self-contained file), or linked from
+// assets_url for a server whose Content-Security-Policy forbids inline code.
+std::string head(std::string_view title, const std::string& assets_url = {}) {
   std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-  // Nothing leaves the file: no fetch, no frame, no form; the inline style and script only.
-  out +=
-      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
-      "script-src 'unsafe-inline'; img-src data:\">\n";
+  if (assets_url.empty()) {
+    // Nothing leaves the file: no fetch, no frame, no form; the inline style and script only.
+    out +=
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
+        "script-src 'unsafe-inline'; img-src data:\">\n";
+  } else {
+    out +=
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'self'; "
+        "script-src 'self'; img-src data:\">\n";
+  }
   out += "<title>";
   append_html(out, title);
-  out += "</title>\n<style>\n";
-  out += detail::timeline_css;
-  out += "</style>\n</head>\n<body>\n";
+  if (assets_url.empty()) {
+    out += "</title>\n<style>\n";
+    out += detail::timeline_css;
+    out += "</style>\n</head>\n<body>\n";
+  } else {
+    out += "</title>\n<link rel=\"stylesheet\" href=\"";
+    append_html(out, assets_url + "/timeline.css");
+    out += "\">\n</head>\n<body>\n";
+  }
   return out;
 }
 
-std::string tail(const std::vector<const timeline_run*>& runs) {
+std::string tail(const std::vector<const timeline_run*>& runs, const std::string& assets_url = {}) {
   std::string out = "<script type=\"application/json\" id=\"clockwork-timeline-data\">{\"runs\":[";
   for (std::size_t i = 0; i < runs.size(); ++i) {
     if (i > 0) out += ",\n";
     out += run_json(*runs[i]);
   }
-  out += "]}</script>\n<script>\n";
-  out += detail::timeline_js;
-  out += "</script>\n</body>\n</html>\n";
+  if (assets_url.empty()) {
+    out += "]}</script>\n<script>\n";
+    out += detail::timeline_js;
+    out += "</script>\n</body>\n</html>\n";
+  } else {
+    out += "]}</script>\n<script src=\"";
+    append_html(out, assets_url + "/timeline.js");
+    out += "\"></script>\n</body>\n</html>\n";
+  }
   return out;
 }
 
@@ -371,12 +391,20 @@ std::string run_section(const timeline_run& run, std::size_t index, std::string_
 
 }  // namespace
 
+std::string_view timeline_stylesheet() noexcept {
+  return detail::timeline_css;
+}
+
+std::string_view timeline_script() noexcept {
+  return detail::timeline_js;
+}
+
 std::string render_timeline_html(const timeline_run& run) {
-  std::string out = head("clockwork timeline \u2014 " + run.title);
+  std::string out = head("clockwork timeline \u2014 " + run.title, run.assets_url);
   out += "<main>\n<p class=\"brand\"><b>clockwork</b> \u00b7 the timeline of a run</p>\n";
   out += run_section(run, 0, "run", 1);
   out += "</main>\n";
-  out += tail({&run});
+  out += tail({&run}, run.assets_url);
   return out;
 }
 

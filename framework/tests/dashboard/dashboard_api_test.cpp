@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "clockwork/dashboard/dashboard_service.hpp"
+#include "clockwork/diagnostics/timeline_html.hpp"
 #include "clockwork/hosting/host.hpp"
 #include "clockwork/hosting/host_builder.hpp"
 #include "clockwork/jobs/sqlite_job_store.hpp"
@@ -245,6 +246,38 @@ TEST_F(dashboard_api_test, RunNowAndTheButtonsAJobsStateAllows) {
   EXPECT_EQ(c.Post(run_now.c_str(), act, "", "text/plain")->status, 409) << "available already";
   ASSERT_EQ(c.Post(("/api/jobs/" + std::to_string(waiting) + "/cancel").c_str(), act, "", "text/plain")->status, 200);
   EXPECT_THAT(buttons(waiting), ::testing::ElementsAre("retry", "delete"));
+}
+
+// A page drawn by the timeline renderer: no inline code but its JSON data block, which runs
+// nothing; every script either comes from the dashboard or is that block.
+void expect_only_linked_code(const std::string& html) {
+  EXPECT_FALSE(std::regex_search(html, std::regex(R"(<script(?![^>]*\s(src=|type="application/json")))")))
+      << "an inline script";
+  EXPECT_EQ(html.find("<style"), std::string::npos);
+  EXPECT_EQ(html.find("<img"), std::string::npos);
+}
+
+TEST_F(dashboard_api_test, AJobsHistoryIsDrawnAsATimelineWithItsCodeLinked) {
+  serve();
+  auto c = client();
+  const auto page = c.Get(("/jobs/" + std::to_string(ids[1].id) + "/timeline").c_str());
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  EXPECT_THAT(page->body, HasSubstr("<script src=\"/static/timeline.js\"></script>"));
+  EXPECT_THAT(page->body, HasSubstr("<link rel=\"stylesheet\" href=\"/static/timeline.css\">"));
+  EXPECT_THAT(page->body, HasSubstr("job.enqueued"));
+  // The hostile kind, in the title (escaped) and in the data (a JSON string that cannot end the block).
+  EXPECT_THAT(page->body, HasSubstr("&lt;img src=x onerror=alert(1)&gt;"));
+  EXPECT_EQ(page->body.find("<img src=x"), std::string::npos);
+  expect_only_linked_code(page->body);
+  EXPECT_EQ(c.Get("/jobs/424242/timeline")->status, 404);
+  const auto js = c.Get("/static/timeline.js");
+  ASSERT_TRUE(js);
+  EXPECT_THAT(js->get_header_value("Content-Type"), HasSubstr("javascript"));
+  EXPECT_EQ(js->body, std::string(timeline_script()));
+  EXPECT_EQ(c.Get("/static/timeline.css")->body, std::string(timeline_stylesheet()));
+  // Outside a host there is no recent history to draw.
+  EXPECT_EQ(c.Get("/services/timeline")->status, 404);
 }
 
 TEST_F(dashboard_api_test, ARequestBodyLargerThanTheLimitIsRefused) {
@@ -512,6 +545,14 @@ TEST_F(dashboard_api_test, InAHostTheServicesPageShowsEachServicesStateRunsAndFa
   EXPECT_THAT(page->body, HasSubstr("<td class=\"state-faulted\">faulted</td>"));
   EXPECT_EQ(page->body.find("<b>ticker"), std::string::npos);
   expect_no_inline_code(page->body);
+
+  // The same recent events as a timeline, by the timeline renderer.
+  const auto timeline = c.Get("/services/timeline");
+  ASSERT_TRUE(timeline);
+  EXPECT_EQ(timeline->status, 200);
+  EXPECT_THAT(timeline->body, HasSubstr("service_faulted"));
+  EXPECT_THAT(timeline->body, HasSubstr("disk &lt;full&gt;"));  // in the list of what went wrong
+  expect_only_linked_code(timeline->body);
 
   app.lifetime().stop_source().request_stop();
   running.join();

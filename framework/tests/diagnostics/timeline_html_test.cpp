@@ -59,4 +59,27 @@ TEST(TimelineHtmlProduction, ATraceOfYourOwnNeedsNoVerdict) {
               HasSubstr("<span class=\"kind\">job.failed</span> <span class=\"message\">job 1: disk full</span>"));
 }
 
+// For a server that forbids inline code: the stylesheet and script linked, the data still inline
+// (a JSON block runs nothing), and the linked files are the embedded ones.
+TEST(TimelineHtmlProduction, LinkedAssetsLeaveNoInlineCode) {
+  clockwork::timeline_run t;
+  t.title = "recent";
+  t.records = {rec(1, 0s, "a", "run")};
+  const std::string inline_page = clockwork::render_timeline_html(t);
+  EXPECT_THAT(inline_page, HasSubstr("<style>"));
+  EXPECT_THAT(inline_page, HasSubstr("<script>\n"));
+  t.assets_url = "/static";
+  const std::string page = clockwork::render_timeline_html(t);
+  EXPECT_THAT(page, Not(HasSubstr("<style")));
+  EXPECT_THAT(page, Not(HasSubstr("<script>")));
+  EXPECT_THAT(page, HasSubstr("<link rel=\"stylesheet\" href=\"/static/timeline.css\">"));
+  EXPECT_THAT(page, HasSubstr("<script src=\"/static/timeline.js\"></script>"));
+  EXPECT_THAT(page, HasSubstr("<script type=\"application/json\" id=\"clockwork-timeline-data\">"));
+  EXPECT_THAT(page, HasSubstr("script-src 'self'"));
+  EXPECT_THAT(inline_page, HasSubstr(std::string(clockwork::timeline_stylesheet()).substr(0, 200)));
+  EXPECT_THAT(inline_page, HasSubstr(std::string(clockwork::timeline_script()).substr(0, 200)));
+  t.assets_url = "/x\"><script>alert(1)</script>";
+  EXPECT_THAT(clockwork::render_timeline_html(t), Not(HasSubstr("<script>alert(1)")));
+}
+
 }  // namespace

@@ -86,10 +86,18 @@ struct timeline_run {
   // The host's shutdown timeout: the deadline is drawn this long after the host's stop request.
   std::optional<std::chrono::nanoseconds> shutdown_timeout;
   std::optional<timeline_real_host> real_host;
+  // Where the page's stylesheet and script come from. Empty (the default): inline, one
+  // self-contained file. A URL prefix: linked as PREFIX/timeline.css and PREFIX/timeline.js, for
+  // a server whose Content-Security-Policy forbids inline code (the dashboard serves them from
+  // timeline_stylesheet() and timeline_script()).
+  std::string assets_url;
 };
 
 // The page for one run.
 std::string render_timeline_html(const timeline_run& run);
+// The page's stylesheet and script, for a server that links them (timeline_run::assets_url).
+std::string_view timeline_stylesheet() noexcept;
+std::string_view timeline_script() noexcept;
 
 // One seed of an exploration.
 struct exploration_row {
