@@ -82,6 +82,8 @@ try {
     check('overview: and turn succeeded once worked, without a reload', (await count(page, 'succeeded')) === 5,
           await count(page, 'succeeded'));
     check('overview: the hostile kind is named as text', (await page.textContent('#unserved code') || '').includes(hostile));
+    const alive = Number(await page.textContent('#alive'));
+    check('overview: the instances alive (the worker serving its own dashboard at least)', alive >= 1, alive);
     check('overview: the totals follow too', (await page.textContent('#totals span[data-total="succeeded"]')) === '5');
     const pending = await page.$eval('#queues', (t) => t.rows[1].cells[1].textContent);
     check('overview: and the queues', pending === '1', pending);

@@ -80,6 +80,16 @@ struct dashboard_server::impl {
   std::shared_ptr<const host_status> host;       // none: the dashboard runs in no host
   std::shared_ptr<const recent_history> recent;  // the host's recent events
 
+  // The instances, and the store's clock to tell the live ones by.
+  std::optional<std::pair<std::vector<jobs::instance_info>, utc_time>> instances(httplib::Response& res) {
+    using answer = std::pair<std::vector<jobs::instance_info>, utc_time>;
+    return ask<answer>(res, [store = store]() -> task<answer> {
+      auto all = co_await store->instances();
+      const utc_time now = co_await store->now();
+      co_return answer{std::move(all), now};
+    });
+  }
+
   // The recurring jobs, and the store's clock to tell their next occurrences by.
   std::optional<std::pair<std::vector<jobs::recurring_definition>, utc_time>> recurring(httplib::Response& res) {
     using answer = std::pair<std::vector<jobs::recurring_definition>, utc_time>;
@@ -210,7 +220,11 @@ struct dashboard_server::impl {
     });
     server.Get("/", [this](const httplib::Request&, httplib::Response& res) {
       const auto s = ask<jobs::store_stats>(res, [store = store]() { return store->stats(); });
-      if (s) res.set_content(detail::overview_page(*s, options.actions), "text/html; charset=utf-8");
+      if (!s) return;
+      const auto all = instances(res);
+      if (!all) return;
+      res.set_content(detail::overview_page(*s, detail::alive_count(all->first, all->second), options.actions),
+                      "text/html; charset=utf-8");
     });
     server.Get("/jobs", [this](const httplib::Request& req, httplib::Response& res) {
       const auto q = query_of(req, res);
@@ -232,8 +246,8 @@ struct dashboard_server::impl {
         res.set_content(detail::recurring_page(all->first, all->second, options.actions), "text/html; charset=utf-8");
     });
     server.Get("/instances", [this](const httplib::Request&, httplib::Response& res) {
-      const auto all = ask<std::vector<jobs::instance_info>>(res, [store = store]() { return store->instances(); });
-      if (all) res.set_content(detail::instances_page(*all), "text/html; charset=utf-8");
+      const auto all = instances(res);
+      if (all) res.set_content(detail::instances_page(all->first, all->second), "text/html; charset=utf-8");
     });
 
     server.Get("/services", [this](const httplib::Request&, httplib::Response& res) {
@@ -331,10 +345,14 @@ struct dashboard_server::impl {
     });
 
     server.Get("/api/instances", [this](const httplib::Request&, httplib::Response& res) {
-      const auto all = ask<std::vector<jobs::instance_info>>(res, [store = store]() { return store->instances(); });
+      const auto all = instances(res);
       if (!all) return;
       json out = json::array();
-      for (const auto& i : *all) out.push_back(jobs::to_json(i));
+      for (const auto& i : all->first) {
+        json one = jobs::to_json(i);
+        one["alive"] = detail::is_alive(i, all->second);
+        out.push_back(std::move(one));
+      }
       send_json(res, 200, out);
     });
 

@@ -1,5 +1,6 @@
 #include "pages.hpp"
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
@@ -121,7 +122,17 @@ std::string escape_html(std::string_view text) {
   return out;
 }
 
-std::string overview_page(const jobs::store_stats& stats, bool actions) {
+bool is_alive(const jobs::instance_info& instance, utc_time now) {
+  return instance.last_heartbeat >= now - std::chrono::minutes(1);
+}
+
+std::size_t alive_count(const std::vector<jobs::instance_info>& all, utc_time now) {
+  std::size_t n = 0;
+  for (const auto& i : all) n += is_alive(i, now) ? 1 : 0;
+  return n;
+}
+
+std::string overview_page(const jobs::store_stats& stats, std::size_t instances_alive, bool actions) {
   std::string out = page_head("overview");
   out += "<h1>Jobs</h1>\n<table class=\"states\" id=\"states\">\n<tr>";
   for (const jobs::job_state s : jobs::all_job_states) out += "<th>" + state_link(jobs::to_string(s)) + "</th>";
@@ -139,6 +150,8 @@ std::string overview_page(const jobs::store_stats& stats, bool actions) {
       "<p class=\"chart-title\">the last day, per 15 minutes</p>\n"
       "<svg class=\"chart\" id=\"per-minute-day\" data-minutes=\"1440\" data-bin=\"15\" viewBox=\"0 0 600 100\" "
       "role=\"img\" aria-label=\"jobs per 15 minutes, the last day\"></svg>\n";
+  out += "<p class=\"alive\"><a href=\"/instances\"><span id=\"alive\">" + std::to_string(instances_alive) +
+         "</span> instances alive</a> (a heartbeat within the last minute)</p>\n";
   out += "<h2>Queues</h2>\n<table class=\"queues\" id=\"queues\" data-actions=\"" +
          std::string(actions ? "true" : "false") +
          "\">\n<tr><th>queue</th><th>pending</th>"
@@ -260,11 +273,12 @@ std::string recurring_page(const std::vector<jobs::recurring_definition>& all, u
   return out + page_tail();
 }
 
-std::string instances_page(const std::vector<jobs::instance_info>& all) {
+std::string instances_page(const std::vector<jobs::instance_info>& all, utc_time now) {
   std::string out = page_head("instances");
   out +=
       "<h1>Instances</h1>\n<table class=\"instances\">\n<tr><th>name</th><th>host</th><th>started</th>"
-      "<th>last heartbeat</th><th>concurrency</th><th>queues</th><th>kinds</th><th>clock skew</th></tr>\n";
+      "<th>last heartbeat</th><th>alive</th><th>concurrency</th><th>queues</th><th>kinds</th><th>clock "
+      "skew</th></tr>\n";
   const auto joined = [](const std::vector<std::string>& v) {
     std::string text;
     for (const auto& x : v) text += (text.empty() ? "" : ", ") + x;
@@ -272,8 +286,9 @@ std::string instances_page(const std::vector<jobs::instance_info>& all) {
   };
   for (const auto& i : all) {
     out += "<tr>" + cell(i.name) + cell(i.host) + cell(jobs::format_utc_micros(i.started)) +
-           cell(jobs::format_utc_micros(i.last_heartbeat)) + "<td>" + std::to_string(i.concurrency) + "</td>" +
-           cell(joined(i.queues)) + cell(joined(i.kinds)) + cell(format_duration(i.clock_skew)) + "</tr>\n";
+           cell(jobs::format_utc_micros(i.last_heartbeat)) + cell(is_alive(i, now) ? "yes" : "no") + "<td>" +
+           std::to_string(i.concurrency) + "</td>" + cell(joined(i.queues)) + cell(joined(i.kinds)) +
+           cell(format_duration(i.clock_skew)) + "</tr>\n";
   }
   out += "</table>\n";
   if (all.empty()) out += "<p>No instance is registered.</p>\n";
@@ -394,6 +409,8 @@ const std::string_view dashboard_js = R"((function () {
     try {
       const r = await fetch('/api/stats', { credentials: 'same-origin' });
       if (r.ok) render(await r.json());
+      const i = await fetch('/api/instances', { credentials: 'same-origin' });
+      if (i.ok) document.getElementById('alive').textContent = String((await i.json()).filter((x) => x.alive).length);
     } catch (e) {
       // The next refresh tries again.
     }

@@ -4,7 +4,7 @@
 // escaped; the pages hold no inline script or style and no event-handler attribute (the
 // Content-Security-Policy forbids them): their script and style come from /static/.
 //
-//   std::string html = overview_page(stats, /*actions=*/false);
+//   std::string html = overview_page(stats, /*instances_alive=*/2, /*actions=*/false);
 //
 // Thread safety: pure functions over values.
 #pragma once
@@ -25,8 +25,13 @@ std::string escape_html(std::string_view text);
 std::string page_head(std::string_view title);
 std::string page_tail();
 
+// An instance counts as alive while its last heartbeat is within a minute of the store's now (the
+// store's own rule for the kinds it serves: job_store::stats' alive_within).
+bool is_alive(const jobs::instance_info& instance, utc_time now);
+std::size_t alive_count(const std::vector<jobs::instance_info>& all, utc_time now);
+
 // With actions: pause and resume buttons on the queues.
-std::string overview_page(const jobs::store_stats& stats, bool actions);
+std::string overview_page(const jobs::store_stats& stats, std::size_t instances_alive, bool actions);
 // One page of the jobs a query found, with the query's filters in a form and in the paging links.
 std::string jobs_page(const jobs::job_query& query, const jobs::job_page& page);
 // With actions: retry, cancel and delete buttons (dashboard.js posts them to /api/).
@@ -39,7 +44,7 @@ std::string recurring_page(const std::vector<jobs::recurring_definition>& all, u
 std::optional<utc_time> next_occurrence(const jobs::recurring_definition& r, utc_time now);
 // The instances working the store: host, started, last heartbeat, concurrency, queues, kinds,
 // measured clock skew.
-std::string instances_page(const std::vector<jobs::instance_info>& all);
+std::string instances_page(const std::vector<jobs::instance_info>& all, utc_time now);
 // The sign-in form; message: why the last attempt was refused, or empty.
 std::string signin_page(std::string_view message);
 

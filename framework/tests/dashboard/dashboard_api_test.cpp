@@ -443,6 +443,9 @@ TEST_F(dashboard_api_test, RecurringJobsAndInstancesAreShownAndTriggeredNow) {
   ASSERT_TRUE(instances);
   EXPECT_THAT(instances->body, HasSubstr("<td>web-1&quot;&gt;&lt;b&gt;</td><td>host-a</td>"));
   EXPECT_THAT(instances->body, HasSubstr("00:00:01.500"));
+  EXPECT_THAT(instances->body, HasSubstr("<td>yes</td>")) << "its heartbeat was just now: alive";
+  EXPECT_EQ(json::parse(c.Get("/api/instances", auth)->body)[0]["alive"], true);
+  EXPECT_THAT(c.Get("/", auth)->body, HasSubstr("<span id=\"alive\">1</span> instances alive"));
   expect_no_inline_code(instances->body);
 
   const auto triggered = c.Post("/api/recurring/digest%3Cscript%3E/trigger",
