@@ -14,14 +14,16 @@
 // Example — production and test side by side:
 //
 //   // production: beside whatever observes the runtime already (add_dashboard does this)
-//   clockwork::recent_history recent{rt.clock(), {.capacity = 2000}};
+//   clockwork::recent_history recent{rt.clock()};  // the last 2,000 records
 //   fanout.add(recent);
 //   rt.set_observer(&fanout);
 //   // later, on the loop: the services' last runs and findings
 //   for (const auto& s : recent.summaries()) log->info("{}: {} runs", s.source, s.runs);
 //   // test (virtual time): the ring forgets, the summary does not
 //   clockwork::virtual_runtime vrt;
-//   clockwork::recent_history small{vrt.clock(), {.capacity = 3}};
+//   clockwork::recent_history_options three;
+//   three.capacity = 3;
+//   clockwork::recent_history small{vrt.clock(), three};
 //   vrt.set_observer(&small);
 //   for (int i = 0; i < 5; ++i) vrt.emit("run", "importer");
 //   // small.records().size() == 3, small.summary_of("importer")->runs == 5
