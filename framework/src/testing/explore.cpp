@@ -1,5 +1,7 @@
 #include "clockwork/testing/explore.hpp"
 
+#include "clockwork/testing/explore_summary.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <condition_variable>
@@ -166,6 +168,19 @@ chaos_options explore_options::default_chaos() {
   return o;
 }
 
+seed_block shard_block(std::uint64_t seeds, std::uint64_t index, std::uint64_t total) {
+  if (total == 0)
+    throw std::invalid_argument("clockwork::testing::shard_block: the number of shards must be at least 1");
+  if (index >= total) {
+    throw std::invalid_argument("clockwork::testing::shard_block: shard " + std::to_string(index) + " of " +
+                                std::to_string(total) + " does not exist (shards are numbered 0 to " +
+                                std::to_string(total - 1) + ")");
+  }
+  const std::uint64_t base = seeds / total;
+  const std::uint64_t longer = seeds % total;  // the first `longer` blocks have one seed more
+  return seed_block{index * base + std::min(index, longer), base + (index < longer ? 1 : 0)};
+}
+
 unsigned explore_options::threads() const noexcept {
   if (jobs != 0) return jobs;
   return std::max(1u, std::thread::hardware_concurrency());
@@ -173,6 +188,11 @@ unsigned explore_options::threads() const noexcept {
 
 void explore_options::validate() const {
   if (seeds == 0) throw std::invalid_argument("clockwork::testing::explore: the number of seeds must be at least 1");
+  if (block && (block->offset > seeds || block->count > seeds - block->offset)) {
+    throw std::invalid_argument("clockwork::testing::explore: the block of seeds " + std::to_string(block->offset) +
+                                " + " + std::to_string(block->count) + " goes past the " + std::to_string(seeds) +
+                                " seeds explored");
+  }
   if (threads() > 1 && !fresh_scenario) {
     throw std::invalid_argument(
         "clockwork::testing::explore: running seeds on " + std::to_string(threads()) +
@@ -352,9 +372,16 @@ exploration explore(const scenario& s, const explore_options& options) {
   out.scenario = s.name;
   out.chaos = chaos_for(s, options);
   out.replay_base = command_base(s, out.chaos, std::nullopt, std::nullopt);
+  out.first_seed = options.first_seed;
+  out.seeds_asked = options.seeds;
+  out.block = options.seeds_run();
+  out.stop_at_first_failure = options.stop_at_first_failure;
+  out.determinism_check = options.determinism_check;
   const chaos_options& chaos = out.chaos;
+  const std::uint64_t first = options.first_seed + out.block.offset;
+  const std::uint64_t count = out.block.count;
   explore_progress progress;
-  progress.seeds_total = options.seeds;
+  progress.seeds_total = count;
   const auto report_progress = [&] {
     if (options.on_progress) options.on_progress(progress);
   };
@@ -378,20 +405,21 @@ exploration explore(const scenario& s, const explore_options& options) {
     report_progress();
     return !stop;
   };
+  // Which seeds are run twice is decided over the whole range, whatever block runs: a shard checks
+  // the seeds the unsharded run would check.
   determinism_sampler run_twice(options.determinism_check, options.seeds);
+  for (std::uint64_t i = 0; i < out.block.offset; ++i) (void)run_twice.next();
   const unsigned jobs = options.threads();
   if (jobs <= 1) {
-    for (std::uint64_t i = 0; i < options.seeds; ++i) {
-      if (!take(run_seed(s, chaos, options.first_seed + i, run_twice.next(), options.keep_passing_runs))) break;
+    for (std::uint64_t i = 0; i < count; ++i) {
+      if (!take(run_seed(s, chaos, first + i, run_twice.next(), options.keep_passing_runs))) break;
     }
-  } else {
-    // Which seeds are run twice depends only on the fraction and the count, decided up front.
-    std::vector<bool> check_twice(options.seeds);
-    for (std::uint64_t i = 0; i < options.seeds; ++i) check_twice[i] = run_twice.next();
+  } else if (count > 0) {
+    std::vector<bool> check_twice(count);
+    for (std::uint64_t i = 0; i < count; ++i) check_twice[i] = run_twice.next();
     std::vector<scenario> copies;
     for (unsigned t = 0; t < jobs; ++t) copies.push_back(options.fresh_scenario());
-    run_seeds_in_parallel(std::move(copies), chaos, options.first_seed, options.seeds, check_twice,
-                          options.keep_passing_runs, take);
+    run_seeds_in_parallel(std::move(copies), chaos, first, count, check_twice, options.keep_passing_runs, take);
   }
   if (out.first_failure && options.shrink) {
     const auto& failing = *std::find_if(out.seeds.begin(), out.seeds.end(),
@@ -410,27 +438,7 @@ exploration explore(const scenario& s, const explore_options& options) {
 }
 
 std::string exploration::report() const {
-  std::string out = scenario + ": " + std::to_string(seeds.size()) + " seed(s), " + std::to_string(failed) +
-                    " failed, " + std::to_string(checked_twice) + " run twice, " + std::to_string(not_deterministic) +
-                    " not deterministic\n";
-  for (const auto& s : seeds) {
-    if (!s.deterministic) {
-      out += "  seed " + std::to_string(s.seed) + " is not deterministic; " + s.divergence + "\n";
-    }
-  }
-  if (first_failure) {
-    const auto& s =
-        *std::find_if(seeds.begin(), seeds.end(), [&](const seed_outcome& o) { return o.seed == *first_failure; });
-    out += "  first failing seed: " + std::to_string(s.seed) + " (" + std::to_string(s.faults) + " fault(s), " +
-           s.kinds + "): " + s.failure + "\n  replay: " + replay(s.seed) + "\n";
-  }
-  if (shrunk) {
-    out += "  shrunk to " + std::to_string(shrunk->fault_budget) + " fault(s) over " + format_duration(shrunk->span) +
-           ": " + shrunk->failure + "\n  replay: " + shrunk->command + "\n";
-    for (const auto& f : shrunk->faults)
-      out += "    fault " + std::to_string(f.index) + ": " + f.site + ": " + f.what + "\n";
-  }
-  return out;
+  return testing::report(summary_of(*this));
 }
 
 }  // namespace clockwork::testing

@@ -2,6 +2,7 @@
 // with faults injected (clockwork::testing::explore), `--chaos` replays one seed of it, and
 // `--html FILE` draws either as a timeline page.
 #include <cstdio>
+#include <fstream>
 #include <stdexcept>
 
 #include "../commands/exit_codes.hpp"
@@ -10,11 +11,13 @@
 #include "../commands/progress.hpp"
 #include "clockwork/diagnostics/chrome_trace.hpp"
 #include "clockwork/testing/explore.hpp"
+#include "clockwork/testing/explore_summary.hpp"
 #include "clockwork/testing/timeline_html.hpp"
 #include "clockwork/time/clock.hpp"
 #include "clockwork/time/parse_duration.hpp"
 #include "clockwork/time/time_format.hpp"
 #include "replay.hpp"
+#include "shards.hpp"
 
 namespace clockwork::replay {
 namespace {
@@ -128,6 +131,8 @@ int run_chaos_replay(const std::vector<testing::scenario>& chosen, const catalog
 int run_exploration(const std::vector<testing::scenario>& chosen, const catalogue_args& args) {
   if (args.chaos.span_value())
     throw std::invalid_argument("--span applies to one seed's replay (--chaos), not to --explore");
+  std::optional<shard_spec> shard;
+  if (!args.shard.empty()) shard = parse_shard(args.shard);
   std::vector<testing::explore_options> plans;
   for (const auto& s : chosen) {
     testing::explore_options o;
@@ -138,6 +143,7 @@ int run_exploration(const std::vector<testing::scenario>& chosen, const catalogu
     o.determinism_check = args.determinism_check;
     o.stop_at_first_failure = args.first_failure;
     o.jobs = args.jobs;
+    if (shard) o.block = testing::shard_block(o.seeds, shard->index, shard->total);
     // Each thread explores a scenario of its own, built as this one was.
     o.fresh_scenario = [name = s.name, level = s.log_level] {
       auto fresh = commands::find_known_scenario(name);
@@ -150,9 +156,21 @@ int run_exploration(const std::vector<testing::scenario>& chosen, const catalogu
   }
   commands::output_files outputs{"clockwork-replay"};
   if (!args.html_path.empty()) outputs.add_file("--html", args.html_path);
+  std::string junit_path = args.junit_path;
+  std::filesystem::path seeds_path;
+  if (shard) {
+    const std::filesystem::path dir = args.shard_dir.empty() ? "." : args.shard_dir;
+    seeds_path = failing_seeds_file(dir, *shard);
+    outputs.add_file("--shard-dir", seeds_path);
+    if (junit_path.empty()) junit_path = shard_junit_file(dir, *shard).string();
+  }
+  if (!junit_path.empty()) outputs.add_file(args.junit_path.empty() ? "--shard-dir" : "--junit", junit_path);
   outputs.create();
 
   const real_clock wall;  // the program measures its own real time, for what it prints
+  const auto run_started = wall.steady_now();
+  const std::string timestamp = junit_timestamp(wall.utc_now());
+  std::vector<testing::exploration_summary> summaries;
   std::size_t failing = 0;
   std::vector<testing::exploration_row> rows;
   std::vector<testing::exploration_reproduction> reproductions;  // shown first on the page
@@ -167,7 +185,19 @@ int run_exploration(const std::vector<testing::scenario>& chosen, const catalogu
     progress.finish();
     const double seconds = std::chrono::duration<double>(wall.steady_now() - started).count();
     if (!found.ok()) ++failing;
-    std::printf("%s", found.report().c_str());
+    summaries.push_back(testing::summary_of(found));
+    if (shard) {
+      const auto block = plans[i].seeds_run();
+      const auto first = plans[i].first_seed + block.offset;
+      std::printf("shard %s of %s: %s\n", shard->file_suffix().c_str(), s.name.c_str(),
+                  block.count == 0
+                      ? "no seed (more shards than seeds)"
+                      : ("seeds " + std::to_string(first) + " to " + std::to_string(first + block.count - 1) + " of " +
+                         std::to_string(plans[i].first_seed) + " to " +
+                         std::to_string(plans[i].first_seed + plans[i].seeds - 1))
+                            .c_str());
+    }
+    std::printf("%s", testing::report(summaries.back()).c_str());
     const auto explored = found.seeds.size();  // fewer than asked when --first-failure stopped early
     std::printf("%zu seed(s) in %.2f s of real time (%.0f seeds/s, shrinking included)\n\n", explored, seconds,
                 seconds > 0 ? static_cast<double>(explored) / seconds : 0.0);
@@ -196,6 +226,19 @@ int run_exploration(const std::vector<testing::scenario>& chosen, const catalogu
     title += ": " + std::to_string(rows.size()) + (chosen.size() == 1 ? " seed(s)" : " seeds in all");
     testing::write_html(testing::render_exploration_html(title, rows, reproductions), args.html_path);
     say_wrote("the timeline", args.html_path);
+  }
+  if (shard) {
+    std::string lines;
+    for (const auto& summary : summaries) lines += testing::to_json_lines(summary);
+    std::ofstream out(seeds_path, std::ios::binary);
+    out << lines;
+    if (!out.flush()) throw std::runtime_error("cannot write " + seeds_path.string());
+    say_wrote("the failing seeds", seeds_path);
+  }
+  if (!junit_path.empty()) {
+    const double took = std::chrono::duration<double>(wall.steady_now() - run_started).count();
+    write_exploration_junit(summaries, run_times{timestamp, took}, junit_path);
+    say_wrote("the JUnit report", junit_path);
   }
   return failing > 0 ? commands::exit_mismatch : commands::exit_matched;
 }

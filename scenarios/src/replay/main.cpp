@@ -12,6 +12,11 @@
 //                                            N seeds with faults injected: the first failing
 //                                            seed, shrunk, and the command that replays it
 //                                            (progress on standard error)
+//   clockwork-replay --scenario X --explore N --shard I/N|env|k8s/N [--shard-dir D]
+//                                            one shard's block of those seeds; its failing seeds
+//                                            and JUnit in D (docs/explore.md, "On many machines")
+//   clockwork-replay --merge FILE... [--junit F] [--html F]
+//                                            the shards joined: the whole exploration's report
 //   clockwork-replay --scenario X --seed S --chaos [--chaos-set ...] [--chaos-budget B] [--span D]
 //                                            one seed of that exploration, replayed
 //   clockwork-replay --scenario X --html F   the run's timeline as one HTML file
@@ -33,6 +38,7 @@
 #include "clockwork/runtime/real_runtime.hpp"
 #include "clockwork/version.hpp"
 #include "replay.hpp"
+#include "shards.hpp"
 
 int main(int argc, char** argv) {
   using namespace clockwork::replay;
@@ -43,6 +49,7 @@ int main(int argc, char** argv) {
   catalogue_args catalogue;
   std::string demo;
   daily_log_args daily;
+  merge_args merge;
   app.add_flag("--list", list, "list the catalogue: name, section, variant, summary");
   app.add_option("--scenario", catalogue.names, "run this scenario (repeatable); see --list");
   app.add_flag("--all", catalogue.all, "run every scenario of the catalogue");
@@ -85,6 +92,15 @@ int main(int argc, char** argv) {
                  "with --explore: run seeds on this many threads (0: one per core); the result is the same "
                  "whatever the number")
       ->check(whole_number_in(0, 1024));
+  app.add_option("--shard", catalogue.shard,
+                 "with --explore: run one shard's block of the seeds — I/N (0-based), env (GTEST_SHARD_INDEX and "
+                 "GTEST_TOTAL_SHARDS), or k8s/N (JOB_COMPLETION_INDEX of a Kubernetes Indexed Job) — and write "
+                 "failing-seeds-I-of-N.jsonl and junit-I-of-N.xml for --merge");
+  app.add_option("--shard-dir", catalogue.shard_dir, "with --shard: the folder for the shard's files (default: here)");
+  app.add_option("--merge", merge.files,
+                 "join the failing-seeds files of an exploration's shards: the whole exploration's report (with "
+                 "--junit and --html, its JUnit report and page, the failing seeds re-run to draw them)")
+      ->expected(1, -1);
   app.add_option("--html", catalogue.html_path,
                  "write the run's timeline (one --scenario) or the exploration's table of seeds as one HTML file");
   app.add_option("--chrome-trace", catalogue.chrome_trace_path,
@@ -128,12 +144,26 @@ int main(int argc, char** argv) {
         if (app.count(flag) > 0) throw std::invalid_argument(std::string(flag) + " " + what);
       }
     };
+    if (!merge.files.empty()) {
+      refuse({"--list",          "--scenario",   "--all",          "--seed",      "--real",
+              "--strict-real",   "--time-scale", "--json",         "--trace",     "--explore",
+              "--chaos",         "--chaos-set",  "--chaos-budget", "--span",      "--determinism-check",
+              "--first-failure", "--jobs",       "--shard",        "--shard-dir", "--log-level",
+              "--chrome-trace",  "--demo",       "--days",         "--users",     "--inactive-every",
+              "--no-faults"},
+             "does not apply to --merge (the shards' files say what was explored)");
+      merge.junit_path = catalogue.junit_path;
+      merge.html_path = catalogue.html_path;
+      return run_merge(merge);
+    }
     if (demo.empty()) {
       refuse({"--days", "--users", "--inactive-every", "--no-faults"}, "applies to --demo only");
       if (list) {
-        refuse({"--scenario", "--all", "--seed", "--real", "--strict-real", "--time-scale", "--junit", "--json",
-                "--trace", "--explore", "--chaos", "--chaos-set", "--chaos-budget", "--span", "--determinism-check",
-                "--first-failure", "--jobs", "--html", "--log-level"},
+        refuse({"--scenario",      "--all",       "--seed",         "--real",      "--strict-real",
+                "--time-scale",    "--junit",     "--json",         "--trace",     "--explore",
+                "--chaos",         "--chaos-set", "--chaos-budget", "--span",      "--determinism-check",
+                "--first-failure", "--jobs",      "--shard",        "--shard-dir", "--html",
+                "--log-level"},
                "does not apply to --list");
         return list_catalogue();
       }
@@ -149,11 +179,16 @@ int main(int argc, char** argv) {
       }
       if (app.count("--jobs") > 0 && catalogue.explore == 0)
         throw std::invalid_argument("--jobs applies only with --explore");
+      if (app.count("--shard") > 0 && catalogue.explore == 0)
+        throw std::invalid_argument("--shard applies only with --explore");
+      if (app.count("--shard-dir") > 0 && app.count("--shard") == 0)
+        throw std::invalid_argument("--shard-dir applies only with --shard");
       if (time_scale->count() > 0) catalogue.time_scale = daily.time_scale;
       return run_catalogue(catalogue);
     }
     refuse({"--list", "--scenario", "--all", "--seed", "--junit", "--json", "--explore", "--chaos", "--chaos-set",
-            "--chaos-budget", "--span", "--determinism-check", "--first-failure", "--jobs", "--html"},
+            "--chaos-budget", "--span", "--determinism-check", "--first-failure", "--jobs", "--shard", "--shard-dir",
+            "--html"},
            "applies to the catalogue, not to --demo");
     if (demo == "month") {
       refuse({"--real", "--strict-real", "--users", "--inactive-every", "--no-faults", "--trace", "--time-scale"},

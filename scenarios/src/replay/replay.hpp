@@ -16,6 +16,11 @@
 #include <vector>
 
 #include "clockwork/testing/scenario.hpp"
+#include "clockwork/time/clock.hpp"
+
+namespace clockwork::testing {
+struct exploration_summary;
+}
 
 namespace clockwork::replay {
 
@@ -51,6 +56,8 @@ struct catalogue_args {
   double determinism_check = 0.1;  // --determinism-check: the fraction of seeds run twice
   bool first_failure = false;      // --first-failure: stop exploring at the first failing seed
   unsigned jobs = 1;               // --jobs: threads that explore seeds (0: one per core)
+  std::string shard;               // --shard I/N, env or k8s/N: explore only this shard's block of seeds
+  std::string shard_dir;           // --shard-dir: where a shard writes its files (default: here)
   std::string log_level;           // --log-level: instead of each scenario's (empty: theirs)
   chaos_args chaos;
 };
@@ -94,6 +101,13 @@ int run_chaos_replay(const std::vector<testing::scenario>& chosen, const catalog
 // takes for packages), its replay command and trace in <system-out>.
 void write_junit(const std::vector<scenario_outcome>& outcomes, const run_times& times,
                  const std::filesystem::path& file);
+// An exploration (each scenario's, or a shard's part of it) as JUnit XML: a <testsuite> per
+// scenario with a case for its seeds as a whole and a case per failing or not-deterministic seed
+// (the first 100; the failing-seeds file has them all), each with its replay command.
+void write_exploration_junit(const std::vector<testing::exploration_summary>& explored, const run_times& times,
+                             const std::filesystem::path& file);
+// "2026-05-04T09:30:00": the real clock's now in UTC, for the JUnit report's timestamp only.
+std::string junit_timestamp(utc_time now);
 // "1. Basic Implementation" -> "1 Basic Implementation": the section as a JUnit classname.
 std::string junit_classname(const std::string& section);
 void write_json(const std::vector<scenario_outcome>& outcomes, const std::filesystem::path& file);

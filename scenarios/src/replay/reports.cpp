@@ -11,6 +11,7 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "clockwork/testing/explore_summary.hpp"
 #include "clockwork/time/time_format.hpp"
 #include "replay.hpp"
 
@@ -152,6 +153,86 @@ std::string junit_classname(const std::string& section) {
   return out.empty() ? "scenario" : out;
 }
 
+std::string junit_timestamp(utc_time now) {
+  return format_utc(std::chrono::floor<std::chrono::seconds>(now)).substr(0, 19);
+}
+
+namespace {
+
+void write_suites(const std::vector<junit_suite>& suites, const run_times& times, const std::filesystem::path& file) {
+  std::size_t tests = 0, failures = 0, errors = 0, skipped = 0;
+  for (const auto& s : suites) {
+    tests += s.cases.size();
+    failures += s.count(junit_case::result::failed);
+    errors += s.count(junit_case::result::error);
+    skipped += s.count(junit_case::result::skipped);
+  }
+  std::ofstream out(file);
+  if (!out) throw std::runtime_error("cannot write " + file.string());
+  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out << "<testsuites name=\"clockwork-replay\" "
+      << counts(tests, failures, errors, skipped, times.seconds, times.timestamp) << ">\n";
+  for (const auto& s : suites) {
+    out << "  <testsuite name=\"" << xml_escaped(s.name) << "\" "
+        << counts(s.cases.size(), s.count(junit_case::result::failed), s.count(junit_case::result::error),
+                  s.count(junit_case::result::skipped), s.time(), times.timestamp)
+        << ">\n";
+    for (const auto& c : s.cases) write_case(out, c);
+    out << "  </testsuite>\n";
+  }
+  out << "</testsuites>\n";
+  if (!out) throw std::runtime_error("cannot write " + file.string());
+}
+
+// Enough cases to see what failed; a million failing seeds would make a report no CI page shows.
+constexpr std::size_t junit_seed_cases = 100;
+
+}  // namespace
+
+void write_exploration_junit(const std::vector<testing::exploration_summary>& explored, const run_times& times,
+                             const std::filesystem::path& file) {
+  std::vector<junit_suite> suites;
+  for (const auto& e : explored) {
+    junit_suite suite{"explore " + e.scenario, {}};
+    const std::string classname = junit_classname("explore " + e.scenario);
+    junit_case all;
+    all.classname = classname;
+    const auto first = e.first_seed + e.block.offset;
+    all.name = e.block.count == 0
+                   ? "no seed (an empty shard)"
+                   : "seeds " + std::to_string(first) + " to " + std::to_string(first + e.block.count - 1);
+    all.time = explored.size() == 1 ? times.seconds : 0.0;
+    all.system_out = std::to_string(e.seeds_run) + " seed(s) run, " + std::to_string(e.failed) + " failed, " +
+                     std::to_string(e.checked_twice) + " run twice, " + std::to_string(e.not_deterministic) +
+                     " not deterministic\n";
+    if (e.shrunk) all.system_out += "shrunk: " + e.shrunk->failure + "\nreplay: " + e.shrunk->command + "\n";
+    if (!e.ok()) {
+      all.outcome = junit_case::result::failed;
+      all.type = "exploration_failed";
+      all.message =
+          std::to_string(e.failed) + " seed(s) failed, " + std::to_string(e.not_deterministic) + " not deterministic";
+      all.details = testing::report(e);
+    }
+    suite.cases.push_back(std::move(all));
+    std::size_t listed = 0;
+    for (const auto& n : e.notable) {
+      if (listed++ == junit_seed_cases) break;
+      junit_case c;
+      c.classname = classname;
+      c.name = "seed " + std::to_string(n.seed);
+      c.outcome = junit_case::result::failed;
+      c.type = n.passed ? "not_deterministic" : "seed_failed";
+      c.message = n.passed ? "not deterministic" : n.failure;
+      c.details = n.passed ? n.divergence : n.failure + " (" + std::to_string(n.faults) + " fault(s), " + n.kinds + ")";
+      if (!n.deterministic && !n.passed) c.details += "\nnot deterministic: " + n.divergence;
+      c.system_out = "replay: " + e.replay(n.seed) + "\n";
+      suite.cases.push_back(std::move(c));
+    }
+    suites.push_back(std::move(suite));
+  }
+  write_suites(suites, times, file);
+}
+
 void write_junit(const std::vector<scenario_outcome>& outcomes, const run_times& times,
                  const std::filesystem::path& file) {
   junit_suite virtual_suite{"virtual time", {}};
@@ -171,30 +252,9 @@ void write_junit(const std::vector<scenario_outcome>& outcomes, const run_times&
       real_suite.cases.push_back(std::move(c));
     }
   }
-  std::vector<const junit_suite*> suites{&virtual_suite};
-  if (!real_suite.cases.empty()) suites.push_back(&real_suite);
-  std::size_t tests = 0, failures = 0, errors = 0, skipped = 0;
-  for (const auto* s : suites) {
-    tests += s->cases.size();
-    failures += s->count(junit_case::result::failed);
-    errors += s->count(junit_case::result::error);
-    skipped += s->count(junit_case::result::skipped);
-  }
-  std::ofstream out(file);
-  if (!out) throw std::runtime_error("cannot write " + file.string());
-  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  out << "<testsuites name=\"clockwork-replay\" "
-      << counts(tests, failures, errors, skipped, times.seconds, times.timestamp) << ">\n";
-  for (const auto* s : suites) {
-    out << "  <testsuite name=\"" << xml_escaped(s->name) << "\" "
-        << counts(s->cases.size(), s->count(junit_case::result::failed), s->count(junit_case::result::error),
-                  s->count(junit_case::result::skipped), s->time(), times.timestamp)
-        << ">\n";
-    for (const auto& c : s->cases) write_case(out, c);
-    out << "  </testsuite>\n";
-  }
-  out << "</testsuites>\n";
-  if (!out) throw std::runtime_error("cannot write " + file.string());
+  std::vector<junit_suite> suites{std::move(virtual_suite)};
+  if (!real_suite.cases.empty()) suites.push_back(std::move(real_suite));
+  write_suites(suites, times, file);
 }
 
 void write_json(const std::vector<scenario_outcome>& outcomes, const std::filesystem::path& file) {

@@ -55,9 +55,29 @@ struct explore_progress {
   std::size_t shrink_runs = 0;  // the runs shrinking has made so far
 };
 
+// A contiguous block of an exploration's seeds: seeds first_seed + offset, ...,
+// first_seed + offset + count - 1 — the part one shard of a sharded exploration runs.
+struct seed_block {
+  std::uint64_t offset = 0;
+  std::uint64_t count = 0;
+  friend bool operator==(const seed_block&, const seed_block&) = default;
+};
+
+// Block `index` (0-based) of `total` blocks that together cover `seeds` seeds once each, in
+// order: contiguous, their sizes differing by at most one (the first seeds % total blocks have
+// one seed more; a block is empty when total > seeds). std::invalid_argument: total 0, index
+// not below total.
+seed_block shard_block(std::uint64_t seeds, std::uint64_t index, std::uint64_t total);
+
 struct explore_options {
   std::uint64_t seeds = 100;
   std::uint64_t first_seed = 1;
+  // Run only this block of the seeds (a shard, see shard_block); unset: all of them. Everything
+  // a seed's result depends on is decided over the whole range, as an unsharded run decides it —
+  // which seeds are run twice among them — so the blocks' results joined (explore_summary.hpp,
+  // join_shards) are the unsharded run's. Shrinking shrinks the block's own first failure: the
+  // block that holds the lowest failing seed shrinks the same case the whole run would.
+  std::optional<seed_block> block;
   // The faults to inject; unset: the scenario's (scenario::chaos), else default_chaos().
   std::optional<chaos_options> chaos;
   // The fraction of seeds run twice to check determinism: round(fraction × seeds) of them, spread
@@ -93,8 +113,10 @@ struct explore_options {
   static chaos_options default_chaos();
   // The threads jobs asks for (0: the machine's cores).
   unsigned threads() const noexcept;
-  // std::invalid_argument: zero seeds, a fraction outside [0, 1], bad chaos probabilities, more
-  // than one thread without fresh_scenario.
+  // The seeds this exploration runs: block, or all of them.
+  seed_block seeds_run() const noexcept { return block.value_or(seed_block{0, seeds}); }
+  // std::invalid_argument: zero seeds, a block past the seeds, a fraction outside [0, 1], bad
+  // chaos probabilities, more than one thread without fresh_scenario.
   void validate() const;
 };
 
@@ -122,8 +144,13 @@ struct reproduction {
 
 struct exploration {
   std::string scenario;
-  chaos_options chaos;      // the options every seed ran with
-  std::string replay_base;  // the replay command of a seed, without --seed: see replay()
+  chaos_options chaos;                 // the options every seed ran with
+  std::uint64_t first_seed = 1;        // the range explored: explore_options::first_seed and seeds,
+  std::uint64_t seeds_asked = 0;       // whatever part of it ran
+  seed_block block;                    // the part that ran (all of it unless a block was given)
+  bool stop_at_first_failure = false;  // explore_options::stop_at_first_failure
+  double determinism_check = 0.1;      // explore_options::determinism_check
+  std::string replay_base;             // the replay command of a seed, without --seed: see replay()
   std::vector<seed_outcome> seeds;
   std::optional<std::uint64_t> first_failure;  // the first failing seed
   std::optional<reproduction> shrunk;
