@@ -14,7 +14,19 @@
 // contender fires the same events in the same order; the events counter proves it (equal
 // counts for equal iterations). Setup (spawning, first arming) and two warm-up slices are
 // outside the timed region; each timed iteration advances one simulated slice.
+//
+// Counts instead of times: `clockwork-bench-virtual-throughput --count CONTENDER TIMERS SLICES`
+// sets a contender up as above, then runs SLICES slices inside counted_slices() and prints the
+// events they fired. tools/bench.sh runs it under valgrind's callgrind, collecting inside
+// counted_slices only (--toggle-collect), with its cache simulator: instructions and cache misses
+// per event, which repeat run after run whatever else the machine does (wall time on a shared
+// 2-core machine does not).
 #include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
 
 #include <chrono>
 #include <cstdint>
@@ -130,6 +142,57 @@ void bm_clockwork(benchmark::State& state) {
   // The runtime is destroyed after the timed loop ended: teardown is not measured.
 }
 
+// ---- counts (under callgrind) ----------------------------------------------------------------
+
+// The region callgrind collects in (--toggle-collect=*counted_slices*): never inlined, so that it
+// exists under its name.
+[[gnu::noinline]] std::uint64_t counted_slices(int slices, const std::function<std::uint64_t()>& one_slice) {
+  std::uint64_t events = 0;
+  for (int i = 0; i < slices; ++i) events += one_slice();
+  return events;
+}
+
+int count_main(const std::string& contender, std::size_t timers, int slices) {
+  const auto periods = workload_periods_ms(timers);
+  const auto slice = workload_slice(timers);
+  std::uint64_t events = 0;
+  if (contender == "floor") {
+    floor_loop::scheduler sched;
+    std::vector<floor_loop::sleeper> sleepers;
+    sleepers.reserve(timers);
+    for (auto ms : periods) sleepers.push_back(floor_loop::sleep_forever(sched, ms * 1'000'000));
+    const std::int64_t ns = std::chrono::nanoseconds(slice).count();
+    for (int i = 0; i < warmup_slices; ++i) sched.advance_to(sched.now() + ns);
+    events = counted_slices(slices, [&] { return static_cast<std::uint64_t>(sched.advance_to(sched.now() + ns)); });
+    for (auto& s : sleepers) s.handle.destroy();
+  } else {
+    std::stop_source stop;
+    clockwork::virtual_runtime rt(bench_options());
+    for (auto ms : periods) {
+      const milliseconds period{ms};
+      if (contender == "clockwork_delay") {
+        rt.spawn(delay_sleeper(rt, period), "sleeper");
+      } else if (contender == "clockwork_delay_token") {
+        rt.spawn(delay_sleeper_token(rt, period, stop.get_token()), "sleeper");
+      } else if (contender == "clockwork_periodic_timer") {
+        rt.spawn(tick_sleeper(rt, period), "sleeper");
+      } else {
+        std::fprintf(stderr,
+                     "--count: no contender named %s (floor, clockwork_delay, clockwork_delay_token, "
+                     "clockwork_periodic_timer)\n",
+                     contender.c_str());
+        return 2;
+      }
+    }
+    rt.run_until_idle();
+    for (int i = 0; i < warmup_slices; ++i) rt.advance_by(slice);
+    events = counted_slices(slices, [&] { return static_cast<std::uint64_t>(rt.advance_by(slice)); });
+  }
+  std::printf("{\"contender\": \"%s\", \"timers\": %zu, \"slices\": %d, \"events\": %llu}\n", contender.c_str(), timers,
+              slices, static_cast<unsigned long long>(events));
+  return 0;
+}
+
 void register_all() {
   const std::vector<std::int64_t> sizes =
       smoke() ? std::vector<std::int64_t>{1'000, 10'000} : std::vector<std::int64_t>{1'000, 100'000, 1'000'000};
@@ -152,5 +215,12 @@ void register_all() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc >= 2 && std::strcmp(argv[1], "--count") == 0) {
+    if (argc != 5) {
+      std::fprintf(stderr, "usage: %s --count CONTENDER TIMERS SLICES\n", argv[0]);
+      return 2;
+    }
+    return count_main(argv[2], std::strtoull(argv[3], nullptr, 10), std::atoi(argv[4]));
+  }
   return clockwork_bench::run_main(argc, argv, register_all);
 }

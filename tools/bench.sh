@@ -3,7 +3,7 @@
 # made of (docs/benchmarks.json) from one run of every benchmark program in bench/ on this machine.
 # (tools/bench_report.py --from docs/benchmarks.json makes the report again from that data alone.)
 #
-#   tools/bench.sh           full run (about 8 minutes on the 2-core VM, plus 2 to 4 for the SQLite
+#   tools/bench.sh           full run (about 10 minutes on the 2-core VM, plus 2 to 4 for the SQLite
 #                            job store and about 6 for the PostgreSQL one, whose figures wait for
 #                            the disk), writes docs/
 #   tools/bench.sh --quick   smoke sizes, 2 repetitions; writes build/bench/results/ only
@@ -30,7 +30,7 @@ for arg in "$@"; do
   esac
 done
 
-tools/deps.sh --postgres python3 python3-matplotlib
+tools/deps.sh --postgres python3 python3-matplotlib valgrind
 # Debian's interpreter, where Debian's matplotlib is (another python3 may come first in PATH).
 python=/usr/bin/python3
 
@@ -85,6 +85,11 @@ run_bench() {
 }
 
 run_bench virtual-throughput "$reps_virtual"
+# The same contenders' instructions and cache misses per event, on a fixed slice of each size under
+# valgrind's callgrind (tools/bench_counts.py): counts repeat where times on a shared machine do not.
+note_load virtual-counts
+"$python" tools/bench_counts.py --binary "$build/bench/clockwork-bench-virtual-throughput" \
+  --out "$results/virtual-counts.json" $([ "$quick" -eq 1 ] && echo --quick)
 
 # The peer: @sinonjs/fake-timers on the same virtual-time workload, under Node.js, right after
 # the C++ contenders so that it runs under the same conditions.

@@ -184,6 +184,7 @@ DRIFT_ORDER = ["clockwork_periodic", "clockwork_delay", "asio_absolute", "asio_r
 
 class Report:
     def __init__(self, res, peer, run, facts, svg_rel):
+        self.counts = None  # callgrind counts of the virtual-time contenders (tools/bench_counts.py), if measured
         self.res, self.peer, self.run, self.facts, self.svg_rel = res, peer, run, facts, svg_rel
         self.lines = []
         self.targets = []  # (target, measured, ok, note)
@@ -276,6 +277,7 @@ class Report:
         if not self.peer:
             self.add("- fake-timers: **not run** — Node.js/npm were not found on this machine.")
         self.add("")
+        self.virtual_counts()
 
         if 1000 in sizes:
             cw1k = med(r.spread("virtual/clockwork_delay/1000", "events_per_s"))
@@ -300,6 +302,37 @@ class Report:
                             ", ".join(f"{n:,}: {fmt_ratio(x)}" for n, x in ratios), worst >= 5.0)
         else:
             self.target("Virtual time: faster than @sinonjs/fake-timers by a wide margin", "peer not run (no Node.js)", None)
+
+    def virtual_counts(self):
+        counts = self.counts
+        self.add("### Instructions and cache misses per event", "")
+        if not counts or not counts.get("rows"):
+            self.add("Not measured: valgrind was not found on this machine (Debian's valgrind; `tools/bench_counts.py`).", "")
+            return
+        self.add(
+            "The same contenders on a fixed slice of simulated time at each size, under valgrind's callgrind with its "
+            "cache simulator, counting inside the slices only (`tools/bench_counts.py`, the `--count` mode of "
+            "`bench/virtual_throughput_bench.cpp`). Counts repeat run after run whatever else the machine does; "
+            f"they say where the time goes, not how long it takes. Simulated caches: {counts.get('caches', '?')} "
+            f"({counts.get('tool', 'valgrind')}).",
+            "",
+        )
+        labels = {"floor": "floor", "clockwork_delay": "clockwork `delay`", "clockwork_delay_token": "`delay` + stop token",
+                  "clockwork_periodic_timer": "`periodic_timer`"}
+        rows = []
+        floor_ir = {}
+        for row in counts["rows"]:
+            if row["contender"] == "floor" and row["events"]:
+                floor_ir[row["timers"]] = row["Ir"] / row["events"]
+        for row in counts["rows"]:
+            ev = row["events"] or 1
+            ir = row["Ir"] / ev
+            base = floor_ir.get(row["timers"])
+            rows.append([f"{row['timers']:,}", labels.get(row["contender"], row["contender"]), f"{row['events']:,}",
+                         f"{ir:,.0f}", fmt_ratio(ratio(ir, base)) if base else "–",
+                         f"{(row['D1mr'] + row['D1mw']) / ev:.2f}", f"{(row['DLmr'] + row['DLmw']) / ev:.2f}"])
+        self.add(table(["timers", "contender", "events counted", "instructions / event", "÷ floor",
+                        "L1 data misses / event", "last-level misses / event"], rows), "")
 
     # -- 2. DailyLog --------------------------------------------------------------------------
     DAILY_TARGET = "DailyLog, 1,000 users over a simulated year (no numeric target: reported)"
@@ -1235,6 +1268,8 @@ def collect(results_dir, build_dir):
             peers[key] = read_json(path)
     run_path = os.path.join(results_dir, "run.json")
     run = read_json(run_path) if os.path.exists(run_path) else {}
+    counts_path = os.path.join(results_dir, "virtual-counts.json")
+    counts = read_json(counts_path) if os.path.exists(counts_path) else None
 
     # The figures' data, for the contenders the results have, condensed from the raw samples.
     res = Results()
@@ -1252,8 +1287,11 @@ def collect(results_dir, build_dir):
         drift = bench_charts.drift_chart(bench_charts.read_drift(samples, names), names, ticks, 200, 1e6)
         if drift:
             charts["drift"] = drift
-    return {"format": DATA_FORMAT, "run": run, "facts": machine_facts(build_dir), "benchmarks": benchmarks, "peers": peers,
+    data = {"format": DATA_FORMAT, "run": run, "facts": machine_facts(build_dir), "benchmarks": benchmarks, "peers": peers,
             "charts": charts}
+    if counts:
+        data["counts"] = counts
+    return data
 
 
 def dump(value, indent=0):
@@ -1285,6 +1323,7 @@ def render(data, out, svg_dir):
     peers = data.get("peers", {})
     svg_rel = os.path.relpath(os.path.abspath(svg_dir), os.path.dirname(os.path.abspath(out))) or "."
     rep = Report(res, peers.get("fake-timers"), data.get("run", {}), data.get("facts", {}), svg_rel)
+    rep.counts = data.get("counts")
     rep.virtual()
     rep.dailylog()
     rep.lateness(charts.get("lateness"), svg_dir)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # ctest bench.report: tools/bench_report.py makes the report of a small fixture
-# (tools/bench_report_fixture/: two programs' results and their samples) with the same bytes
+# (tools/bench_report_fixture/: two programs' results and their samples, and callgrind counts) with the same bytes
 # twice — the Markdown, the data document and both SVG figures — and the same report and figures
 # again from the data document alone (--from). Also checks what the figures show: the legend's
 # contenders, no date.
@@ -74,6 +74,8 @@ md="$work/first/benchmarks.md"
 check "the report links the lateness figure" grep -qF '![Lateness distribution per contender](./bench-lateness.svg)' "$md"
 check "the report links the drift figure" grep -qF '![Drift over ticks per contender](./bench-drift.svg)' "$md"
 check "the lateness table: the fixture's p50, p90, p99, max" grep -qF '| clockwork periodic_timer | 61.4 µs [55.2–73.7] | 1.44 ms [1.29–1.72] | 2.45 ms [2.20–2.94] | 2.56 ms [2.30–3.07] | 1.02× |' "$md"
+check "the counts table: instructions and misses per event, and the ratio to the floor" grep -qF '| 1,000 | clockwork `delay` | 61,341 | 729 | 1.86× | 5.47 | 0.00 |' "$md"
+check "the counts table: the simulated caches" grep -qF 'LL cache: 33554432 B, 64 B, 16-way associative' "$md"
 for figure in lateness drift; do
   svg="$work/first/bench-$figure.svg"
   check "bench-$figure.svg: an SVG drawn by matplotlib" grep -q '<svg .*viewBox="0 0 900 440"' "$svg"
