@@ -3,6 +3,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <charconv>
 #include <chrono>
 #include <optional>
@@ -75,6 +76,7 @@ struct dashboard_server::impl {
   dashboard_options options;
   httplib::Server server;
   std::thread serving;
+  std::atomic<bool> serving_ended{false};  // listen_after_bind returned (stopped, or never ran)
   std::uint16_t bound = 0;
   std::optional<detail::access_policy> access;
   std::shared_ptr<const host_status> host;       // none: the dashboard runs in no host
@@ -474,7 +476,15 @@ void dashboard_server::start() {
   d.bound = static_cast<std::uint16_t>(port);
   d.access.emplace(d.options.token, url());
   d.routes();
-  d.serving = std::thread([&d] { d.server.listen_after_bind(); });
+  d.serving = std::thread([&d] {
+    d.server.listen_after_bind();
+    d.serving_ended = true;
+  });
+  // httplib's stop() shuts the socket only once the listening thread has marked itself running;
+  // a stop that came before would be lost, and the thread would then wait in accept() for good
+  // (a host started and stopped at once, on a loaded machine: seen). So start() returns once the
+  // thread runs — a few microseconds, scheduling allowing; nothing here reads a clock.
+  while (!d.server.is_running() && !d.serving_ended) std::this_thread::yield();
 }
 
 void dashboard_server::stop() {
