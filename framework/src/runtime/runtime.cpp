@@ -429,7 +429,9 @@ void runtime::note_wait(wait_kind kind, steady_time deadline, std::string_view w
   if (current_ == nullptr) return;
   current_->waiting = kind;
   current_->wait_deadline = deadline;
-  current_->wait_what.assign(what);
+  // Most waits name the same thing as the task's previous wait (a delay names nothing): compare
+  // before writing, which keeps an assign off the path of every wait.
+  if (current_->wait_what != what) current_->wait_what.assign(what);
   current_->wait_since = now();
 }
 

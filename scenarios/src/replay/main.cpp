@@ -106,7 +106,8 @@ int main(int argc, char** argv) {
   app.add_option("--chrome-trace", catalogue.chrome_trace_path,
                  "write the run (one --scenario, or one --chaos seed) in the Chrome trace event format, for "
                  "Perfetto (ui.perfetto.dev) and chrome://tracing");
-  app.add_option("--junit", catalogue.junit_path, "write the verdicts as JUnit XML to this file");
+  app.add_option("--junit", catalogue.junit_path,
+                 "write the verdicts (with --explore or --merge: the seeds that failed) as JUnit XML to this file");
   app.add_option("--json", catalogue.json_path, "write the verdicts as JSON to this file");
   auto* trace = app.add_option("--trace", catalogue.trace_dir,
                                "catalogue: a folder for one trace file per scenario; --demo daily_log: the trace "

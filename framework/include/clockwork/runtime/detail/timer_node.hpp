@@ -1,9 +1,9 @@
 // Internal: the intrusive timer that every clockwork wait is built on.
 //
 // A timer_node lives inside the awaitable, i.e. inside the suspended coroutine's frame, so
-// arming a timer allocates nothing. The runtime keeps pointers to armed nodes in a binary heap
-// ordered by (deadline, seq); heap_index lets a node be removed in O(log n) when its wait is
-// cancelled or its coroutine is destroyed.
+// arming a timer allocates nothing. The runtime keeps armed nodes in a heap ordered by
+// (deadline, seq) (timer_heap.hpp); heap_index lets a node be removed in O(log n) when its wait
+// is cancelled or its coroutine is destroyed.
 //
 // Thread safety: only the runtime's loop thread touches these fields.
 #pragma once
