@@ -15,6 +15,7 @@
 
 #include "clockwork/time/parse_duration.hpp"
 #include "clockwork/time/time_format.hpp"
+#include "seeded_command.hpp"
 
 namespace clockwork::testing {
 namespace {
@@ -230,11 +231,7 @@ std::string command_base(const scenario& s, const chaos_options& chaos, std::opt
   return out;
 }
 
-std::string with_seed(const std::string& base, std::uint64_t seed) {
-  // "clockwork-replay --scenario X" + " --seed S" + the rest.
-  const auto after_name = base.find(" --chaos");
-  return base.substr(0, after_name) + " --seed " + std::to_string(seed) + base.substr(after_name);
-}
+using detail::with_seed;
 
 }  // namespace
 

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "clockwork/time/time_format.hpp"
+#include "seeded_command.hpp"
 
 namespace clockwork::testing {
 namespace {
@@ -16,12 +17,7 @@ using json = nlohmann::ordered_json;
 
 constexpr int format_version = 1;
 
-std::string with_seed(const std::string& base, std::uint64_t seed) {
-  // As exploration::replay: "clockwork-replay --scenario X" + " --seed S" + the rest.
-  const auto after_name = base.find(" --chaos");
-  if (after_name == std::string::npos) return base + " --seed " + std::to_string(seed);
-  return base.substr(0, after_name) + " --seed " + std::to_string(seed) + base.substr(after_name);
-}
+using detail::with_seed;
 
 json chaos_json(const chaos_options& chaos) {
   json j = json::object();
