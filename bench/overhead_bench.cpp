@@ -14,7 +14,11 @@
 //                  the whole (target < 1 s for 100k) and stop-to-all-exited (target < 10 ms for
 //                  10k). Every waiter ends by letting operation_canceled propagate, as a
 //                  service written with delay does; the clockwork_real_try_delay row writes the
-//                  same waiter with try_delay, which answers false instead of throwing. asio's idiom for "wait until
+//                  same waiter with try_delay, which answers false instead of throwing; the
+//                  clockwork_real_two_throws row prices the path before the spawn wrapper
+//                  settled (the wrapper awaited the child, whose awaiter rethrew): each waiter
+//                  sits under a coroutine that awaits it and catches the rethrown exception,
+//                  two throw/catch cycles per waiter (and one frame more). asio's idiom for "wait until
 //                  stopped" is one never-expiring steady_timer that every waiter awaits and stop cancels; its waiters
 //                  also end by letting the exception (operation_aborted) propagate to co_spawn's completion handler.
 //   reference      one throw/catch of operation_canceled and one std::rethrow_exception/catch,
@@ -196,6 +200,26 @@ clockwork::task<> stop_waiter_no_throw(clockwork::runtime& rt, std::stop_token t
   (void)waited;
 }
 
+// The spawn wrapper as it was before it settled: it awaited the child task, whose awaiter
+// rethrew the child's exception, and caught it — a second throw per cancelled waiter.
+clockwork::task<> rethrowing_wrapper(clockwork::task<> child) {
+  try {
+    co_await std::move(child);
+  } catch (const clockwork::operation_canceled&) {
+  }
+}
+
+enum class waiter_style { delay, try_delay, two_throws };
+
+clockwork::task<> make_waiter(clockwork::runtime& rt, std::stop_token token, waiter_style style) {
+  switch (style) {
+    case waiter_style::try_delay: return stop_waiter_no_throw(rt, std::move(token));
+    case waiter_style::two_throws: return rethrowing_wrapper(stop_waiter(rt, std::move(token)));
+    case waiter_style::delay: break;
+  }
+  return stop_waiter(rt, std::move(token));
+}
+
 // Spawned after the waiters, so it first runs once every waiter has parked (FIFO).
 clockwork::task<> stop_controller(clockwork::runtime& rt, std::stop_source* stop, stop_timings* t) {
   t->parked = mono_ns();
@@ -207,7 +231,7 @@ clockwork::task<> stop_controller(clockwork::runtime& rt, std::stop_source* stop
   t->exited = mono_ns();
 }
 
-template <class Runtime, bool NoThrow = false>
+template <class Runtime, waiter_style Style = waiter_style::delay>
 void bm_spawn_stop_clockwork(benchmark::State& state) {
   const std::int64_t n = state.range(0);
   stop_timings t;
@@ -217,7 +241,7 @@ void bm_spawn_stop_clockwork(benchmark::State& state) {
     t = {};
     t.start = mono_ns();
     for (std::int64_t i = 0; i < n; ++i) {
-      rt->spawn(NoThrow ? stop_waiter_no_throw(*rt, stop.get_token()) : stop_waiter(*rt, stop.get_token()), "waiter");
+      rt->spawn(make_waiter(*rt, stop.get_token(), Style), "waiter");
     }
     rt->block_on(stop_controller(*rt, &stop, &t));
     t.left = rt->live_tasks();
@@ -335,7 +359,10 @@ void register_all() {
           ->Unit(benchmark::kMillisecond);
     };
     stop("spawn_stop/clockwork_real", bm_spawn_stop_clockwork<clockwork::real_runtime>);
-    stop("spawn_stop/clockwork_real_try_delay", bm_spawn_stop_clockwork<clockwork::real_runtime, true>);
+    stop("spawn_stop/clockwork_real_try_delay",
+         bm_spawn_stop_clockwork<clockwork::real_runtime, waiter_style::try_delay>);
+    stop("spawn_stop/clockwork_real_two_throws",
+         bm_spawn_stop_clockwork<clockwork::real_runtime, waiter_style::two_throws>);
     stop("spawn_stop/clockwork_virtual", bm_spawn_stop_clockwork<clockwork::virtual_runtime>);
     stop("spawn_stop/asio", bm_spawn_stop_asio);
   }
