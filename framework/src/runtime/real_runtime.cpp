@@ -605,9 +605,14 @@ bool real_runtime::run_ready_batch(const bool* done) {
   // One batch: what is ready now. What it readies runs in the next batch, after the loop had a
   // chance to fire timers and, now and then, to read its inbox.
   for (std::size_t n = ready_count(); n > 0 && has_ready(); --n) {
-    run_one_ready();
-    if (finished(done)) return true;
+    run_one_ready(/*in_run=*/true);
+    if (finished(done)) {
+      end_slice_run();
+      return true;
+    }
   }
+  // What the loop does next (wait for events, fire timers) takes time no slice should own.
+  end_slice_run();
   return false;
 }
 

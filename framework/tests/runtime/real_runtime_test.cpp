@@ -22,6 +22,8 @@
 #include <thread>
 #include <vector>
 
+#include "clockwork/runtime/callback_timer.hpp"
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -384,6 +386,49 @@ TEST(RealRuntime, WatchdogReportsASliceThatBlockedTheLoop) {
   EXPECT_EQ(rt.findings()[0].source, "block_on");
   EXPECT_THAT(rt.findings()[0].message, HasSubstr("real time"));
   EXPECT_THAT(log.str(), HasSubstr("blocking_call"));
+}
+
+// Quick slices around things that block the loop but are nobody's slice: a posted function
+// (in the same batch as the slice after it) and a timer's callback (between two batches).
+task<> quick_slices_around_blocking(real_runtime& rt) {
+  // The next batch: a quick slice, the posted function, this coroutine again.
+  rt.spawn(block_the_loop(rt, 0ms), "quick");
+  rt.post([&rt] { rt.work(600ms); });
+  co_await rt.yield();
+  bool called = false;
+  clockwork::callback_timer blocker{rt,
+                                    [&] {
+                                      rt.work(600ms);
+                                      called = true;
+                                    },
+                                    0ns, 0ns, "blocker"};
+  while (!called) co_await rt.yield();  // the first slice after the callback starts a batch
+  co_await rt.yield();
+}
+
+TEST(RealRuntime, WatchdogBlamesNoSliceForTimeSpentBetweenSlices) {
+  // A batch of slices reads the clock once per slice (each starts where the previous ended):
+  // what the loop runs between slices must break that chain, or a quick slice would be blamed.
+  real_runtime_options options;
+  options.watchdog_budget = 200ms;  // far above a quick slice's time on a loaded machine
+  options.blocking_budget = 24h;
+  real_runtime rt(options);
+  rt.block_on(quick_slices_around_blocking(rt));
+  EXPECT_EQ(count_findings(rt, finding_kind::blocking_call), 0u)
+      << (rt.findings().empty() ? "" : rt.findings()[0].message);
+}
+
+TEST(RealRuntime, WatchdogStillBlamesASlowSliceInABatch) {
+  real_runtime_options options;
+  options.watchdog_budget = 200ms;  // far above a quick slice's time on a loaded machine
+  options.blocking_budget = 24h;
+  real_runtime rt(options);
+  rt.spawn(block_the_loop(rt, 0ms), "quick before");
+  rt.spawn(block_the_loop(rt, 600ms), "slow");
+  rt.spawn(block_the_loop(rt, 0ms), "quick after");
+  rt.block_on(block_the_loop(rt, 0ms));
+  ASSERT_EQ(count_findings(rt, finding_kind::blocking_call), 1u);
+  EXPECT_EQ(rt.findings()[0].source, "slow");
 }
 
 TEST(RealRuntime, ModeledWorkOverBudgetIsABlockingCall) {

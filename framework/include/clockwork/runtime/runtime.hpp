@@ -37,6 +37,9 @@
 //     else belongs to the thread that drives the runtime (the test thread for virtual_runtime,
 //     the loop thread for real_runtime). Many runtimes may live in one process; none shares
 //     state with another.
+//
+// The awaitables these calls return are in waits.hpp and offload.hpp, the options in
+// runtime_options.hpp; what the runtime keeps per task and per wait is in detail/.
 #pragma once
 
 #include <chrono>
@@ -45,7 +48,6 @@
 #include <deque>
 #include <exception>
 #include <functional>
-#include <map>
 #include <memory>
 #include <optional>
 #include <random>
@@ -60,7 +62,16 @@
 #include "clockwork/diagnostics/finding.hpp"
 #include "clockwork/diagnostics/runtime_observer.hpp"
 #include "clockwork/errors.hpp"
+#include "clockwork/runtime/detail/block_recycler.hpp"
+#include "clockwork/runtime/detail/completion.hpp"
+#include "clockwork/runtime/detail/offload_job.hpp"
+#include "clockwork/runtime/detail/task_list.hpp"
+#include "clockwork/runtime/detail/task_record.hpp"
+#include "clockwork/runtime/detail/timed_wait.hpp"
 #include "clockwork/runtime/detail/timer_heap.hpp"
+#include "clockwork/runtime/offload.hpp"
+#include "clockwork/runtime/runtime_options.hpp"
+#include "clockwork/runtime/waits.hpp"
 #include "clockwork/task.hpp"
 #include "clockwork/time/clock.hpp"
 #include "clockwork/time/duration.hpp"
@@ -81,264 +92,6 @@ struct unobserved_exception {
   std::exception_ptr error;
   std::string what;
   steady_time at{};
-};
-
-namespace detail {
-
-struct task_record : task_info {
-  std::coroutine_handle<> frame;  // the detached wrapper, destroyed on shutdown if still alive
-  bool transparent = false;       // block_on's wrapper: what it spawns is rooted at its own name
-  wait_kind waiting = wait_kind::none;
-  steady_time wait_deadline{};
-  // A copy, not a view: what is awaited (an event, a timer) may be destroyed while the record
-  // still describes the wait, and a deadlock report must not read freed memory. Assigning
-  // reuses the string's storage, so a service waiting on the same thing again allocates nothing.
-  std::string wait_what;
-  steady_time wait_since{};
-};
-
-// A wait that completes when its timer fires, its stop token is stopped or something signals
-// it, whichever first. Lives in the awaiting coroutine's frame; destroying the frame mid-wait
-// disarms it.
-//
-// The completion gate: state_ moves off `pending` exactly once (try_complete), and only the
-// path that moved it resumes the coroutine; every later attempt (a timer, a stop request, a
-// set() of an event) is a no-op. A wait that is already due when it suspends closes the gate
-// (`due`) before it goes through the ready queue, so nothing can queue it a second time.
-//
-// The owner — the spawned coroutine whose record the wait reports to and resumes under — is
-// fixed when the wait suspends. Re-arming the timer (periodic_timer::set_period, from any
-// coroutine) never changes it.
-class timed_wait : public timer_node {
- public:
-  timed_wait(runtime& rt, steady_time due, std::stop_token token) noexcept
-      : timer_node(&timed_wait::fire_wait), rt_(&rt), token_(std::move(token)) {
-    deadline = due;
-  }
-  // Awaitables are moved only before they are awaited (returned from a factory), never while
-  // armed.
-  timed_wait(timed_wait&& other) noexcept
-      : timer_node(&timed_wait::fire_wait), rt_(other.rt_), token_(std::move(other.token_)) {
-    deadline = other.deadline;
-  }
-  timed_wait& operator=(timed_wait&&) = delete;
-  ~timed_wait();
-
- protected:
-  // For waits that decide for themselves what a timer firing means (wall-clock waits).
-  timed_wait(runtime& rt, steady_time due, std::stop_token token, fire_fn on_fire) noexcept
-      : timer_node(on_fire), rt_(&rt), token_(std::move(token)) {
-    deadline = due;
-  }
-
- public:
-  // Completes the wait as fired (loop thread), unless a cancellation already won.
-  static void fire_wait(timer_node& node);
-  // Completes the wait as cancelled. Called by the stop callback, possibly from another
-  // thread; the runtime serialises it with fire() on its loop.
-  void cancel_on_loop();
-  // Completes the wait as signalled (its event was set, its timer disposed). Loop thread only.
-  // Returns false when the wait had already completed otherwise.
-  bool signal_on_loop();
-
-  // fired: the deadline was reached; canceled: the stop token won; signaled: something else
-  // (an event, a disposal) completed the wait first; due: the deadline had already passed
-  // when the wait suspended, and it went through the ready queue (its awaitable looks at the
-  // token and what it waits for again on resume).
-  enum class outcome : std::uint8_t { pending, fired, canceled, signaled, due };
-  // Exactly one of fire()/cancel wins: the first to move state_ off pending.
-  bool try_complete(outcome how) noexcept;
-
- protected:
-  // Arms the timer (or yields through the ready queue when the deadline has passed) and
-  // registers the stop callback. A wait without deadline (steady_time::max(), what any
-  // saturated deadline is) arms no timer, so that it never looks like pending time to the
-  // deadlock detector.
-  void suspend(std::coroutine_handle<> h, wait_kind kind, std::string_view what);
-  outcome result() const noexcept { return state_.load(std::memory_order_acquire); }
-  bool stop_requested() const noexcept { return token_.stop_requested(); }
-
-  runtime* rt_;
-  std::stop_token token_;
-  std::coroutine_handle<> handle_;
-
- private:
-  struct on_stop {
-    timed_wait* self;
-    void operator()() const noexcept;
-  };
-  std::atomic<outcome> state_{outcome::pending};
-  std::optional<std::stop_callback<on_stop>> stop_callback_;
-};
-
-// Pending wall-clock waits, linked so that the runtime can re-evaluate them when the wall
-// clock changes.
-struct wall_link {
-  wall_link* prev = nullptr;
-  wall_link* next = nullptr;
-};
-
-// The self-destroying coroutine that owns a spawned task (defined in runtime.cpp).
-struct detached_task {
-  struct promise_type;
-  std::coroutine_handle<promise_type> handle;
-};
-
-// Work handed to runtime::submit_offload: run() executes the function on a worker (or inline on
-// virtual time) and stores its result; the runtime then resumes continuation on the loop.
-class offload_job {
- public:
-  using run_fn = void (*)(offload_job&) noexcept;
-  explicit offload_job(run_fn runner) noexcept : run_(runner) {}
-  void run() noexcept { run_(*this); }
-  std::coroutine_handle<> continuation;
-  task_record* owner = nullptr;
-
- protected:
-  ~offload_job() = default;
-
- private:
-  run_fn run_;
-};
-
-}  // namespace detail
-
-// co_await rt.delay(d, token): see the runtime contract above.
-class [[nodiscard]] delay_awaitable : public detail::timed_wait {
- public:
-  using detail::timed_wait::timed_wait;
-  bool await_ready() const noexcept { return stop_requested(); }
-  void await_suspend(std::coroutine_handle<> h);
-  void await_resume() const {
-    if (injected_failure_) throw_injected();
-    // A timer that fired first wins over a later stop request at the same instant.
-    if (result() == outcome::fired) return;
-    if (result() == outcome::canceled || stop_requested()) throw operation_canceled{};
-  }
-
- private:
-  [[noreturn]] static void throw_injected();
-  bool injected_failure_ = false;
-
- protected:
-  friend class runtime;
-  // delay_until: the caller chose the instant (a phase of its own), reported as wait_kind::deadline.
-  bool absolute_ = false;
-  wait_kind kind() const noexcept { return absolute_ ? wait_kind::deadline : wait_kind::delay; }
-};
-
-// co_await rt.delay_until_utc(t, token): waits until the *wall clock* reads t — not for the
-// duration t - utc_now(), which a clock step (NTP), a set, drift or a zone change during the
-// wait would turn into a wake-up at the wrong wall time (the patterns document's Pattern 4 bug). The wait is
-// re-evaluated whenever the wall clock changes, and when its monotonic timer fires early (the
-// clock drifted) it waits on for the rest. A t already reached completes through the ready
-// queue. Throws operation_canceled when token is stopped first.
-//   virtual_runtime: re-evaluated on jump_wall_clock, set_utc, set_drift, set_local_zone.
-//   real_runtime:    re-evaluated when the kernel reports a step of CLOCK_REALTIME (a timerfd
-//                    with TFD_TIMER_CANCEL_ON_SET), and whenever its timer fires.
-class [[nodiscard]] wall_delay_awaitable : public detail::timed_wait, private detail::wall_link {
- public:
-  wall_delay_awaitable(runtime& rt, utc_time target, std::stop_token token) noexcept;
-  wall_delay_awaitable(wall_delay_awaitable&& other) noexcept;
-  ~wall_delay_awaitable();
-  bool await_ready() const noexcept { return stop_requested(); }
-  void await_suspend(std::coroutine_handle<> h);
-  void await_resume() const {
-    if (result() == outcome::fired) return;
-    if (result() == outcome::canceled || stop_requested()) throw operation_canceled{};
-  }
-  utc_time target() const noexcept { return target_; }
-
- private:
-  friend class runtime;
-  static void fire_wall(timer_node& node);
-  void link_into(detail::wall_link& head) noexcept;
-  void unlink() noexcept;
-  utc_time target_;
-  bool linked_ = false;
-};
-
-// co_await rt.try_delay(d, token) -> bool: like delay, but reports a stop by returning false
-// instead of throwing, so a shutdown of many coroutines costs no exceptions:
-//   for (;;) {
-//     const bool waited = co_await rt.try_delay(std::chrono::hours(6), stopping);
-//     if (!waited) break;  // stopping
-//     ...
-//   }
-// The result is awaited into a local, never inside the loop's condition: GCC 12 miscompiles an
-// await written in a condition (docs/scenarios.md#await-into-a-local).
-class [[nodiscard]] try_delay_awaitable : public delay_awaitable {
- public:
-  using delay_awaitable::delay_awaitable;
-  // No chaos here: try_delay is what shutdown paths and backoffs use to wait quietly.
-  void await_suspend(std::coroutine_handle<> h) { suspend(h, kind(), {}); }
-  bool await_resume() const noexcept {
-    if (result() == outcome::fired) return true;
-    return !(result() == outcome::canceled || stop_requested());
-  }
-};
-
-// co_await rt.offload(fn): runs fn off the loop, resumes on the loop with its result.
-template <class F>
-class [[nodiscard]] offload_awaitable final : public detail::offload_job {
- public:
-  using result_type = std::invoke_result_t<F&>;
-  offload_awaitable(runtime& rt, F fn) : offload_job(&offload_awaitable::run_job), rt_(&rt), fn_(std::move(fn)) {}
-  offload_awaitable(offload_awaitable&& other) noexcept(std::is_nothrow_move_constructible_v<F>)
-      : offload_job(&offload_awaitable::run_job), rt_(other.rt_), fn_(std::move(other.fn_)) {}
-  offload_awaitable& operator=(offload_awaitable&&) = delete;
-  // A frame destroyed while its work is still off the loop must not leave a worker writing
-  // into it: the runtime waits for the worker or drops the queued job.
-  ~offload_awaitable();
-
-  bool await_ready() const noexcept { return false; }
-  void await_suspend(std::coroutine_handle<> h);
-  result_type await_resume() {
-    if (error_) std::rethrow_exception(error_);
-    if constexpr (!std::is_void_v<result_type>) return std::move(*value_);
-  }
-
- private:
-  static void run_job(detail::offload_job& job) noexcept {
-    auto& self = static_cast<offload_awaitable&>(job);
-    try {
-      if constexpr (std::is_void_v<result_type>) {
-        self.fn_();
-      } else {
-        self.value_.emplace(self.fn_());
-      }
-    } catch (...) {
-      self.error_ = std::current_exception();
-    }
-  }
-
-  using stored = std::conditional_t<std::is_void_v<result_type>, char, result_type>;
-  runtime* rt_;
-  F fn_;
-  std::optional<stored> value_;
-  std::exception_ptr error_;
-};
-
-// co_await rt.yield(): let every coroutine that is already ready run first.
-class [[nodiscard]] yield_awaitable {
- public:
-  explicit yield_awaitable(runtime& rt) noexcept : rt_(&rt) {}
-  bool await_ready() const noexcept { return false; }
-  void await_suspend(std::coroutine_handle<> h);
-  void await_resume() const noexcept {}
-
- private:
-  runtime* rt_;
-};
-
-// Options shared by both runtimes.
-struct runtime_options {
-  // A resume slice that takes longer than this in real time is a blocking_call finding. Zero
-  // disables the watchdog. Measured on CLOCK_MONOTONIC_COARSE (ms resolution, ~5 ns a read).
-  std::chrono::nanoseconds watchdog_budget = std::chrono::milliseconds(100);
-  // Modeled work (runtime::work) longer than this inside one slice is a blocking_call
-  // finding, in the runtime's own time: deterministic on virtual time.
-  std::chrono::nanoseconds blocking_budget = std::chrono::milliseconds(50);
 };
 
 class runtime {
@@ -479,7 +232,13 @@ class runtime {
   explicit runtime(const runtime_options& options);
 
   // Runs the oldest ready item (a random one when shuffling). Returns false when none is ready.
-  bool run_one_ready();
+  // in_run: the item is part of a run of items the loop runs back to back (real_runtime's
+  // batch); a coroutine slice in a run starts its watchdog where the run's previous slice
+  // ended, so a run reads the clock once per slice instead of twice. A posted function in the
+  // run breaks the chain (its time is nobody's slice); the loop calls end_slice_run() before it
+  // does anything else (waits for events, fires timers).
+  bool run_one_ready(bool in_run = false);
+  void end_slice_run() noexcept { slice_mark_valid_ = false; }
   // Pops the earliest timer (a random one of those sharing the earliest deadline when
   // shuffling) and fires it.
   void fire_next_timer();
@@ -535,6 +294,8 @@ class runtime {
 
  private:
   static detail::detached_task run_detached(runtime& rt, task<> work, detail::task_record* record);
+  detail::task_record& spawn_record(task<> work, std::string name, std::string root, bool transparent);
+  void destroy_record(detail::task_record* record) noexcept;
   void drop_work(const std::string& name) noexcept;
   void task_finished(detail::task_record* record, std::exception_ptr error, bool canceled) noexcept;
 
@@ -552,8 +313,12 @@ class runtime {
   std::deque<ready_item> ready_;
   detail::wall_link wall_waits_;  // circular list head of pending wall-clock waits
   std::deque<std::function<void()>> posted_;
-  std::vector<std::unique_ptr<frozen_root>> frozen_;    // usually empty: one test per resume
-  std::map<std::uint64_t, detail::task_record> tasks_;  // ordered: reports list in spawn order
+  std::vector<std::unique_ptr<frozen_root>> frozen_;  // usually empty: one test per resume
+  // The spawn wrappers' frames, one per spawned task, recycled instead of freed
+  // (block_recycler.hpp says why). Declared before tasks_: outlives every frame.
+  detail::block_recycler wrapper_frames_;
+  friend struct detail::detached_task::promise_type;  // allocates its frame from wrapper_frames_
+  detail::task_list tasks_;                           // live tasks in spawn order; their records are recycled too
   std::uint64_t next_task_id_ = 1;
   std::uint64_t next_seq_ = 0;
   std::uint64_t steps_ = 0;
@@ -564,6 +329,11 @@ class runtime {
   std::chrono::nanoseconds total_slices_{0};
   std::chrono::nanoseconds slice_blocked_real_{0};
   bool measure_slices_ = false;
+  // Where the previous slice of a run ended (run_one_ready(true)): the next slice of the run
+  // starts its watchdog there. Valid only between two slices of one run.
+  steady_time slice_mark_{};
+  bool slice_mark_valid_ = false;
+  bool next_slice_in_run_ = false;                 // set by run_one_ready for the slice it starts
   std::optional<steady_time> asked_while_firing_;  // reset as each timer fires
   bool shutting_down_ = false;
   bool shuffle_ = false;
@@ -585,35 +355,12 @@ class runtime {
   void enqueue_posted(std::function<void()> fn);
 };
 
+// What the awaitables do with the runtime, defined here because it must be complete.
+
 template <class F>
 offload_awaitable<F>::~offload_awaitable() {
   if (continuation) rt_->forget_offload(*this);
 }
-
-namespace detail {
-template <class T>
-struct completion {
-  using stored = std::conditional_t<std::is_void_v<T>, char, T>;
-  std::optional<stored> value;
-  std::exception_ptr error;
-  bool done = false;
-};
-
-template <class T>
-task<> complete_into(task<T> t, completion<T>* out) {
-  try {
-    if constexpr (std::is_void_v<T>) {
-      co_await std::move(t);
-    } else {
-      T value = co_await std::move(t);
-      out->value.emplace(std::move(value));
-    }
-  } catch (...) {
-    out->error = std::current_exception();
-  }
-  out->done = true;
-}
-}  // namespace detail
 
 template <class T, class Drive>
 T runtime::run_to_completion(task<T> t, const char* who, Drive&& drive) {

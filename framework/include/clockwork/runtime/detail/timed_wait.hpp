@@ -1,0 +1,112 @@
+// Internal: the wait every clockwork timer wait is built on (delay, try_delay, a periodic
+// timer's tick, an event's wait with a timeout, a wall-clock wait).
+//
+// A timed_wait is a timer_node with a completion gate and a stop callback; it lives in the
+// awaiting coroutine's frame, so a wait allocates nothing. The public awaitables (waits.hpp)
+// derive from it and decide what await_resume reports.
+//
+// Thread safety: the stop callback may run on any thread (a stop requested elsewhere); the gate
+// (an atomic) decides which completion wins, and the runtime moves a cancellation onto its loop
+// (runtime::cancel_wait). Everything else happens on the loop thread.
+#pragma once
+
+#include <atomic>
+#include <coroutine>
+#include <cstdint>
+#include <optional>
+#include <stop_token>
+#include <string_view>
+
+#include "clockwork/diagnostics/runtime_observer.hpp"
+#include "clockwork/runtime/detail/timer_node.hpp"
+#include "clockwork/time/clock.hpp"
+
+namespace clockwork {
+
+class runtime;
+
+namespace detail {
+
+// A wait that completes when its timer fires, its stop token is stopped or something signals
+// it, whichever first. Lives in the awaiting coroutine's frame; destroying the frame mid-wait
+// disarms it.
+//
+// The completion gate: state_ moves off `pending` exactly once (try_complete), and only the
+// path that moved it resumes the coroutine; every later attempt (a timer, a stop request, a
+// set() of an event) is a no-op. A wait that is already due when it suspends closes the gate
+// (`due`) before it goes through the ready queue, so nothing can queue it a second time.
+//
+// The owner — the spawned coroutine whose record the wait reports to and resumes under — is
+// fixed when the wait suspends. Re-arming the timer (periodic_timer::set_period, from any
+// coroutine) never changes it.
+class timed_wait : public timer_node {
+ public:
+  timed_wait(runtime& rt, steady_time due, std::stop_token token) noexcept
+      : timer_node(&timed_wait::fire_wait), rt_(&rt), token_(std::move(token)) {
+    deadline = due;
+  }
+  // Awaitables are moved only before they are awaited (returned from a factory), never while
+  // armed.
+  timed_wait(timed_wait&& other) noexcept
+      : timer_node(&timed_wait::fire_wait), rt_(other.rt_), token_(std::move(other.token_)) {
+    deadline = other.deadline;
+  }
+  timed_wait& operator=(timed_wait&&) = delete;
+  ~timed_wait();
+
+ protected:
+  // For waits that decide for themselves what a timer firing means (wall-clock waits).
+  timed_wait(runtime& rt, steady_time due, std::stop_token token, fire_fn on_fire) noexcept
+      : timer_node(on_fire), rt_(&rt), token_(std::move(token)) {
+    deadline = due;
+  }
+
+ public:
+  // Completes the wait as fired (loop thread), unless a cancellation already won.
+  static void fire_wait(timer_node& node);
+  // Completes the wait as cancelled. Called by the stop callback, possibly from another
+  // thread; the runtime serialises it with fire() on its loop.
+  void cancel_on_loop();
+  // Completes the wait as signalled (its event was set, its timer disposed). Loop thread only.
+  // Returns false when the wait had already completed otherwise.
+  bool signal_on_loop();
+
+  // fired: the deadline was reached; canceled: the stop token won; signaled: something else
+  // (an event, a disposal) completed the wait first; due: the deadline had already passed
+  // when the wait suspended, and it went through the ready queue (its awaitable looks at the
+  // token and what it waits for again on resume).
+  enum class outcome : std::uint8_t { pending, fired, canceled, signaled, due };
+  // Exactly one of fire()/cancel wins: the first to move state_ off pending.
+  bool try_complete(outcome how) noexcept;
+
+ protected:
+  // Arms the timer (or yields through the ready queue when the deadline has passed) and
+  // registers the stop callback. A wait without deadline (steady_time::max(), what any
+  // saturated deadline is) arms no timer, so that it never looks like pending time to the
+  // deadlock detector.
+  void suspend(std::coroutine_handle<> h, wait_kind kind, std::string_view what);
+  outcome result() const noexcept { return state_.load(std::memory_order_acquire); }
+  bool stop_requested() const noexcept { return token_.stop_requested(); }
+
+  runtime* rt_;
+  std::stop_token token_;
+  std::coroutine_handle<> handle_;
+
+ private:
+  struct on_stop {
+    timed_wait* self;
+    void operator()() const noexcept;
+  };
+  std::atomic<outcome> state_{outcome::pending};
+  std::optional<std::stop_callback<on_stop>> stop_callback_;
+};
+
+// Pending wall-clock waits, linked so that the runtime can re-evaluate them when the wall
+// clock changes.
+struct wall_link {
+  wall_link* prev = nullptr;
+  wall_link* next = nullptr;
+};
+
+}  // namespace detail
+}  // namespace clockwork

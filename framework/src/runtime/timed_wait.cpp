@@ -1,0 +1,70 @@
+// The completion gate, timer and stop callback every clockwork wait shares
+// (clockwork/runtime/detail/timed_wait.hpp).
+#include "clockwork/runtime/detail/timed_wait.hpp"
+
+#include "clockwork/runtime/runtime.hpp"
+
+namespace clockwork {
+
+namespace detail {
+
+timed_wait::~timed_wait() {
+  // Deregister first: once reset() returns, no stop callback is running or will run.
+  stop_callback_.reset();
+  if (in_heap()) rt_->disarm(*this);
+  // A cancellation that won may still be queued for the loop (real_runtime, stop requested on
+  // another thread): the runtime must drop it rather than touch this wait later.
+  if (result() == outcome::canceled) rt_->forget_wait(*this);
+}
+
+bool timed_wait::try_complete(outcome how) noexcept {
+  outcome expected = outcome::pending;
+  return state_.compare_exchange_strong(expected, how, std::memory_order_acq_rel);
+}
+
+void timed_wait::suspend(std::coroutine_handle<> h, wait_kind kind, std::string_view what) {
+  handle_ = h;
+  owner = rt_->current_record();
+  rt_->note_wait(kind, deadline, what);
+  if (deadline == steady_time::max()) {
+    // No deadline: only the stop token or a signal completes this wait.
+  } else if (deadline <= rt_->now()) {
+    // Already due: complete through the ready queue, never through a timer. The gate closes
+    // now, so a set() or a stop before the coroutine runs cannot queue it again; the token is
+    // looked at again on resume.
+    try_complete(outcome::due);
+    rt_->make_ready(h, owner);
+    return;
+  } else {
+    rt_->arm(*this);
+  }
+  if (token_.stop_possible()) stop_callback_.emplace(token_, on_stop{this});
+}
+
+void timed_wait::on_stop::operator()() const noexcept {
+  if (self->try_complete(outcome::canceled)) self->rt_->cancel_wait(*self);
+}
+
+void timed_wait::fire_wait(timer_node& node) {
+  auto& self = static_cast<timed_wait&>(node);
+  if (!self.try_complete(outcome::fired)) return;  // a stop request won; its cancellation resumes us
+  if (auto* obs = self.rt_->observer()) obs->on_timer_fired(self.owner, self.deadline);
+  self.rt_->resume_slice(self.handle_, self.owner);
+}
+
+bool timed_wait::signal_on_loop() {
+  if (!try_complete(outcome::signaled)) return false;
+  rt_->disarm(*this);
+  rt_->make_ready(handle_, owner);
+  return true;
+}
+
+void timed_wait::cancel_on_loop() {
+  rt_->disarm(*this);
+  if (auto* obs = rt_->observer()) obs->on_timer_canceled(owner, deadline);
+  rt_->make_ready(handle_, owner);
+}
+
+}  // namespace detail
+
+}  // namespace clockwork
