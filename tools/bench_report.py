@@ -1192,8 +1192,10 @@ def notes_for(rep):
             if throw_ns and rethrow_ns:
                 rest = max(stop - throw_ns, 0.0)
                 line += (f": here one throw/catch costs {fmt(throw_ns, TIME_UNITS)} and one rethrow/catch "
-                         f"{fmt(rethrow_ns, TIME_UNITS)}, with about {fmt(rest, TIME_UNITS)} of other work per waiter, "
-                         f"which bounds the ratio near {(throw_ns + rest) / (throw_ns + rethrow_ns + rest):.2f}×")
+                         f"{fmt(rethrow_ns, TIME_UNITS)} (reference rows), so ≤ 0.5× leaves the rest of a waiter's stop "
+                         f"at most {fmt(max(rethrow_ns - throw_ns, 0.0), TIME_UNITS)}; it is about "
+                         f"{fmt(rest, TIME_UNITS)} (the `try_delay` row's whole path, plus keeping and dropping the "
+                         "exception)")
             notes.append(line + ". The way to no exception at all is `try_delay` (next row).")
         elif text.startswith("10k `try_delay`"):
             quiet = med(r.spread("spawn_stop/clockwork_real_try_delay/10000", "stop_to_exit_ms")) * 1e6 / 10000

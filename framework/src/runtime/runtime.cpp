@@ -39,14 +39,6 @@ std::chrono::nanoseconds runtime::random_duration(std::chrono::nanoseconds max) 
   return std::chrono::nanoseconds{static_cast<std::int64_t>(draw % range)};
 }
 
-void runtime::arm(detail::timer_node& node) {
-  // node.owner is left alone: it was fixed by whoever suspended on this timer (or set when the
-  // node was made), so re-arming from another coroutine never moves the wait to that one.
-  node.seq = next_seq_++;
-  timers_.push(node);
-  if (observer_) observer_->on_timer_armed(node.owner, node.deadline);
-}
-
 bool runtime::disarm(detail::timer_node& node) noexcept {
   return timers_.remove(node);
 }
@@ -141,7 +133,10 @@ void runtime::fire_next_timer() {
 void runtime::resume_slice(std::coroutine_handle<> h, detail::task_record* owner) {
   // Every resumption comes through here (the ready queue, a timer that fired): the one place a
   // frozen process's coroutines are held back.
-  const bool in_run = std::exchange(next_slice_in_run_, false);
+  // Read, and cleared only when set: virtual time never runs slices in a run, and its hot path
+  // should not pay a store for it.
+  const bool in_run = next_slice_in_run_;
+  if (in_run) next_slice_in_run_ = false;
   if (!frozen_.empty() && hold_if_frozen({h, owner})) return;
   detail::task_record* const previous = current_;
   current_ = owner;
@@ -158,10 +153,9 @@ void runtime::resume_slice(std::coroutine_handle<> h, detail::task_record* owner
   // the loop did in between is its own bookkeeping (a queue pop), nothing that takes time.
   const steady_time started = !timed ? steady_time{} : (in_run && slice_mark_valid_ ? slice_mark_ : read_clock());
   h.resume();
-  // A nested slice (spawn_inline) or a slice outside a run ends the chain; this slice's end
-  // (read below) restarts it when this slice is part of a run.
-  slice_mark_valid_ = false;
   if (timed) {
+    // This slice's end starts the next slice of its run; a nested slice (spawn_inline) or one
+    // outside a run ends the chain (the outer slice, ending later, restarts it if in a run).
     const steady_time ended = read_clock();
     slice_mark_ = ended;
     slice_mark_valid_ = in_run;

@@ -6,6 +6,16 @@
 
 namespace clockwork {
 
+// Defined here, beside the wait that arms a timer on every suspension, so that the compiler can
+// inline it there (the runtime's other sources call it out of line).
+void runtime::arm(detail::timer_node& node) {
+  // node.owner is left alone: it was fixed by whoever suspended on this timer (or set when the
+  // node was made), so re-arming from another coroutine never moves the wait to that one.
+  node.seq = next_seq_++;
+  timers_.push(node);
+  if (observer_) observer_->on_timer_armed(node.owner, node.deadline);
+}
+
 namespace detail {
 
 timed_wait::~timed_wait() {
