@@ -53,15 +53,21 @@ void runtime::spawn(task<> work, std::string name) {
 }
 
 void runtime::spawn_as(task<> work, std::string name, std::string root) {
+  if (!admit_spawn(work, name)) return;
+  spawn_named(std::move(work), std::move(name), std::move(root));
+}
+
+bool runtime::admit_spawn(const task<>& work, const std::string& name) {
+  // Shutting down comes first: work spawned then is dropped whatever it is, as it always was.
   if (shutting_down_) {
     drop_work(name);
-    return;
+    return false;
   }
   if (!work.valid()) {
     throw std::invalid_argument("clockwork::runtime: cannot spawn '" + name +
                                 "': the task is empty (moved-from or already awaited)");
   }
-  spawn_named(std::move(work), std::move(name), std::move(root));
+  return true;
 }
 
 void runtime::drop_work(const std::string& name) noexcept {
@@ -73,14 +79,7 @@ void runtime::drop_work(const std::string& name) noexcept {
 }
 
 void runtime::spawn_inline(task<> work, std::string name, std::string root) {
-  if (shutting_down_) {
-    drop_work(name);
-    return;
-  }
-  if (!work.valid()) {
-    throw std::invalid_argument("clockwork::runtime: cannot spawn '" + name +
-                                "': the task is empty (moved-from or already awaited)");
-  }
+  if (!admit_spawn(work, name)) return;
   if (root.empty() && current_ != nullptr && !current_->transparent) root = current_->root;
   detail::task_record* record = &spawn_record(std::move(work), std::move(name), std::move(root), false);
   // spawn_record queued it last; take it back out and run it now, as a nested slice.

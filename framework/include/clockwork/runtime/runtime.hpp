@@ -296,6 +296,9 @@ class runtime {
   static detail::detached_task run_detached(runtime& rt, task<> work, detail::task_record* record);
   detail::task_record& spawn_record(task<> work, std::string name, std::string root, bool transparent);
   void destroy_record(detail::task_record* record) noexcept;
+  // Whether work may be spawned: false (and a dropped_work finding) while shutting down;
+  // throws std::invalid_argument for an empty task.
+  bool admit_spawn(const task<>& work, const std::string& name);
   void drop_work(const std::string& name) noexcept;
   void task_finished(detail::task_record* record, std::exception_ptr error, bool canceled) noexcept;
 
