@@ -75,6 +75,7 @@ check "the report links the lateness figure" grep -qF '![Lateness distribution p
 check "the report links the drift figure" grep -qF '![Drift over ticks per contender](./bench-drift.svg)' "$md"
 check "the lateness table: the fixture's p50, p90, p99, max" grep -qF '| clockwork periodic_timer | 61.4 µs [55.2–73.7] | 1.44 ms [1.29–1.72] | 2.45 ms [2.20–2.94] | 2.56 ms [2.30–3.07] | 1.02× |' "$md"
 check "the counts table: instructions and misses per event, and the ratio to the floor" grep -qF '| 1,000 | clockwork `delay` | 61,341 | 729 | 1.86× | 5.47 | 0.00 |' "$md"
+check "the targets: the floor ratio at every size, with and without a stop token" grep -qF '| Virtual time: ≥ 0.8× the floor at every size, with and without a stop token |' "$md"
 check "the counts table: the simulated caches" grep -qF 'LL cache: 33554432 B, 64 B, 16-way associative' "$md"
 for figure in lateness drift; do
   svg="$work/first/bench-$figure.svg"

@@ -1,26 +1,25 @@
 // Internal: the intrusive timer that every clockwork wait is built on.
 //
 // A timer_node lives inside the awaitable, i.e. inside the suspended coroutine's frame, so
-// arming a timer allocates nothing. The runtime keeps armed nodes in a heap ordered by
-// (deadline, seq) (timer_heap.hpp); heap_index lets a node be removed in O(log n) when its wait
-// is cancelled or its coroutine is destroyed.
+// arming a timer allocates nothing. The runtime keeps armed nodes in (deadline, seq) order
+// (timer_heap.hpp): each node is linked into the group of armed nodes sharing its deadline, so
+// it can be removed in O(1) when its wait is cancelled or its coroutine is destroyed.
 //
 // Thread safety: only the runtime's loop thread touches these fields.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
-#include <limits>
 
 #include "clockwork/time/clock.hpp"
 
 namespace clockwork::detail {
 
 struct task_record;
+struct timer_group;
 
 class timer_node {
  public:
-  static constexpr std::size_t not_in_heap = std::numeric_limits<std::size_t>::max();
   // Called on the loop thread once the deadline is reached, after the node left the heap.
   // A function pointer rather than a virtual function: nodes are embedded in awaitables that
   // are not meant to be polymorphic, and the call is on the hottest path.
@@ -32,12 +31,16 @@ class timer_node {
 
   void fire() { on_fire_(*this); }
 
-  bool in_heap() const noexcept { return heap_index != not_in_heap; }
+  bool in_heap() const noexcept { return group != nullptr; }
 
   // Runtime bookkeeping (loop thread only).
   steady_time deadline{};
   std::uint64_t seq = 0;  // arm order: equal deadlines fire in this order
-  std::size_t heap_index = not_in_heap;
+  // Where the timer_heap keeps it: its deadline's group (null: not armed) and its neighbours
+  // there, in seq order.
+  timer_group* group = nullptr;
+  timer_node* group_prev = nullptr;
+  timer_node* group_next = nullptr;
   task_record* owner = nullptr;  // the spawned coroutine that armed it, if any
 
  protected:
