@@ -56,12 +56,11 @@ class [[nodiscard]] delay_awaitable : public detail::timed_wait {
 
  private:
   [[noreturn]] static void throw_injected();
-  bool injected_failure_ = false;
 
  protected:
   friend class runtime;
-  // delay_until: the caller chose the instant (a phase of its own), reported as wait_kind::deadline.
-  bool absolute_ = false;
+  // absolute_ (timed_wait's): delay_until, the caller chose the instant (a phase of its own),
+  // reported as wait_kind::deadline.
   wait_kind kind() const noexcept { return absolute_ ? wait_kind::deadline : wait_kind::delay; }
 };
 

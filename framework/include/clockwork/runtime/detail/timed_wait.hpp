@@ -41,6 +41,25 @@ namespace detail {
 // coroutine) never changes it.
 class timed_wait : public timer_node {
  public:
+  // fired: the deadline was reached; canceled: the stop token won; signaled: something else
+  // (an event, a disposal) completed the wait first; due: the deadline had already passed
+  // when the wait suspended, and it went through the ready queue (its awaitable looks at the
+  // token and what it waits for again on resume).
+  enum class outcome : std::uint8_t { pending, fired, canceled, signaled, due };
+
+ private:
+  // Declared first so that it sits in timer_node's tail padding: every suspended wait, and so
+  // every idle service's frame, is 8 bytes smaller.
+  std::atomic<outcome> state_{outcome::pending};
+
+ protected:
+  // A delay's own flags, kept here because these bytes would be padding otherwise (they follow
+  // state_ in the end of timer_node): the caller chose the instant (delay_until), and chaos
+  // failed the wait.
+  bool absolute_ = false;
+  bool injected_failure_ = false;
+
+ public:
   timed_wait(runtime& rt, steady_time due, std::stop_token token) noexcept
       : timer_node(&timed_wait::fire_wait), rt_(&rt), token_(std::move(token)) {
     deadline = due;
@@ -71,11 +90,6 @@ class timed_wait : public timer_node {
   // Returns false when the wait had already completed otherwise.
   bool signal_on_loop();
 
-  // fired: the deadline was reached; canceled: the stop token won; signaled: something else
-  // (an event, a disposal) completed the wait first; due: the deadline had already passed
-  // when the wait suspended, and it went through the ready queue (its awaitable looks at the
-  // token and what it waits for again on resume).
-  enum class outcome : std::uint8_t { pending, fired, canceled, signaled, due };
   // Exactly one of fire()/cancel wins: the first to move state_ off pending.
   bool try_complete(outcome how) noexcept;
 
@@ -97,7 +111,6 @@ class timed_wait : public timer_node {
     timed_wait* self;
     void operator()() const noexcept;
   };
-  std::atomic<outcome> state_{outcome::pending};
   std::optional<std::stop_callback<on_stop>> stop_callback_;
 };
 

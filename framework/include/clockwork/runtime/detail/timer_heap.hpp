@@ -3,28 +3,31 @@
 // wait must leave at once (its node lives in a coroutine frame that may be destroyed right
 // after).
 //
-// The shape: armed nodes sharing a deadline are linked into a *group*, a list in seq order; a
-// binary min-heap orders the groups by (deadline, seq of the group's first node). The heap is
-// thus a merge of sorted lists: its top group's first node is the earliest (deadline, seq) of
-// all, exactly the order of a heap of single nodes.
+// The shape: armed nodes sharing a deadline form a *group*, a ring in seq order linked through
+// the nodes themselves; a binary min-heap orders the groups by (deadline, seq of the group's
+// first node), and only a group's first node holds a heap position. The heap is thus a merge of
+// sorted lists: its top group's first node is the earliest (deadline, seq) of all, exactly the
+// order of a heap of single nodes.
 //
 // Why groups: deadlines in virtual time are shared far more often than not (whole seconds and
 // milliseconds, periods of equal length started at one instant, every sleeper of a simulated
 // fleet), and arm sequences only grow. So the common push appends to the group of its deadline
-// (found through a small table of recently used groups) and the common pop unlinks a group's
-// first node: constant time, touching one frame beside the group. A heap of single nodes moved
-// ~log2(n) entries on every push and pop and wrote each moved node's position into its frame, a
-// cache miss per level once frames outnumber the cache (bench/virtual_throughput_bench.cpp,
-// docs/benchmarks.md: the gap to the bare loop at 100k and 1M timers). Here the heap holds
-// groups, far fewer than nodes when deadlines repeat, and positions are written into group
-// records that sit together in one pool. A deadline no other timer shares costs a group of one:
-// a heap push and pop as before, plus a record from the pool.
+// (found through a small table of recent groups) and the common pop unlinks a group's first
+// node: constant time, touching the frames of the node, its successor and the group's last
+// node. A heap of single nodes moved ~log2(n) entries on every push and pop and wrote each
+// moved node's position into its frame, a cache miss per level once frames outnumber the cache
+// (bench/virtual_throughput_bench.cpp, docs/benchmarks.md: instructions per event at 100k
+// timers 977 -> 478). A deadline no other timer shares is a ring of one: a heap push and pop as
+// before. A ring needs no storage beyond two links in each node, and a 32-bit heap position
+// leaves room for the wait's own state in the node's padding, so a suspended wait is no larger
+// than before (a group record apart from the nodes cost each idle service of a real runtime,
+// whose deadline is its own, 64 bytes: bench/memory_bench.cpp).
 //
 // Groups of one deadline may be several (the table of recent groups forgets; a push then opens a
-// new group): each list stays sorted and the heap keys on each group's current first node, so
+// new group): each ring stays sorted and the heap keys on each group's current first node, so
 // the merge is exact whatever the order of pushes. Keys only grow when a first node leaves (a
-// sift down, which stops at once when the next node of the group is still the earliest), and
-// only shrink when a push goes before a group's first node (a sift up; never when arm sequences
+// sift down, which stops at once when the group's next node is still the earliest), and only
+// shrink when a push goes before a group's first node (a sift up; never while arm sequences
 // grow).
 //
 // Thread safety: none; owned by one runtime's loop thread. A node's deadline and seq must not
@@ -34,21 +37,11 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <vector>
 
 #include "clockwork/runtime/detail/timer_node.hpp"
 
 namespace clockwork::detail {
-
-// Armed nodes of one deadline, in seq order. Owned by the timer_heap's pool.
-struct timer_group {
-  steady_time deadline{};
-  timer_node* first = nullptr;
-  timer_node* last = nullptr;
-  std::size_t heap_index = 0;
-  timer_group* next_free = nullptr;
-};
 
 class timer_heap {
  public:
@@ -59,27 +52,25 @@ class timer_heap {
   bool empty() const noexcept { return size_ == 0; }
   // Armed nodes (not groups).
   std::size_t size() const noexcept { return size_; }
-  timer_node* top() const noexcept { return entries_.front().group->first; }
+  timer_node* top() const noexcept { return entries_.front().first; }
 
   void push(timer_node& node) {
-    timer_group*& recent = recent_[recent_slot(node.deadline)];
-    if (recent == nullptr || recent->deadline != node.deadline) {
-      recent = open_group(node);
-    } else if (recent->last->seq < node.seq) {
+    timer_node*& recent = recent_[recent_slot(node.deadline)];
+    timer_node* const first = recent;
+    if (first == nullptr || first->deadline != node.deadline) {
+      open_group(node);
+      recent = &node;
+    } else if (first->group_prev->seq < node.seq) {
       // The common case: a later arm of a deadline already armed goes last.
-      node.group_prev = recent->last;
-      node.group_next = nullptr;
-      recent->last->group_next = &node;
-      recent->last = &node;
-      node.group = recent;
+      link_after(*first->group_prev, node);
     } else {
-      insert_sorted(*recent, node);
+      insert_sorted(*first, node);
     }
     ++size_;
   }
 
   timer_node& pop() {
-    timer_node& first = *entries_.front().group->first;
+    timer_node& first = *entries_.front().first;
     unlink(first);
     return first;
   }
@@ -95,7 +86,7 @@ class timer_heap {
   struct entry {
     steady_time deadline;
     std::uint64_t seq;  // of the group's first node
-    timer_group* group;
+    timer_node* first;
   };
   static constexpr std::size_t arity = 2;  // children a heap entry
   static constexpr std::size_t recent_bits = 10;
@@ -112,77 +103,71 @@ class timer_heap {
     return a.deadline < b.deadline || (a.deadline == b.deadline && a.seq < b.seq);
   }
 
-  timer_group* open_group(timer_node& node) {
-    // Either allocation may throw; the order leaves nothing half done if one does.
-    if (free_ == nullptr) free_ = &pool_.emplace_back();
-    entries_.push_back(entry{node.deadline, node.seq, free_});
-    timer_group* g = free_;
-    free_ = g->next_free;
-    g->next_free = nullptr;
-    g->deadline = node.deadline;
-    g->first = g->last = &node;
-    node.group_prev = node.group_next = nullptr;
-    node.group = g;
+  static void link_after(timer_node& at, timer_node& node) noexcept {
+    node.group_prev = &at;
+    node.group_next = at.group_next;
+    at.group_next->group_prev = &node;
+    at.group_next = &node;
+  }
+
+  void open_group(timer_node& node) {
+    entries_.push_back(entry{node.deadline, node.seq, &node});  // may throw: nothing changed yet
+    node.group_prev = node.group_next = &node;
     sift_up(entries_.size() - 1);
-    return g;
   }
 
   // A push out of seq order (only a runtime that re-arms nodes with their old sequence numbers
-  // does that): walk back from the group's end to the node's place.
-  void insert_sorted(timer_group& g, timer_node& node) noexcept {
-    timer_node* after = g.last;
-    while (after != nullptr && after->seq > node.seq) after = after->group_prev;
-    node.group = &g;
-    node.group_prev = after;
-    if (after == nullptr) {
-      node.group_next = g.first;
-      g.first->group_prev = &node;
-      g.first = &node;
-      entries_[g.heap_index].seq = node.seq;  // the key shrank
-      sift_up(g.heap_index);
-    } else {
-      node.group_next = after->group_next;
-      if (after->group_next != nullptr) after->group_next->group_prev = &node;
-      after->group_next = &node;
-      if (g.last == after) g.last = &node;
+  // does that): walk back from the group's last node to the node's place.
+  void insert_sorted(timer_node& first, timer_node& node) noexcept {
+    timer_node* at = first.group_prev;
+    while (at != &first && at->seq > node.seq) at = at->group_prev;
+    if (at != &first || first.seq < node.seq) {
+      link_after(*at, node);
+      return;
     }
+    // Before the first node: the node leads the group now, and the group's key shrank.
+    link_after(*first.group_prev, node);
+    hand_over(first, node);
+    sift_up(node.heap_index);
+  }
+
+  // to becomes the first node of from's group, in from's heap entry and recent slot.
+  void hand_over(timer_node& from, timer_node& to) noexcept {
+    const std::uint32_t i = from.heap_index;
+    from.heap_index = timer_node::not_first;
+    to.heap_index = i;
+    entries_[i].first = &to;
+    entries_[i].seq = to.seq;
+    timer_node*& recent = recent_[recent_slot(from.deadline)];
+    if (recent == &from) recent = &to;
   }
 
   void unlink(timer_node& node) noexcept {
-    timer_group& g = *node.group;
-    node.group = nullptr;
+    timer_node& next = *node.group_next;
+    timer_node& prev = *node.group_prev;
+    node.group_prev = node.group_next = nullptr;
     --size_;
-    if (node.group_next != nullptr) {
-      node.group_next->group_prev = node.group_prev;
-    } else {
-      g.last = node.group_prev;
-    }
-    if (node.group_prev != nullptr) {
-      node.group_prev->group_next = node.group_next;
-      node.group_prev = node.group_next = nullptr;
+    if (node.heap_index == timer_node::not_first) {
+      prev.group_next = &next;
+      next.group_prev = &prev;
       return;
     }
-    g.first = node.group_next;
-    node.group_next = nullptr;
-    if (g.first == nullptr) {
-      close_group(g);
+    if (&next == &node) {  // alone: the group closes
+      remove_at(node.heap_index);
+      node.heap_index = timer_node::not_first;
+      timer_node*& recent = recent_[recent_slot(node.deadline)];
+      if (recent == &node) recent = nullptr;
       return;
     }
-    entries_[g.heap_index].seq = g.first->seq;  // the key grew
-    sift_down(g.heap_index);
-  }
-
-  void close_group(timer_group& g) noexcept {
-    remove_at(g.heap_index);
-    timer_group*& recent = recent_[recent_slot(g.deadline)];
-    if (recent == &g) recent = nullptr;
-    g.next_free = free_;
-    free_ = &g;
+    prev.group_next = &next;
+    next.group_prev = &prev;
+    hand_over(node, next);  // the key grew
+    sift_down(next.heap_index);
   }
 
   void place(std::size_t i, const entry& e) noexcept {
     entries_[i] = e;
-    e.group->heap_index = i;
+    e.first->heap_index = static_cast<std::uint32_t>(i);
   }
 
   void remove_at(std::size_t i) noexcept {
@@ -226,14 +211,12 @@ class timer_heap {
     place(i, e);
   }
 
-  std::vector<entry> entries_;  // the heap of groups
+  std::vector<entry> entries_;  // the heap of groups, one entry per group's first node
   std::size_t size_ = 0;        // armed nodes
-  // Group records: a deque, so their addresses stay put as it grows; closed ones are reused.
-  std::deque<timer_group> pool_;
-  timer_group* free_ = nullptr;
-  // The last group opened or used for each hashed deadline: where a push looks first. A slot may
-  // forget a group still open (another deadline took the slot); a push then opens a new one.
-  std::array<timer_group*, std::size_t{1} << recent_bits> recent_;
+  // The first node of the last group opened or led for each hashed deadline: where a push looks
+  // first. A slot may forget a group still open (another deadline took the slot); a push then
+  // opens a new one. A slot never holds a node that is not a group's first.
+  std::array<timer_node*, std::size_t{1} << recent_bits> recent_;
 };
 
 }  // namespace clockwork::detail
