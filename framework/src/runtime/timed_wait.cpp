@@ -2,6 +2,8 @@
 // (clockwork/runtime/detail/timed_wait.hpp).
 #include "clockwork/runtime/detail/timed_wait.hpp"
 
+#include <memory>
+
 #include "clockwork/runtime/runtime.hpp"
 
 namespace clockwork {
@@ -19,8 +21,12 @@ void runtime::arm(detail::timer_node& node) {
 namespace detail {
 
 timed_wait::~timed_wait() {
-  // Deregister first: once reset() returns, no stop callback is running or will run.
-  stop_callback_.reset();
+  // Deregister first: from then on no stop callback is running or will run.
+  if (stop_mode_ == stop_mode::own) {
+    std::destroy_at(&stop_hook_.own);
+  } else if (stop_mode_ == stop_mode::shared) {
+    rt_->shared_stops()->leave(*this);
+  }
   if (in_heap()) rt_->disarm(*this);
   // A cancellation that won may still be queued for the loop (real_runtime, stop requested on
   // another thread): the runtime must drop it rather than touch this wait later.
@@ -48,11 +54,19 @@ void timed_wait::suspend(std::coroutine_handle<> h, wait_kind kind, std::string_
   } else {
     rt_->arm(*this);
   }
-  if (token_.stop_possible()) stop_callback_.emplace(token_, on_stop{this});
+  if (token_.stop_possible()) watch_stop();
 }
 
-void timed_wait::on_stop::operator()() const noexcept {
-  if (self->try_complete(outcome::canceled)) self->rt_->cancel_wait(*self);
+void timed_wait::watch_stop() {
+  if (auto* shared = rt_->shared_stops(); shared != nullptr && shared->join(*this)) return;
+  // Set first: if the token is already stopped the constructor runs the callback at once, and a
+  // wait must know its hook is alive whatever that callback leads to.
+  stop_mode_ = stop_mode::own;
+  std::construct_at(&stop_hook_.own, token_, on_stop{this});
+}
+
+void timed_wait::cancel_by_stop() noexcept {
+  if (try_complete(outcome::canceled)) rt_->cancel_wait(*this);
 }
 
 void timed_wait::fire_wait(timer_node& node) {

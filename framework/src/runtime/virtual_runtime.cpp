@@ -19,6 +19,7 @@ virtual_runtime::virtual_runtime(const virtual_runtime_options& options)
     throw std::invalid_argument("clockwork::virtual_runtime: slice_cap must be positive");
   if (options.step_budget == 0) throw std::invalid_argument("clockwork::virtual_runtime: step_budget must be positive");
   clock_.set_read_hook(&virtual_runtime::count_wall_read, this);
+  share_stop_registrations(&stop_registrations_);
   random_.seed(options.seed);
   if (options.shuffle_same_instant) enable_shuffle(options.seed);
 }

@@ -46,7 +46,13 @@
 // first fires first. If the stop is requested by a coroutine resumed before the wait's own
 // timer, the wait is cancelled (operation_canceled); otherwise it completes normally.
 //
-// Thread safety: none. Every call, post() included, comes from the thread driving the test.
+// Waits on one stop token share one std::stop_callback (detail/stop_registrations.hpp): a stop
+// cancels them newest first, as their own callbacks would run; a callback someone else
+// registered on the token while waits were suspended on it runs before or after all of them as
+// a block (the shared callback is registered by the first wait on a token nobody waited on).
+//
+// Thread safety: none. Every call, post() and stop requests on the tokens its waits use
+// included, comes from the thread driving the test.
 #pragma once
 
 #include <chrono>
@@ -156,6 +162,7 @@ class virtual_runtime final : public runtime {
   static void count_wall_read(void* self, bool zone) noexcept;
 
   virtual_clock clock_;
+  detail::stop_registrations stop_registrations_;  // lent to the waits: one thread, see the top
   steady_time start_;
   std::uint64_t step_budget_;
   std::chrono::nanoseconds slice_cap_;

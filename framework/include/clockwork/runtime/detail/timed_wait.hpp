@@ -1,8 +1,10 @@
 // Internal: the wait every clockwork timer wait is built on (delay, try_delay, a periodic
 // timer's tick, an event's wait with a timeout, a wall-clock wait).
 //
-// A timed_wait is a timer_node with a completion gate and a stop callback; it lives in the
-// awaiting coroutine's frame, so a wait allocates nothing. The public awaitables (waits.hpp)
+// A timed_wait is a timer_node with a completion gate and a stop callback — its own, or a place
+// on the list of a callback its runtime shares among the waits on one token
+// (stop_registrations.hpp); it lives in the awaiting coroutine's frame, so a wait allocates
+// nothing. The public awaitables (waits.hpp)
 // derive from it and decide what await_resume reports.
 //
 // Thread safety: the stop callback may run on any thread (a stop requested elsewhere); the gate
@@ -18,6 +20,7 @@
 #include <string_view>
 
 #include "clockwork/diagnostics/runtime_observer.hpp"
+#include "clockwork/runtime/detail/stop_registrations.hpp"
 #include "clockwork/runtime/detail/timer_node.hpp"
 #include "clockwork/time/clock.hpp"
 
@@ -58,6 +61,11 @@ class timed_wait : public timer_node {
   // failed the wait.
   bool absolute_ = false;
   bool injected_failure_ = false;
+
+ private:
+  // Which member of stop_hook_ is alive (also in the padding).
+  enum class stop_mode : std::uint8_t { none, own, shared };
+  stop_mode stop_mode_ = stop_mode::none;
 
  public:
   timed_wait(runtime& rt, steady_time due, std::stop_token token) noexcept
@@ -107,11 +115,32 @@ class timed_wait : public timer_node {
   std::coroutine_handle<> handle_;
 
  private:
+  friend class stop_registrations;
+
+  // Registers for the stop token when suspending: on the runtime's shared registration if it
+  // lends one, else a callback of the wait's own.
+  void watch_stop();
+  // Completes the wait as cancelled if nothing else completed it first (a stop callback).
+  void cancel_by_stop() noexcept;
+
   struct on_stop {
     timed_wait* self;
-    void operator()() const noexcept;
+    void operator()() const noexcept { self->cancel_by_stop(); }
   };
-  std::optional<std::stop_callback<on_stop>> stop_callback_;
+  // The wait's place on a shared registration's list, newest first.
+  struct shared_link {
+    timed_wait* newer;
+    timed_wait* older;
+    stop_registrations::registration* registration;
+  };
+  // One of the two, as stop_mode_ says; neither before the wait suspends or after its
+  // registration ran.
+  union stop_hook {
+    stop_hook() noexcept {}
+    ~stop_hook() {}
+    std::stop_callback<on_stop> own;
+    shared_link shared;
+  } stop_hook_;
 };
 
 // Pending wall-clock waits, linked so that the runtime can re-evaluate them when the wall
