@@ -1245,9 +1245,9 @@ def notes_for(rep):
                 "compare them before acting on a time.")
         elif text == Report.FLOOR_TARGET:
             notes.append(
-                f"- **{text}: {measured}.** A wait with a live stop token registers a `std::stop_callback` when it "
-                "suspends and removes it when it ends: on a token shared by every sleeper that is a lock and an unlock "
-                "of the token's shared state each way, plus the copies of the token (atomic counts), work the floor "
+                f"- **{text}: {measured}.** On a virtual runtime the waits on one stop token share one "
+                "`std::stop_callback` (no lock of the token's shared state per wait); what a token still costs a wait "
+                "is its copy into the wait (two atomic counts) and joining and leaving the token's list, work the floor "
                 "does not do and whose cost the instruction counts in section 1 show per event. Rows without a token "
                 "below 0.8× at a size: compare their instruction counts with the floor's first (times on a shared "
                 "machine move; counts do not).")
