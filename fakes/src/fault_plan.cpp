@@ -109,7 +109,7 @@ bool same_name(std::string_view a, std::string_view b) noexcept {
 
 }  // namespace
 
-fault_plan::call_numbers fault_plan::count(std::string_view operation) {
+std::size_t fault_plan::counter_for(std::string_view operation) {
   if (operation.empty()) throw std::invalid_argument("clockwork::fakes::fault_plan: a call needs an operation name");
   // Calls of one operation usually follow each other: try the last one's counter first.
   if (last_counter_ >= calls_.size() || !same_name(calls_[last_counter_].first, operation)) {
@@ -118,11 +118,27 @@ fault_plan::call_numbers fault_plan::count(std::string_view operation) {
     last_counter_ = static_cast<std::size_t>(counter - calls_.begin());
     if (counter == calls_.end()) calls_.emplace_back(std::string(operation), 0);
   }
-  return {++calls_[last_counter_].second, ++sequence_};
+  return last_counter_;
 }
 
-fault_plan::decision fault_plan::decide(std::string_view operation, std::string_view description, const runtime* rt) {
-  const call_numbers n = count(operation);
+fault_site fault_plan::site(std::string_view operation) {
+  if (operation.empty()) throw std::invalid_argument("clockwork::fakes::fault_plan::site: empty operation name");
+  return fault_site{this, counter_for(operation)};
+}
+
+void fault_plan::misused_site(fault_site site) const {
+  if (site.plan_ == nullptr) {
+    throw std::invalid_argument("clockwork::fakes::fault_plan '" + name_ +
+                                "': a default-constructed fault_site names no operation; use site(\"name\")");
+  }
+  throw std::invalid_argument("clockwork::fakes::fault_plan '" + name_ + "': the site of operation '" +
+                              site.plan_->calls_[site.counter_].first + "' belongs to the plan '" + site.plan_->name_ +
+                              "'");
+}
+
+fault_plan::decision fault_plan::decide(std::size_t counter, std::string_view description, const runtime* rt) {
+  const std::string_view operation = calls_[counter].first;
+  const call_numbers n = count_at(counter);
   decision d;
   d.call = fault_call{operation, n.call, n.sequence, description};
   for (fault_rule& rule : rules_) {
@@ -182,28 +198,21 @@ bool fault_plan::has_rule_for(std::string_view operation) const noexcept {
   return false;
 }
 
-fault_gate fault_plan::open(runtime& rt, std::string_view operation, std::string description,
-                            description_source describe, const std::stop_token& token) {
+fault_gate fault_plan::open(runtime& rt, std::size_t counter, std::string description, description_source describe,
+                            const std::stop_token& token) {
   clockwork::chaos* const c = rt.chaos();
   if (rules_.empty()) {
-    // Nothing scripted: only chaos can fault the call, and on most calls it does not. This is
-    // the path an explored fake takes tens of thousands of times a simulated month.
-    const call_numbers n = count(operation);
+    // Nothing scripted: only chaos can fault the call, and on most calls it does not.
+    const call_numbers n = count_at(counter);
     if (c == nullptr) return fault_gate{};
-    const auto fault = c->at_operation(operation);
+    const auto fault = c->at_operation(calls_[counter].first);
     if (fault.extra <= std::chrono::nanoseconds{0} && !fault.fail) return fault_gate{};
-    decision d;
-    d.call = fault_call{operation, n.call, n.sequence, description};
-    d.latency = fault.extra;
-    if (fault.fail) {
-      d.fails = true;
-      d.message = "injected by chaos";
-    }
-    return settle(rt, d, operation, description, describe, token);
+    return chaos_fault(rt, counter, n, fault, std::move(description), describe, token);
   }
+  const std::string_view operation = calls_[counter].first;
   // A rule's predicate may read the description: made up front then, else only for a fault.
   if (describe && has_rule_for(operation)) description = describe();
-  decision d = decide(operation, description, &rt);
+  decision d = decide(counter, description, &rt);
   if (c != nullptr) {
     const auto fault = c->at_operation(operation);
     d.latency += fault.extra;
@@ -211,6 +220,19 @@ fault_gate fault_plan::open(runtime& rt, std::string_view operation, std::string
       d.fails = true;
       d.message = "injected by chaos";
     }
+  }
+  return settle(rt, d, operation, description, describe, token);
+}
+
+fault_gate fault_plan::chaos_fault(runtime& rt, std::size_t counter, call_numbers n, chaos::wait_fault fault,
+                                   std::string description, description_source describe, const std::stop_token& token) {
+  const std::string_view operation = calls_[counter].first;
+  decision d;
+  d.call = fault_call{operation, n.call, n.sequence, description};
+  d.latency = fault.extra;
+  if (fault.fail) {
+    d.fails = true;
+    d.message = "injected by chaos";
   }
   return settle(rt, d, operation, description, describe, token);
 }
@@ -241,7 +263,7 @@ task<> fault_plan::slow_call(runtime& rt, decision d, std::string operation, std
 }
 
 void fault_plan::check(std::string_view operation, std::string_view description) {
-  const decision d = decide(operation, description, nullptr);
+  const decision d = decide(counter_for(operation), description, nullptr);
   if (d.latency > std::chrono::nanoseconds{0}) {
     throw std::logic_error("clockwork::fakes::fault_plan::check: a latency rule matched '" + std::string(operation) +
                            "' call " + std::to_string(d.call.call) +
@@ -265,8 +287,7 @@ std::size_t fault_plan::injected_count(fault_effect effect) const noexcept {
 }
 
 void fault_plan::reset_counts() {
-  calls_.clear();
-  last_counter_ = 0;
+  for (auto& counter : calls_) counter.second = 0;  // kept: sites index them
   sequence_ = 0;
   injected_.clear();
   for (auto& rule : rules_) rule.fired_ = 0;

@@ -11,6 +11,7 @@
 
 #include "clockwork/diagnostics/trace.hpp"
 #include "clockwork/fakes/injected_fault.hpp"
+#include "clockwork/runtime/chaos.hpp"
 #include "clockwork/runtime/virtual_runtime.hpp"
 
 namespace {
@@ -319,6 +320,101 @@ TEST(FaultPlan, AGateIsDecidedWhenMadeAndAwaitedOnce) {
               ElementsAre("decided: 1 call(s)", "passed, described 0 time(s)",
                           "second await: clockwork::fakes::fault_gate: awaiting a gate that was already awaited",
                           "described 1 time(s) before the await", "threw for user 2"));
+}
+
+// ---- sites: an operation named once ----------------------------------------------------------
+
+// One call through a site (or, with site invalid, through the name), journaled as call_through does.
+task<> call_at(virtual_runtime& rt, fault_plan& plan, clockwork::fakes::fault_site site, std::string operation,
+               std::vector<std::string>* journal) {
+  try {
+    auto gate = site.valid() ? plan.before(rt, site, [] { return std::string("probe"); })
+                             : plan.before(rt, operation, [] { return std::string("probe"); });
+    const bool passes = gate.passes();
+    co_await gate;
+    journal->push_back(operation + (passes ? " passed" : " done") + " @" + std::to_string((rt.now() - t0) / 1s) + "s");
+  } catch (const injected_fault& f) {
+    journal->push_back(operation + " threw on call " + std::to_string(f.call()) + " @" +
+                       std::to_string((rt.now() - t0) / 1s) + "s");
+  }
+}
+
+TEST(FaultPlan, ASiteCountsTheSameCallsAsItsName) {
+  virtual_runtime rt;
+  fault_plan plan;
+  const auto exists = plan.site("exists");
+  plan.fail("exists").on_call(2);
+  plan.add_latency("exists", 5s).on_call(3);
+  std::vector<std::string> journal;
+  rt.block_on(call_at(rt, plan, exists, "exists", &journal));
+  rt.block_on(call_at(rt, plan, {}, "exists", &journal));  // by name: the same counter
+  rt.block_on(call_at(rt, plan, exists, "exists", &journal));
+  rt.block_on(call_at(rt, plan, {}, "add", &journal));
+  EXPECT_THAT(journal,
+              ElementsAre("exists passed @0s", "exists threw on call 2 @0s", "exists done @5s", "add passed @5s"));
+  EXPECT_EQ(plan.calls("exists"), 3u);
+  EXPECT_EQ(plan.calls(), 4u);
+  ASSERT_EQ(plan.injected().size(), 2u);
+  EXPECT_EQ(plan.injected()[0].operation, "exists");
+  EXPECT_EQ(plan.injected()[0].description, "probe");
+  EXPECT_EQ(plan.injected()[1].sequence, 3u);
+}
+
+TEST(FaultPlan, ASiteStaysValidAcrossResetCountsAndClear) {
+  virtual_runtime rt;
+  fault_plan plan;
+  const auto add = plan.site("add");
+  std::vector<std::string> journal;
+  rt.block_on(call_at(rt, plan, add, "add", &journal));
+  plan.reset_counts();
+  EXPECT_EQ(plan.calls("add"), 0u);
+  plan.fail("add").on_call(1);
+  rt.block_on(call_at(rt, plan, add, "add", &journal));
+  plan.clear();
+  rt.block_on(call_at(rt, plan, add, "add", &journal));
+  EXPECT_THAT(journal, ElementsAre("add passed @0s", "add threw on call 1 @0s", "add passed @0s"));
+  EXPECT_EQ(plan.calls("add"), 1u);
+}
+
+TEST(FaultPlan, ASiteOfAnotherPlanOrOfNoneIsRefused) {
+  virtual_runtime rt;
+  fault_plan store{"store"};
+  fault_plan queue{"queue"};
+  const auto exists = queue.site("exists");
+  try {
+    (void)store.before(rt, exists, "probe");
+    FAIL() << "expected std::invalid_argument";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_THAT(e.what(), HasSubstr("'store': the site of operation 'exists' belongs to the plan 'queue'"));
+  }
+  EXPECT_THROW((void)store.before(rt, clockwork::fakes::fault_site{}, "probe"), std::invalid_argument);
+  EXPECT_THROW((void)store.site(""), std::invalid_argument);
+  EXPECT_EQ(store.calls(), 0u);  // a refused call is not counted
+}
+
+// Chaos decides a call through a site exactly as through its name: the same seed makes the same
+// faults, so an explored fake may switch to sites without changing any seed's run.
+TEST(FaultPlan, ChaosDecidesCallsThroughASiteAsThroughTheName) {
+  clockwork::chaos_options options;
+  options.operation_error = 0.2;
+  options.operation_slow = 0.2;
+  options.max_spike = 10s;
+  options.kind_enabled = 1.0;
+  const auto run = [&options](bool through_site) {
+    virtual_runtime rt;
+    clockwork::chaos chaos{7, options};
+    rt.set_chaos(&chaos);
+    fault_plan plan;
+    const auto exists = through_site ? plan.site("exists") : clockwork::fakes::fault_site{};
+    std::vector<std::string> journal;
+    for (int i = 0; i < 200; ++i) rt.block_on(call_at(rt, plan, exists, "exists", &journal));
+    return journal;
+  };
+  const auto by_name = run(false);
+  EXPECT_EQ(run(true), by_name);
+  // The storm is real: some calls threw, some were slowed.
+  EXPECT_THAT(by_name, ::testing::Contains(HasSubstr("threw")));
+  EXPECT_THAT(by_name, ::testing::Contains(HasSubstr(" done ")));
 }
 
 }  // namespace

@@ -78,20 +78,26 @@ TEST(Task, AwaitingAnEmptyTaskThrowsLogicError) {
   EXPECT_THROW(rt.block_on(await_moved_from()), std::logic_error);
 }
 
-TEST(Task, AwaitingATaskTwiceThrowsLogicError) {
+// Awaits a twice; the second await must throw std::logic_error saying so.
+task<int> await_twice(task<int> a) {
+  const int first = co_await a;
+  EXPECT_FALSE(a.valid());
+  const int second = co_await a;
+  co_return first + second;
+}
+
+void expect_second_await_refused(task<int> a) {
   clockwork::virtual_runtime rt;
-  auto await_twice = []() -> task<int> {
-    task<int> a = forty_two();
-    int first = co_await a;
-    int second = co_await a;
-    co_return first + second;
-  };
   try {
-    rt.block_on(await_twice());
+    rt.block_on(await_twice(std::move(a)));
     FAIL() << "expected std::logic_error";
   } catch (const std::logic_error& e) {
     EXPECT_NE(std::string(e.what()).find("already awaited"), std::string::npos) << e.what();
   }
+}
+
+TEST(Task, AwaitingATaskTwiceThrowsLogicError) {
+  expect_second_await_refused(forty_two());
 }
 
 TEST(Task, SettleHandsBackTheExceptionInsteadOfRethrowing) {
@@ -108,6 +114,57 @@ TEST(Task, SettleHandsBackTheExceptionInsteadOfRethrowing) {
     co_return (ok ? std::string("error") : std::string("ok")) + "," + what;
   };
   EXPECT_EQ(rt.block_on(settle_both()), "ok,boom");
+}
+
+template <class T>
+concept has_from_result = requires(T value) {
+  task<T>::from_result(value);
+};
+
+// A from_result task has no coroutine: awaiting it gives its value at once.
+TEST(Task, FromResultIsAFinishedTaskWithNoCoroutine) {
+  clockwork::virtual_runtime rt;
+  task<int> ready = task<int>::from_result(5);
+  EXPECT_TRUE(ready.valid());
+  EXPECT_EQ(rt.block_on(std::move(ready)), 5);
+  // As a coroutine awaits one (a fake answering without waiting), and moved before it is.
+  auto sum = []() -> task<int> {
+    task<int> a = task<int>::from_result(20);
+    task<int> b = std::move(a);
+    const int twenty = co_await b;
+    const bool yes = co_await task<bool>::from_result(true);
+    const int more = co_await forty_two();
+    co_return twenty + (yes ? 1 : 0) + more;
+  };
+  EXPECT_EQ(rt.block_on(sum()), 63);
+  // Only small, trivially copyable values are held in the task itself.
+  static_assert(!has_from_result<std::string>);
+  static_assert(has_from_result<long>);
+}
+
+TEST(Task, AFromResultTaskIsAwaitedOnceAndSettlesWithoutAnError) {
+  expect_second_await_refused(task<int>::from_result(1));
+  clockwork::virtual_runtime rt;
+  auto await_moved_from = []() -> task<> {
+    task<int> a = task<int>::from_result(1);
+    task<int> b = std::move(a);
+    EXPECT_FALSE(a.valid());  // NOLINT(bugprone-use-after-move): what a move leaves is under test
+    co_await std::move(a);    // NOLINT(bugprone-use-after-move)
+  };
+  EXPECT_THROW(rt.block_on(await_moved_from()), std::logic_error);
+  auto settle = []() -> task<bool> { co_return (co_await task<int>::from_result(3).settle()) == nullptr; };
+  EXPECT_TRUE(rt.block_on(settle()));
+}
+
+// A loop of a million awaits of finished tasks needs no stack and no frame per await.
+TEST(Task, AMillionFromResultAwaitsRunInALoop) {
+  clockwork::virtual_runtime rt;
+  auto count = []() -> task<long> {
+    long total = 0;
+    for (int i = 0; i < 1'000'000; ++i) total += co_await task<int>::from_result(i % 3);
+    co_return total;
+  };
+  EXPECT_EQ(rt.block_on(count()), 999'999L);
 }
 
 TEST(Task, DestroyingAnUnstartedTaskRunsNothing) {

@@ -36,10 +36,22 @@
 //   - An exception escaping the body is rethrown in the awaiter, unchanged.
 //   - Thread safety: none. A task is awaited by one coroutine, on one thread.
 //   - Detached work is never a task left alone: hand it to runtime::spawn, which observes it.
+//   - task<T>::from_result(value) (for a small, trivially copyable T such as bool or int) is a
+//     task already finished, with no coroutine behind it: awaiting it gives the value at once.
+//     It is .NET's Task.FromResult, for a function that usually has its answer without waiting —
+//     a cache hit, a fake whose fault site let the call through — and pays for a coroutine frame
+//     only on the path that waits:
+//
+//       task<bool> exists(key k, std::stop_token stop) override {
+//         if (const bool* hit = cache_.find(k)) return task<bool>::from_result(*hit);  // no frame
+//         return exists_in_database(k, std::move(stop));                              // a coroutine
+//       }
 #pragma once
 
+#include <concepts>
 #include <coroutine>
 #include <exception>
+#include <optional>
 #include <stdexcept>
 #include <type_traits>
 #include <utility>
@@ -131,6 +143,24 @@ struct task_promise<void> : task_promise_base {
   std::exception_ptr error() const noexcept { return error_; }
 };
 
+[[noreturn, gnu::cold, gnu::noinline]] inline void throw_awaited_twice() {
+  throw std::logic_error("clockwork::task: awaiting a task that was already awaited");
+}
+
+// Whether task<T>::from_result exists: the value is kept in the task object itself, which grows
+// by a few bytes, so only for values that small.
+template <class T>
+concept result_held_inline = !std::is_void_v<T> && std::is_trivially_copyable_v<T> && (sizeof(T) <= sizeof(void*));
+
+// A from_result task's value. Empty (and taking no space) where from_result does not exist.
+template <class T, bool = result_held_inline<T>>
+struct inline_result {};
+template <class T>
+struct inline_result<T, true> {
+  std::optional<T> value;
+  bool taken = false;  // awaited already
+};
+
 }  // namespace detail
 
 template <class T>
@@ -140,11 +170,12 @@ class [[nodiscard]] task {
   using value_type = T;
 
   task() noexcept = default;
-  task(task&& other) noexcept : handle_(std::exchange(other.handle_, {})) {}
+  task(task&& other) noexcept : handle_(std::exchange(other.handle_, {})), inline_(std::exchange(other.inline_, {})) {}
   task& operator=(task&& other) noexcept {
     if (this != &other) {
       reset();
       handle_ = std::exchange(other.handle_, {});
+      inline_ = std::exchange(other.inline_, {});
     }
     return *this;
   }
@@ -152,16 +183,30 @@ class [[nodiscard]] task {
   task& operator=(const task&) = delete;
   ~task() { reset(); }
 
-  // True when this task owns a coroutine that has not been awaited yet.
-  bool valid() const noexcept { return handle_ && !handle_.done(); }
+  // A task already finished with value; see the header comment.
+  template <std::same_as<T> U>
+  requires detail::result_held_inline<U>
+  static task from_result(U value) noexcept {
+    task ready;
+    ready.inline_.value = value;
+    return ready;
+  }
 
-  auto operator co_await() && { return awaiter{handle_}; }
-  auto operator co_await() & { return awaiter{handle_}; }
+  // True when this task owns a coroutine (or a from_result value) that has not been awaited yet.
+  bool valid() const noexcept {
+    if constexpr (detail::result_held_inline<T>) {
+      if (inline_.value && !inline_.taken) return true;
+    }
+    return handle_ && !handle_.done();
+  }
+
+  auto operator co_await() && { return awaiter{this}; }
+  auto operator co_await() & { return awaiter{this}; }
 
   // Awaits the task but hands back its exception instead of rethrowing it (null on success;
   // a value is discarded). Runtimes use it to classify how detached work ended without paying
   // for a rethrow.
-  auto settle() && { return settle_awaiter{{handle_}}; }
+  auto settle() && { return settle_awaiter{{this}}; }
 
  private:
   friend promise_type;
@@ -172,16 +217,27 @@ class [[nodiscard]] task {
   }
 
   struct awaiter {
-    std::coroutine_handle<promise_type> handle_;
+    task* task_;  // lives at least as long as the co_await expression
 
     // Starts the body right here, unless too many inline starts are already on this
     // thread's stack. True when the body finished without suspending: the awaiter goes on
     // with the result and never suspends (constant stack for loops of such awaits).
     bool await_ready() const {
-      if (!handle_)
+      if constexpr (detail::result_held_inline<T>) {
+        // A from_result task: in line, the whole await is this test and await_resume's.
+        if (task_->inline_.value) {
+          if (task_->inline_.taken) detail::throw_awaited_twice();
+          return true;
+        }
+      }
+      return start();
+    }
+    bool start() const {
+      const std::coroutine_handle<promise_type> handle = task_->handle_;
+      if (!handle)
         throw std::logic_error("clockwork::task: awaiting an empty task (moved-from or default-constructed)");
-      if (handle_.done()) throw std::logic_error("clockwork::task: awaiting a task that was already awaited");
-      auto& promise = handle_.promise();
+      if (handle.done()) detail::throw_awaited_twice();
+      auto& promise = handle.promise();
       if (promise.run_ != detail::task_run::not_started) {
         throw std::logic_error(
             "clockwork::task: awaiting a task that another coroutine is already awaiting; a task has one awaiter");
@@ -193,7 +249,7 @@ class [[nodiscard]] task {
       }
       promise.run_ = detail::task_run::inline_call;
       ++depth;
-      handle_.resume();
+      handle.resume();
       --depth;
       if (promise.run_ == detail::task_run::inline_finished) return true;
       // It suspended. Nothing can resume it before await_suspend below has recorded who
@@ -203,22 +259,40 @@ class [[nodiscard]] task {
       return false;
     }
     std::coroutine_handle<> await_suspend(std::coroutine_handle<> awaiting) noexcept {
-      auto& promise = handle_.promise();
+      const std::coroutine_handle<promise_type> handle = task_->handle_;
+      auto& promise = handle.promise();
       promise.continuation_ = awaiting;
       if (promise.run_ == detail::task_run::transfer_start) {
         promise.run_ = detail::task_run::detached;
-        return handle_;  // start the body by symmetric transfer
+        return handle;  // start the body by symmetric transfer
       }
       return std::noop_coroutine();  // started and suspended; it resumes us when it finishes
     }
-    T await_resume() { return handle_.promise().take_result(); }
+    T await_resume() {
+      if constexpr (detail::result_held_inline<T>) {
+        if (task_->inline_.value) {
+          task_->inline_.taken = true;
+          return *task_->inline_.value;
+        }
+      }
+      return task_->handle_.promise().take_result();
+    }
   };
 
   struct settle_awaiter : awaiter {
-    std::exception_ptr await_resume() noexcept { return this->handle_.promise().error(); }
+    std::exception_ptr await_resume() noexcept {
+      if constexpr (detail::result_held_inline<T>) {
+        if (this->task_->inline_.value) {
+          this->task_->inline_.taken = true;
+          return nullptr;
+        }
+      }
+      return this->task_->handle_.promise().error();
+    }
   };
 
   std::coroutine_handle<promise_type> handle_;
+  [[no_unique_address]] detail::inline_result<T> inline_;
 };
 
 namespace detail {

@@ -5,7 +5,9 @@ namespace clockwork::scenarios {
 daily_log_store::daily_log_store()
     : users_("users", [](const user_id& id) { return to_string(id); }),
       logs_("daily_logs", [](const daily_log_key& key) { return to_string(key); }),
-      faults_("daily_log_store") {}
+      faults_("daily_log_store"),
+      exists_site_(faults_.site(exists_operation)),
+      add_site_(faults_.site(add_operation)) {}
 
 void daily_log_store::add_user(user_profile profile) {
   const user_id id = profile.id;

@@ -10,7 +10,17 @@
 // then does what its rules say: waits the scripted latency on the runtime's clock (so a slow
 // call takes exact virtual time, and a stop request cancels it like any wait), then throws
 // injected_fault if a failure rule matched. A call that is neither slowed nor failed costs a
-// counter and no coroutine frame. Rules:
+// counter and no coroutine frame. A fake on a hot path names its operations once, as sites, and
+// may answer a call the plan lets through without a coroutine at all:
+//
+//   const clockwork::fakes::fault_site exists_site = plan.site("exists");   // when the fake is made
+//   task<bool> exists(key k, std::stop_token token) {                        // every call
+//     auto gate = plan.before(rt, exists_site, [&k] { return to_string(k); }, token);
+//     if (gate.passes()) return task<bool>::from_result(rows.contains(k));  // no frame, no await
+//     return exists_after(std::move(gate), k);                              // a coroutine awaits it
+//   }
+//
+// Rules:
 //
 //   plan.fail("add").on_call(3);                  // the third add fails
 //   plan.fail("add").from_call(10);               // every add from the tenth on
@@ -78,6 +88,7 @@
 #include <utility>
 #include <vector>
 
+#include "clockwork/runtime/chaos.hpp"
 #include "clockwork/runtime/runtime.hpp"
 #include "clockwork/task.hpp"
 #include "clockwork/time/clock.hpp"
@@ -117,6 +128,23 @@ struct fault_record {
 
 class fault_plan;
 
+// One operation of one plan, named once: a fake on a hot path asks fault_plan::site("exists")
+// when it is made and passes the site to before() on every call, which then counts the call
+// without looking its operation up by name. Calls through a site and through the name are the
+// same calls (one counter, one sequence). A site stays valid for the plan's life, across
+// reset_counts() and clear(); passing it to another plan throws std::invalid_argument.
+class fault_site {
+ public:
+  fault_site() noexcept = default;  // names nothing: before() rejects it
+  bool valid() const noexcept { return plan_ != nullptr; }
+
+ private:
+  friend class fault_plan;
+  fault_site(const fault_plan* plan, std::size_t counter) noexcept : plan_(plan), counter_(counter) {}
+  const fault_plan* plan_ = nullptr;
+  std::size_t counter_ = 0;  // the operation's index in the plan's counters
+};
+
 // What a fake may pass fault_plan::before to describe a call on demand: a callable returning the
 // text ("user 7 on 2026-01-03").
 template <class F>
@@ -131,6 +159,10 @@ class [[nodiscard]] fault_gate {
   fault_gate() noexcept = default;
   fault_gate(fault_gate&&) noexcept = default;
   fault_gate& operator=(fault_gate&&) noexcept = default;
+
+  // True when the call goes through untouched (neither slowed nor failed): a fake may then
+  // answer at once (task<T>::from_result) instead of awaiting the gate in a coroutine.
+  bool passes() const noexcept { return !slowed_ && !failure_; }
 
   bool await_ready() {
     if (awaited_) throw std::logic_error("clockwork::fakes::fault_gate: awaiting a gate that was already awaited");
@@ -225,7 +257,7 @@ class fault_plan {
   // The token is copied only when the call waits.
   fault_gate before(runtime& rt, std::string_view operation, std::string_view description,
                     const std::stop_token& token = {}) {
-    return open(rt, operation, std::string(description), {}, token);
+    return open(rt, counter_for(operation), std::string(description), {}, token);
   }
   // The same, with the description made (by calling describe) only when something needs it — a
   // rule for the operation (its predicate may read it) or a fault to record: a fake on a hot
@@ -234,9 +266,29 @@ class fault_plan {
   //   co_await plan.before(rt, "exists", [key] { return to_string(key); }, token);
   template <call_describer Describe>
   fault_gate before(runtime& rt, std::string_view operation, Describe&& describe, const std::stop_token& token = {}) {
-    using callable = std::remove_reference_t<Describe>;
-    const auto call = [](const void* f) -> std::string { return (*static_cast<callable*>(const_cast<void*>(f)))(); };
-    return open(rt, operation, std::string(), description_source{std::addressof(describe), call}, token);
+    return open(rt, counter_for(operation), std::string(), describe_with(describe), token);
+  }
+  // The operation's site, for the overloads below: the same calls, counted without a lookup by
+  // name. std::invalid_argument for an empty name.
+  fault_site site(std::string_view operation);
+  // before() through a site. With no rule in the plan and no fault drawn (the path an explored
+  // fake takes tens of thousands of times a simulated month) this is two counters and the
+  // chaos's draws, in line.
+  fault_gate before(runtime& rt, fault_site site, std::string_view description, const std::stop_token& token = {}) {
+    return open(rt, counter_of(site), std::string(description), {}, token);
+  }
+  template <call_describer Describe>
+  fault_gate before(runtime& rt, fault_site site, Describe&& describe, const std::stop_token& token = {}) {
+    const std::size_t counter = counter_of(site);
+    if (rules_.empty()) {
+      const call_numbers n = count_at(counter);
+      clockwork::chaos* const c = rt.chaos();
+      if (c == nullptr) return fault_gate{};
+      const chaos::wait_fault fault = c->at_operation(calls_[counter].first);
+      if (fault.extra <= std::chrono::nanoseconds{0} && !fault.fail) return fault_gate{};
+      return chaos_fault(rt, counter, n, fault, std::string(), describe_with(describe), token);
+    }
+    return open(rt, counter, std::string(), describe_with(describe), token);
   }
   // The synchronous form, for fakes that do not run on a runtime: counts the call and throws
   // what the rules say. A latency rule matching here is misuse (nothing can wait):
@@ -265,7 +317,13 @@ class fault_plan {
     explicit operator bool() const noexcept { return call != nullptr; }
     std::string operator()() const { return call(callable); }
   };
-  fault_gate open(runtime& rt, std::string_view operation, std::string description, description_source describe,
+  template <class Describe>
+  static description_source describe_with(Describe& describe) noexcept {
+    using callable = std::remove_reference_t<Describe>;
+    const auto call = [](const void* f) -> std::string { return (*static_cast<callable*>(const_cast<void*>(f)))(); };
+    return description_source{std::addressof(describe), call};
+  }
+  fault_gate open(runtime& rt, std::size_t counter, std::string description, description_source describe,
                   const std::stop_token& token);
   struct decision {
     fault_call call;
@@ -277,14 +335,25 @@ class fault_plan {
     std::uint64_t call = 0;
     std::uint64_t sequence = 0;
   };
-  // Counts a call of operation.
-  call_numbers count(std::string_view operation);
+  // The counter of operation, made on its first call. std::invalid_argument for an empty name.
+  std::size_t counter_for(std::string_view operation);
+  // The counter a site names; std::invalid_argument for a site of another plan (or none).
+  std::size_t counter_of(fault_site site) const {
+    if (site.plan_ != this) misused_site(site);
+    return site.counter_;
+  }
+  [[noreturn]] void misused_site(fault_site site) const;
+  // Counts a call of the counter's operation.
+  call_numbers count_at(std::size_t counter) noexcept { return {++calls_[counter].second, ++sequence_}; }
+  // A call no rule touches but chaos slows or fails.
+  fault_gate chaos_fault(runtime& rt, std::size_t counter, call_numbers n, chaos::wait_fault fault,
+                         std::string description, description_source describe, const std::stop_token& token);
   // What the decided call d does: nothing, a failure now, or a wait (then maybe a failure).
   fault_gate settle(runtime& rt, decision& d, std::string_view operation, std::string& description,
                     description_source describe, const std::stop_token& token);
   // Counts the call and applies the rules' counters; records latency faults at rt's time (the
   // epoch without a runtime, for check()).
-  decision decide(std::string_view operation, std::string_view description, const runtime* rt);
+  decision decide(std::size_t counter, std::string_view description, const runtime* rt);
   // Records the failure and returns the injected_fault to throw.
   std::exception_ptr failure(const decision& d, steady_time at);
   task<> slow_call(runtime& rt, decision d, std::string operation, std::string description, std::stop_token token);
@@ -293,7 +362,8 @@ class fault_plan {
   std::string name_;
   trace* trace_;
   std::deque<fault_rule> rules_;
-  // Calls per operation: a handful of operations, searched linearly on every call.
+  // Calls per operation: a handful of operations, searched linearly on a call by name, indexed
+  // by a site. Never shrinks (reset_counts() zeroes it), so that sites stay valid.
   std::vector<std::pair<std::string, std::uint64_t>> calls_;
   std::size_t last_counter_ = 0;  // where in calls_ the last call's operation is
   std::uint64_t sequence_ = 0;

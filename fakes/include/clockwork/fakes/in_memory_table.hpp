@@ -103,13 +103,20 @@ class in_memory_table final : public transactional_resource {
   // ---- what one unit of work sees: committed rows plus its own staged writes ----
   bool contains(const unit_of_work& unit, const Key& key) const { return find(unit, key) != nullptr; }
   const Value* find(const unit_of_work& unit, const Key& key) const {
-    if (const staging* s = staging_of(unit); s != nullptr) {
-      if (const std::size_t* w = s->latest_write(key); w != nullptr) {
-        const write& last = s->writes[*w];
-        return last.value ? &*last.value : nullptr;
+    if constexpr (hashed) {
+      // Two probes, one hash.
+      const std::uint64_t hash = detail::flat_key_index<Key, std::size_t>::hash_of(key);
+      if (const staging* s = staging_of(unit); s != nullptr) {
+        if (const std::size_t* w = s->latest.find(key, hash); w != nullptr) return value_of(s->writes[*w]);
       }
+      const auto* row = index_.find(key, hash);
+      return row == nullptr ? nullptr : &(*row)->second;
+    } else {
+      if (const staging* s = staging_of(unit); s != nullptr) {
+        if (const std::size_t* w = s->latest_write(key); w != nullptr) return value_of(s->writes[*w]);
+      }
+      return find(key);
     }
-    return find(key);
   }
 
   // ---- staged writes ----
@@ -188,6 +195,8 @@ class in_memory_table final : public transactional_resource {
     Key key;
     std::optional<Value> value;  // none for erase
   };
+  // What a unit sees of a key it wrote last with w: the value, or nothing after an erase.
+  static const Value* value_of(const write& w) noexcept { return w.value ? &*w.value : nullptr; }
   static constexpr bool hashed = hashed_table_key<Key> && std::is_same_v<Compare, std::less<Key>>;
   // A unit's writes in order, and where each key's last write is.
   struct staging {

@@ -35,9 +35,19 @@ class flat_key_index {
   std::size_t size() const noexcept { return size_; }
   bool empty() const noexcept { return size_ == 0; }
 
-  const Value* find(const Key& key) const {
+  // The key's hash as the index uses it. The same for every index of Key: a caller probing
+  // several (a unit's staged writes, then the committed rows) hashes the key once.
+  static std::uint64_t hash_of(const Key& key) noexcept {
+    // Fibonacci hashing: the high bits of the product are used, so a weak std::hash (identity
+    // for integers) still spreads over the table.
+    return static_cast<std::uint64_t>(std::hash<Key>{}(key)) * 0x9e3779b97f4a7c15ULL;
+  }
+
+  const Value* find(const Key& key) const { return size_ == 0 ? nullptr : find(key, hash_of(key)); }
+  // find() with the key's hash_of() computed by the caller.
+  const Value* find(const Key& key, std::uint64_t hash) const {
     if (size_ == 0) return nullptr;
-    for (std::size_t i = home(key);; i = next(i)) {
+    for (std::size_t i = static_cast<std::size_t>(hash >> shift_);; i = next(i)) {
       const auto& slot = slots_[i];
       if (!slot) return nullptr;
       if (slot->first == key) return &slot->second;
@@ -90,12 +100,7 @@ class flat_key_index {
   }
 
  private:
-  std::size_t home(const Key& key) const noexcept {
-    // Fibonacci hashing: the high bits of the product, so a weak std::hash (identity for
-    // integers) still spreads over the table.
-    const auto h = static_cast<std::uint64_t>(std::hash<Key>{}(key)) * 0x9e3779b97f4a7c15ULL;
-    return static_cast<std::size_t>(h >> shift_);
-  }
+  std::size_t home(const Key& key) const noexcept { return static_cast<std::size_t>(hash_of(key) >> shift_); }
   std::size_t next(std::size_t i) const noexcept { return (i + 1) & (slots_.size() - 1); }
 
   void grow() {

@@ -23,24 +23,20 @@ using calendar_date = std::chrono::year_month_day;
 // The UTC calendar date of an instant (the patterns document's DateOnly.FromDateTime(DateTime.UtcNow)).
 calendar_date utc_date_of(utc_time t);
 namespace detail {
-calendar_date add_days_through_sys_days(calendar_date d, int n);
-}
-// d moved by n days (either sign), across months and years. Inline for the common case, up to
-// four weeks ahead (the DailyLog service asks for the next seven days of every user on every
-// run, the hottest arithmetic of an explored month): the day moves within its month or into the
-// next, without the round trip through days since the epoch.
+// add_days past the 28th: into the next month directly, else through days since the epoch.
+calendar_date add_days_past_the_28th(calendar_date d, int n);
+}  // namespace detail
+// d moved by n days (either sign), across months and years. In line for the common case (the
+// DailyLog service asks for the next seven days of every user on every run, the hottest
+// arithmetic of an explored month): every month has 28 days, so a day that stays within them
+// moves without the month's length or the round trip through days since the epoch.
 inline calendar_date add_days(calendar_date d, int n) {
   const unsigned day = static_cast<unsigned>(d.day());
-  if (n >= 0 && n <= 28 && day >= 1 && d.month().ok() && d.year().ok()) {
-    const unsigned last = static_cast<unsigned>((d.year() / d.month() / std::chrono::last).day());
-    const unsigned moved = day + static_cast<unsigned>(n);
-    if (day <= last && moved <= last) return calendar_date{d.year(), d.month(), std::chrono::day{moved}};
-    if (day <= last) {  // into the next month: no month is shorter than 28 days
-      const std::chrono::year year = d.month() == std::chrono::December ? d.year() + std::chrono::years{1} : d.year();
-      if (year.ok()) return calendar_date{year, d.month() + std::chrono::months{1}, std::chrono::day{moved - last}};
-    }
+  const unsigned moved = day + static_cast<unsigned>(n);
+  if (n >= 0 && day >= 1 && moved <= 28 && d.month().ok() && d.year().ok()) {
+    return calendar_date{d.year(), d.month(), std::chrono::day{moved}};
   }
-  return detail::add_days_through_sys_days(d, n);
+  return detail::add_days_past_the_28th(d, n);
 }
 // Days from a to b (negative if b is before a).
 int days_between(calendar_date a, calendar_date b);

@@ -60,6 +60,9 @@ class daily_log_store {
   const log_table& logs() const noexcept { return logs_; }
   fakes::fault_plan& faults() noexcept { return faults_; }
   const fakes::fault_plan& faults() const noexcept { return faults_; }
+  // The plan's sites of the repositories' hot operations (fakes::fault_site).
+  fakes::fault_site exists_site() const noexcept { return exists_site_; }
+  fakes::fault_site add_site() const noexcept { return add_site_; }
 
   // Test set-up: commits a user at once. Throws fakes::constraint_violation for a duplicate id.
   void add_user(user_profile profile);
@@ -81,6 +84,8 @@ class daily_log_store {
   user_table users_;
   log_table logs_;
   fakes::fault_plan faults_;
+  fakes::fault_site exists_site_;
+  fakes::fault_site add_site_;
   std::uint64_t units_begun_ = 0;
   std::uint64_t commits_ = 0;
   std::uint64_t rollbacks_ = 0;

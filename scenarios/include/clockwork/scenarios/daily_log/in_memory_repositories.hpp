@@ -6,7 +6,9 @@
 // ends without committing leaves the store unchanged. Every call first goes through the
 // store's fault plan, under the operation names "get_all_active", "exists", "add" and
 // "commit", with descriptions such as "user 7 on 2026-01-03", so a test can fail or slow down
-// any call of a run.
+// any call of a run. exists() goes through the plan when it is called, rather than when its
+// task is first awaited: a call the plan lets through is answered at once, without a coroutine
+// (task<bool>::from_result); the service awaits each call as it makes it.
 //
 // Registering them (add_in_memory_daily_log_store in add_daily_log.hpp does exactly this):
 //
@@ -75,6 +77,9 @@ class in_memory_daily_log_repository final : public daily_log_repository {
   task<> add(daily_log log, std::stop_token token) override;
 
  private:
+  // exists() once the fault plan slowed or failed the call.
+  task<bool> exists_after(fakes::fault_gate gate, daily_log_key key);
+
   std::shared_ptr<in_memory_unit_of_work> unit_;
   runtime* rt_;
 };
