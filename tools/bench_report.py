@@ -1304,10 +1304,11 @@ def notes_for(rep):
             floor = med(r.spread("explore/daily_log_no_faults", "seeds_per_s"))
             per_seed_ns = 1e9 / seeds
             notes.append(f"- **{text}: {measured}.** A seed costs {fmt(per_seed_ns, TIME_UNITS)}: about 84,000 "
-                         f"repository calls, each a coroutine and a fault site, {fmt(per_seed_ns / 84000, TIME_UNITS)} "
-                         f"a call. Without any fault injected it runs at {fmt(floor, RATE_UNITS)}, so the faults are not "
-                         "what is missing: the per-call path is. Where its instructions go is profiled in "
-                         "[explore.md](explore.md#speed); no single part holds the factor left.")
+                         f"repository calls, each a fault site, {fmt(per_seed_ns / 84000, TIME_UNITS)} a call "
+                         "(everything a seed does, divided by its calls). Without any fault injected it runs at "
+                         f"{fmt(floor, RATE_UNITS)}, so the faults are not what is missing: the per-call path is, and "
+                         "a call that passes already has no coroutine frame. Where the instructions go is profiled in "
+                         "[explore.md](explore.md#speed), with what is left: no single part holds the factor missing.")
     return notes
 
 

@@ -140,6 +140,9 @@ TEST(Task, FromResultIsAFinishedTaskWithNoCoroutine) {
   // Only small, trivially copyable values are held in the task itself.
   static_assert(!has_from_result<std::string>);
   static_assert(has_from_result<long>);
+  // ... and the others' tasks are a handle, as before.
+  static_assert(sizeof(task<>) == sizeof(void*));
+  static_assert(sizeof(task<std::string>) == sizeof(void*));
 }
 
 TEST(Task, AFromResultTaskIsAwaitedOnceAndSettlesWithoutAnError) {
