@@ -65,14 +65,14 @@ std::string page_tail() {
   return "</main>\n</body>\n</html>\n";
 }
 
+std::string cell(std::string_view text) {
+  return "<td>" + escape_html(text) + "</td>";
+}
+
 namespace {
 
 std::string state_link(std::string_view state) {
   return "<a href=\"/jobs?state=" + std::string(state) + "\">" + std::string(state) + "</a>";
-}
-
-std::string cell(std::string_view text) {
-  return "<td>" + escape_html(text) + "</td>";
 }
 
 // Every byte but unreserved ASCII as %XX: a value in a link's query.

@@ -24,6 +24,8 @@ std::string escape_html(std::string_view text);
 // Every page's start (title, stylesheet, script, the navigation) and end.
 std::string page_head(std::string_view title);
 std::string page_tail();
+// A table cell holding text, escaped.
+std::string cell(std::string_view text);
 
 // An instance counts as alive while its last heartbeat is within a minute of the store's now (the
 // store's own rule for the kinds it serves: job_store::stats' alive_within).

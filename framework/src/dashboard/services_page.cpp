@@ -14,10 +14,6 @@ std::string optional_utc(const std::optional<utc_time>& t) {
   return t ? jobs::format_utc_micros(*t) : std::string();
 }
 
-std::string cell(std::string_view text) {
-  return "<td>" + escape_html(text) + "</td>";
-}
-
 std::string fields_text(const trace_record& r) {
   std::string text;
   for (const auto& [key, value] : r.fields) text += (text.empty() ? "" : " ") + key + "=" + value;

@@ -7,19 +7,16 @@
 #include "clockwork/time/duration.hpp"
 #include "clockwork/time/time_format.hpp"
 #include "clockwork/time/virtual_clock.hpp"
+#include "stamp_zone.hpp"
 
 namespace clockwork {
 namespace {
 
+using detail::zone_of;
+
 std::string local_text(const date::time_zone& zone, utc_time t) {
   return date::format("%F %T %Z",
                       date::zoned_time<std::chrono::seconds>{&zone, std::chrono::floor<std::chrono::seconds>(t)});
-}
-
-// The zone without counting a read (detectors are not the service).
-const date::time_zone& zone_of(const clock& clk) {
-  if (const auto* virtual_one = dynamic_cast<const virtual_clock*>(&clk)) return virtual_one->stamp_zone();
-  return clk.local_zone();
 }
 
 // The wall-clock reading the clock will show when monotonic time reaches `at`: exact on a

@@ -1,6 +1,7 @@
 #include "clockwork/detectors/schedule_detector.hpp"
 
 #include <date/tz.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <stdexcept>
@@ -10,18 +11,12 @@
 #include "clockwork/time/duration.hpp"
 #include "clockwork/time/time_format.hpp"
 #include "clockwork/time/virtual_clock.hpp"
+#include "stamp_zone.hpp"
 
 namespace clockwork {
 namespace {
 
-std::string two(int v) {
-  return (v < 10 ? "0" : "") + std::to_string(v);
-}
-
-const date::time_zone& zone_of(const clock& clk) {
-  if (const auto* virtual_one = dynamic_cast<const virtual_clock*>(&clk)) return virtual_one->stamp_zone();
-  return clk.local_zone();
-}
+using detail::zone_of;
 
 std::chrono::nanoseconds distance(utc_time a, utc_time b) {
   const auto d = saturating_sub(a, b);
@@ -43,7 +38,7 @@ std::optional<utc_time> representable(std::chrono::sys_seconds t) {
 
 run_schedule run_schedule::daily_at_utc(int hour, int minute) {
   if (hour < 0 || hour > 23 || minute < 0 || minute > 59) {
-    throw std::invalid_argument("clockwork::run_schedule::daily_at_utc: " + two(hour) + ":" + two(minute) +
+    throw std::invalid_argument("clockwork::run_schedule::daily_at_utc: " + fmt::format("{:02}:{:02}", hour, minute) +
                                 " is not a time of day");
   }
   run_schedule s;
@@ -90,8 +85,8 @@ run_schedule run_schedule::with_tolerance(std::chrono::nanoseconds t) const {
 std::string run_schedule::describe() const {
   const int minutes = static_cast<int>(time_of_day.count());
   switch (what) {
-    case kind::daily_utc: return "once a UTC day at " + two(minutes / 60) + ":" + two(minutes % 60);
-    case kind::daily_local: return "once a local day at " + two(minutes / 60) + ":" + two(minutes % 60);
+    case kind::daily_utc: return fmt::format("once a UTC day at {:02}:{:02}", minutes / 60, minutes % 60);
+    case kind::daily_local: return fmt::format("once a local day at {:02}:{:02}", minutes / 60, minutes % 60);
     case kind::every: return "every " + format_duration(period);
     case kind::custom: return description;
   }

@@ -12,10 +12,12 @@
 #include <utility>
 
 #include "clockwork/time/time_format.hpp"
+#include "trace_fields.hpp"
 
 namespace clockwork {
 namespace {
 
+using detail::field_or_empty;
 using json = nlohmann::ordered_json;
 
 constexpr int pid = 1;
@@ -53,11 +55,6 @@ json args_of(const trace_record& r) {
   if (!args.contains("seq")) args["seq"] = r.seq;
   if (!args.contains("utc")) args["utc"] = format_utc(r.utc);
   return args;
-}
-
-std::string field_or_empty(const trace_record& r, std::string_view key) {
-  const std::string* v = r.field(key);
-  return v ? *v : std::string();
 }
 
 class exporter {

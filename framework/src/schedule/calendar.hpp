@@ -7,6 +7,8 @@
 
 namespace clockwork::cron::detail {
 
+inline constexpr std::int64_t seconds_per_day = 86400;
+
 struct civil_date {
   int year;
   unsigned month;  // 1..12

@@ -17,6 +17,7 @@
 #include <limits>
 
 #include "calendar.hpp"
+#include "whole_seconds.hpp"
 
 namespace clockwork::cron {
 namespace {
@@ -24,9 +25,10 @@ namespace {
 using detail::cron_tables;
 using std::chrono::seconds;
 
-constexpr std::int64_t seconds_per_day = 86400;
-constexpr std::int64_t min_instant = std::chrono::ceil<seconds>(utc_time::min()).time_since_epoch().count();
-constexpr std::int64_t max_instant = std::chrono::floor<seconds>(utc_time::max()).time_since_epoch().count();
+using detail::max_instant;
+using detail::min_instant;
+using detail::seconds_per_day;
+using detail::to_utc;
 
 template <typename T>
 std::uint64_t ones(T bits) noexcept {
@@ -38,12 +40,9 @@ T below(T bits, unsigned n) noexcept {
   return n >= sizeof(T) * 8 ? bits : static_cast<T>(bits & ((T{1} << n) - 1));
 }
 
-bool year_allowed(const cron_tables& t, int y) noexcept {
-  if (y < detail::min_year || y > detail::max_year) return false;
-  if (t.any_year) return true;
-  if (y < detail::quartz_first_year || y > detail::quartz_last_year) return false;
-  const auto i = static_cast<unsigned>(y - detail::quartz_first_year);
-  return (t.years[i / 64] >> (i % 64) & 1) != 0;
+// A year the count includes: one std::chrono::system_clock covers, allowed by the year field.
+bool year_counted(const cron_tables& t, int y) noexcept {
+  return y >= detail::min_year && y <= detail::max_year && detail::year_allowed(t, y);
 }
 
 // Matching wall times, from the expression's compiled tables.
@@ -86,7 +85,7 @@ class wall_counter {
 
   bool day_matches(std::int64_t day) const noexcept {
     const detail::civil_date c = detail::civil_from_days(day);
-    if (!year_allowed(t_, c.year)) return false;
+    if (!year_counted(t_, c.year)) return false;
     const unsigned kind = detail::year_kind(c.year);
     return (t_.month_masks[kind] >> c.month & 1) != 0 && (t_.day_masks[kind][c.month - 1] >> c.day & 1) != 0;
   }
@@ -99,7 +98,7 @@ class wall_counter {
       const unsigned length = detail::days_in_month(c.month, detail::is_leap(c.year));
       const std::int64_t month_end = cur + (length - c.day);
       const std::int64_t last = std::min(d2, month_end);
-      if (year_allowed(t_, c.year)) {
+      if (year_counted(t_, c.year)) {
         const unsigned kind = detail::year_kind(c.year);
         if ((t_.month_masks[kind] >> c.month & 1) != 0) {
           const auto last_day = static_cast<unsigned>(c.day + (last - cur));
@@ -121,10 +120,6 @@ class wall_counter {
 
 std::int64_t info_seconds(date::sys_seconds t) {
   return t.time_since_epoch().count();
-}
-
-utc_time to_utc(std::int64_t s) {
-  return utc_time{std::chrono::duration_cast<utc_time::duration>(seconds{s})};
 }
 
 }  // namespace

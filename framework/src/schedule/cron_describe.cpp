@@ -106,8 +106,8 @@ std::string time_part(const expression& e) {
       return "at " + clock_text(first(t.hours), first(t.minutes),
                                 has_seconds ? std::optional<unsigned>(first(t.seconds)) : std::nullopt);
     }
-    const std::string seconds = time_phrase(t.seconds, 59, "second");
-    return (seconds.rfind("every", 0) == 0 ? "" : "at ") + seconds + " of " +
+    const std::string second_phrase = time_phrase(t.seconds, 59, "second");
+    return (second_phrase.rfind("every", 0) == 0 ? "" : "at ") + second_phrase + " of " +
            clock_text(first(t.hours), first(t.minutes), std::nullopt);
   }
   std::vector<std::string> parts;

@@ -10,8 +10,8 @@ namespace clockwork::cron {
 namespace {
 
 using detail::cron_tables;
-
-constexpr std::int64_t seconds_per_day = 86400;
+using detail::seconds_per_day;
+using detail::year_allowed;
 
 struct time_of_day {
   unsigned hour, minute, second;
@@ -33,13 +33,6 @@ constexpr unsigned lowest(T bits) noexcept {
 template <typename T>
 constexpr unsigned highest(T bits) noexcept {
   return static_cast<unsigned>(std::bit_width(bits) - 1);
-}
-
-bool year_allowed(const cron_tables& t, int y) noexcept {
-  if (t.any_year) return true;
-  if (y < detail::quartz_first_year || y > detail::quartz_last_year) return false;
-  const auto i = static_cast<unsigned>(y - detail::quartz_first_year);
-  return (t.years[i / 64] >> (i % 64) & 1) != 0;
 }
 
 // The first year >= y (or <= y, going back) that the year field allows; 0 when none.

@@ -20,6 +20,7 @@
 #include <stdexcept>
 
 #include "clockwork/schedule/iso8601.hpp"
+#include "whole_seconds.hpp"
 
 namespace clockwork::cron {
 namespace {
@@ -31,9 +32,9 @@ constexpr std::int64_t near_boundary = 48 * 3600;
 // +-15:56), so two offsets differ by less than 32.
 constexpr std::int64_t max_offset = 16 * 3600;
 constexpr std::int64_t offset_spread = 32 * 3600;
-// utc_time's range, in whole seconds.
-constexpr std::int64_t min_instant = std::chrono::ceil<seconds>(utc_time::min()).time_since_epoch().count();
-constexpr std::int64_t max_instant = std::chrono::floor<seconds>(utc_time::max()).time_since_epoch().count();
+using detail::max_instant;
+using detail::min_instant;
+using detail::to_utc;
 constexpr std::int64_t far_past = std::numeric_limits<std::int64_t>::min() / 4;
 constexpr std::int64_t far_future = std::numeric_limits<std::int64_t>::max() / 4;
 constexpr std::int64_t no_match = std::numeric_limits<std::int64_t>::max();
@@ -50,10 +51,6 @@ struct period {
   std::int64_t end;
   std::int64_t offset;
 };
-
-utc_time to_utc(std::int64_t s) {
-  return utc_time{std::chrono::duration_cast<utc_time::duration>(seconds{s})};
-}
 
 date::local_seconds to_local(std::int64_t w) {
   return date::local_seconds{seconds{w}};

@@ -79,13 +79,6 @@ std::uint32_t day_mask(const day_rules& r, unsigned month_days, unsigned wd1) {
   return 0;
 }
 
-bool year_allowed(const cron_tables& t, int y) {
-  if (t.any_year) return true;
-  if (y < quartz_first_year || y > quartz_last_year) return false;
-  const auto i = static_cast<unsigned>(y - quartz_first_year);
-  return (t.years[i / 64] >> (i % 64) & 1) != 0;
-}
-
 }  // namespace
 
 void build_day_tables(cron_tables& t) noexcept {

@@ -1,5 +1,6 @@
 #include "clockwork/schedule/recurring_job.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/logger.h>
 
 #include <algorithm>
@@ -17,10 +18,6 @@
 
 namespace clockwork {
 namespace {
-
-std::string two(int v) {
-  return (v < 10 ? "0" : "") + std::to_string(v);
-}
 
 // The expression as written, with runs of blanks made one space: the same schedule typed with
 // an extra blank keeps its identity.
@@ -58,12 +55,12 @@ job_schedule job_schedule::cron(std::string_view expression, cron::dialect diale
 
 job_schedule job_schedule::daily_at(int hour, int minute, std::string_view zone) {
   if (hour < 0 || hour > 23 || minute < 0 || minute > 59) {
-    throw std::invalid_argument("clockwork::job_schedule::daily_at: " + two(hour) + ":" + two(minute) +
+    throw std::invalid_argument("clockwork::job_schedule::daily_at: " + fmt::format("{:02}:{:02}", hour, minute) +
                                 " is not a time of day");
   }
   job_schedule s = cron("0 " + std::to_string(minute) + " " + std::to_string(hour) + " * * *", cron::dialect::cronos6,
                         zone, cron::dst_policy::cronos);
-  s.description_ = "every day at " + two(hour) + ":" + two(minute) + " " + std::string(zone);
+  s.description_ = fmt::format("every day at {:02}:{:02} {}", hour, minute, zone);
   return s;
 }
 

@@ -10,7 +10,7 @@ namespace clockwork::testing {
 
 // A timer that runs a scripted action when it fires. Owned by the simulation; destroying one
 // that has not fired yet takes it out of the runtime's timer heap.
-struct scripted_event final : detail::timer_node {
+struct scripted_event final : clockwork::detail::timer_node {
   scripted_event(runtime& rt, steady_time when, std::string what, std::function<void()> fn)
       : timer_node(&scripted_event::fire_event), rt_(&rt), name(std::move(what)), action(std::move(fn)) {
     deadline = when;

@@ -6,7 +6,8 @@ namespace clockwork::testing {
 namespace {
 
 // A verdict's text, one claim a line: what the verdict panel compares side by side.
-std::vector<std::string> lines_of(const verdict& v) {
+// The verdict's text, a line an entry.
+std::vector<std::string> text_lines(const verdict& v) {
   std::vector<std::string> out;
   const std::string text = v.to_text();
   std::size_t start = 0;
@@ -49,7 +50,8 @@ clockwork::timeline_run to_timeline(const timeline_run& run) {
   t.summary = run.summary;
   t.replay_command = run.replay_command;
   if (run.judged) {
-    t.judgement = timeline_judgement{run.matched, run.actual.headline(), lines_of(run.expected), lines_of(run.actual)};
+    t.judgement =
+        timeline_judgement{run.matched, run.actual.headline(), text_lines(run.expected), text_lines(run.actual)};
   }
   t.error = run.error;
   t.records = run.records;

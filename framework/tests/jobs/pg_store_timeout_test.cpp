@@ -47,7 +47,7 @@ class pg_store_timeout_test : public pg_test, public ::testing::WithParamInterfa
   database address;
 };
 
-new_job a_job() {
+new_job a_plain_job() {
   new_job j;
   j.kind = "k";
   return j;
@@ -61,7 +61,7 @@ TEST_P(pg_store_timeout_test, ACallStuckBehindALockTimesOutAppliesNothingAndTheN
   holder.exec("LOCK TABLE cw_job IN ACCESS EXCLUSIVE MODE", "a test");
   std::string message;
   try {
-    rt.block_on(s->enqueue({a_job()}));
+    rt.block_on(s->enqueue({a_plain_job()}));
   } catch (const store_unavailable& e) {
     message = e.what();
   }
@@ -77,7 +77,7 @@ TEST_P(pg_store_timeout_test, ACallStuckBehindALockTimesOutAppliesNothingAndTheN
   holder.rollback("a test");
 
   EXPECT_EQ(jobs_in_store(*s), 0u) << "the enqueue that timed out applied nothing";
-  ASSERT_EQ(rt.block_on(s->enqueue({a_job()})).size(), 1u);
+  ASSERT_EQ(rt.block_on(s->enqueue({a_plain_job()})).size(), 1u);
   EXPECT_EQ(jobs_in_store(*s), 1u);
   // No server connection kept the setting (through PgBouncer: whichever it hands out).
   for (int i = 0; i < 5; ++i) {

@@ -3,6 +3,7 @@
 #include <optional>
 #include <string_view>
 
+#include "../trace_fields.hpp"
 #include "clockwork/time/time_format.hpp"
 #include "html_text.hpp"
 
@@ -13,11 +14,6 @@ struct entry {
   std::string kind;     // the finding's kind, or what failed
   std::string message;  // in full
 };
-
-std::string field_or_empty(const trace_record& r, std::string_view key) {
-  const std::string* v = r.field(key);
-  return v ? *v : std::string();
-}
 
 // What the record says went wrong, if it says so. The runtime also logs each finding as a
 // warning ("[drift] ..."), which the finding record already covers, so warnings are left out.

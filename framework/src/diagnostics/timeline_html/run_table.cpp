@@ -4,16 +4,12 @@
 #include <map>
 #include <string_view>
 
+#include "../trace_fields.hpp"
 #include "clockwork/time/time_format.hpp"
 #include "html_text.hpp"
 
 namespace clockwork::detail {
 namespace {
-
-std::string field_or_empty(const trace_record& r, std::string_view key) {
-  const std::string* v = r.field(key);
-  return v ? *v : std::string();
-}
 
 // Reads back what format_duration wrote ("[Nd]HH:MM:SS.fff", 3, 6 or 9 fraction digits): a
 // recurring job's retry records its delay that way, and the next attempt starts that much later.

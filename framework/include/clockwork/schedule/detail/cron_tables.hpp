@@ -72,4 +72,12 @@ struct cron_tables {
 // Fills day_masks, month_masks and possible from the other members.
 void build_day_tables(cron_tables& t) noexcept;
 
+// Whether the year field allows year y (any year when there is none; Quartz's years otherwise).
+constexpr bool year_allowed(const cron_tables& t, int y) noexcept {
+  if (t.any_year) return true;
+  if (y < quartz_first_year || y > quartz_last_year) return false;
+  const auto i = static_cast<unsigned>(y - quartz_first_year);
+  return (t.years[i / 64] >> (i % 64) & 1) != 0;
+}
+
 }  // namespace clockwork::cron::detail
