@@ -228,9 +228,9 @@ elseif(MODE STREQUAL "add_subdirectory" OR MODE STREQUAL "fetchcontent")
   set(configure -DCLOCKWORK_FROM=${from} -DCLOCKWORK_SOURCE_DIR=${SOURCE_DIR}
                 -DCMAKE_DISABLE_FIND_PACKAGE_CLI11=ON -DCMAKE_EXPORT_COMPILE_COMMANDS=ON)
   if(MODE STREQUAL "add_subdirectory")
-    # The parent builds in unity mode, as many a large project does: clockwork's sources must
-    # compile eight to a file too (the tsan preset is the build that compiles each on its own).
-    build_and_run_consumer(${dir} ${configure} -DCMAKE_UNITY_BUILD=ON)
+    # Each of clockwork's files compiled on its own (the presets build in unity mode): a file
+    # missing an #include that another file of its unit happened to make fails here.
+    build_and_run_consumer(${dir} ${configure})
   else()
     # FetchContent_MakeAvailable adds the same sources with the same settings as add_subdirectory,
     # which builds and runs them: configuring is what can differ, and what is checked here.
