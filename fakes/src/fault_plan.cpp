@@ -200,15 +200,13 @@ bool fault_plan::has_rule_for(std::string_view operation) const noexcept {
 
 fault_gate fault_plan::open(runtime& rt, std::size_t counter, std::string description, description_source describe,
                             const std::stop_token& token) {
-  clockwork::chaos* const c = rt.chaos();
   if (rules_.empty()) {
-    // Nothing scripted: only chaos can fault the call, and on most calls it does not.
-    const call_numbers n = count_at(counter);
-    if (c == nullptr) return fault_gate{};
-    const auto fault = c->at_operation(calls_[counter].first);
-    if (fault.extra <= std::chrono::nanoseconds{0} && !fault.fail) return fault_gate{};
+    call_numbers n;
+    chaos::wait_fault fault;
+    if (unscripted_call_passes(rt, counter, n, fault)) return fault_gate{};
     return chaos_fault(rt, counter, n, fault, std::move(description), describe, token);
   }
+  clockwork::chaos* const c = rt.chaos();
   const std::string_view operation = calls_[counter].first;
   // A rule's predicate may read the description: made up front then, else only for a fault.
   if (describe && has_rule_for(operation)) description = describe();

@@ -281,11 +281,9 @@ class fault_plan {
   fault_gate before(runtime& rt, fault_site site, Describe&& describe, const std::stop_token& token = {}) {
     const std::size_t counter = counter_of(site);
     if (rules_.empty()) {
-      const call_numbers n = count_at(counter);
-      clockwork::chaos* const c = rt.chaos();
-      if (c == nullptr) return fault_gate{};
-      const chaos::wait_fault fault = c->at_operation(calls_[counter].first);
-      if (fault.extra <= std::chrono::nanoseconds{0} && !fault.fail) return fault_gate{};
+      call_numbers n;
+      chaos::wait_fault fault;
+      if (unscripted_call_passes(rt, counter, n, fault)) return fault_gate{};
       return chaos_fault(rt, counter, n, fault, std::string(), describe_with(describe), token);
     }
     return open(rt, counter, std::string(), describe_with(describe), token);
@@ -345,6 +343,15 @@ class fault_plan {
   [[noreturn]] void misused_site(fault_site site) const;
   // Counts a call of the counter's operation.
   call_numbers count_at(std::size_t counter) noexcept { return {++calls_[counter].second, ++sequence_}; }
+  // A call when no rule is scripted, so that only chaos can fault it: counts it (n) and asks
+  // chaos. True when nothing is drawn (most calls; in line, no allocation); else fault says what.
+  bool unscripted_call_passes(runtime& rt, std::size_t counter, call_numbers& n, chaos::wait_fault& fault) {
+    n = count_at(counter);
+    clockwork::chaos* const c = rt.chaos();
+    if (c == nullptr) return true;
+    fault = c->at_operation(calls_[counter].first);
+    return fault.extra <= std::chrono::nanoseconds{0} && !fault.fail;
+  }
   // A call no rule touches but chaos slows or fails.
   fault_gate chaos_fault(runtime& rt, std::size_t counter, call_numbers n, chaos::wait_fault fault,
                          std::string description, description_source describe, const std::stop_token& token);
