@@ -238,9 +238,11 @@ elseif(MODE STREQUAL "add_subdirectory" OR MODE STREQUAL "fetchcontent")
   endif()
   run(${CMAKE_COMMAND} --build ${dir} -- -t targets all)
   set(problems "")
-  # ninja lists "<output>: <rule>": the commands, benchmarks, fuzzers, the catalogue, clockwork's tests.
+  # ninja lists "<output>: <rule>": the commands, benchmarks, fuzzers, the catalogue, clockwork's
+  # test programs (runtime_tests, task_test, ...: in clockwork's folders, hence after a "/"; the
+  # consumer's own consumer_tests is at the top).
   string(REGEX MATCHALL
-         "(^|[\n/])(clockwork-(cron|replay|timeline|bench|fuzz)[^/: \n]*|libclockwork_(scenarios|cron_cli)\\.a|[a-z_]+_test): "
+         "(^|[\n/])(clockwork-(cron|replay|timeline|bench|fuzz)[^/: \n]*|libclockwork_(scenarios|cron_cli)\\.a): |/[a-z_]+_tests?: "
          unwanted "${out}")
   foreach(target IN LISTS unwanted)
     list(APPEND problems "defines a target a sub-project does not need: ${target}")

@@ -16,7 +16,8 @@
 # Every preset's tests share one precompiled copy of the headers they all include
 # (CLOCKWORK_PRECOMPILED_HEADERS). The presets build in unity mode (CMAKE_UNITY_BUILD: a target's
 # sources compiled eight to a file), which parses the headers and instantiates the templates a
-# catalogue of small files shares once per eight files instead of once per file; the
+# catalogue of small files shares once per eight files instead of once per file (a module's
+# tests are one program for the same reason: its test files share units too); the
 # consumer.add_subdirectory test compiles the framework's and the harness's files each on its
 # own, so that a file missing an #include it needs still fails somewhere.
 # Installs missing Debian packages first (needs root then).

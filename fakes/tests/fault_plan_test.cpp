@@ -13,6 +13,7 @@
 #include "clockwork/fakes/injected_fault.hpp"
 #include "clockwork/runtime/chaos.hpp"
 #include "clockwork/runtime/virtual_runtime.hpp"
+#include "shared_test_helpers.hpp"
 
 namespace {
 
@@ -27,7 +28,7 @@ using clockwork::fakes::injected_fault;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-constexpr steady_time t0{};
+using clockwork::test_support::t0;
 
 // Makes `count` calls of `operation` through the plan; returns which ones threw injected_fault.
 std::vector<std::uint64_t> failing_calls(fault_plan& plan, const std::string& operation, int count) {

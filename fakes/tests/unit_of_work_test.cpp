@@ -13,6 +13,7 @@
 #include "clockwork/fakes/in_memory_table.hpp"
 #include "clockwork/fakes/injected_fault.hpp"
 #include "clockwork/runtime/virtual_runtime.hpp"
+#include "shared_test_helpers.hpp"
 
 namespace {
 
@@ -31,7 +32,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Pair;
 
-constexpr steady_time t0{};
+using clockwork::test_support::t0;
 
 struct two_tables {
   in_memory_table<int, std::string> orders{"orders"};

@@ -20,6 +20,7 @@
 #include "clockwork/scenarios/daily_log/daily_log_store.hpp"
 #include "clockwork/testing/simulation.hpp"
 #include "clockwork/time/time_format.hpp"
+#include "shared_test_helpers.hpp"
 
 namespace {
 
@@ -39,7 +40,7 @@ using clockwork::testing::simulation_options;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-constexpr steady_time t0{};
+using clockwork::test_support::t0;
 constexpr calendar_date jan(unsigned d) {
   return std::chrono::year{2026} / std::chrono::January / std::chrono::day{d};
 }

@@ -18,7 +18,7 @@ using clockwork::task;
 using clockwork::testing::simulation;
 using ::testing::HasSubstr;
 
-struct repository {};
+struct scoped_repository {};
 
 // ---- fire and forget (Mistake 3) --------------------------------------------------------------
 
@@ -84,7 +84,7 @@ class resolves_from_root : public clockwork::background_service {
   task<> execute(std::stop_token stopping) override {
     co_await rt().delay(1min, stopping);
     try {
-      (void)sp_->get<repository>();  // scoped, from the root: a violation at run time
+      (void)sp_->get<scoped_repository>();  // scoped, from the root: a violation at run time
     } catch (const std::logic_error&) {
     }
     co_await rt().delay(clockwork::infinite, stopping);
@@ -96,7 +96,8 @@ class resolves_from_root : public clockwork::background_service {
 
 TEST(Attribution, AScopedServiceResolvedFromTheRootAtRunTimeNamesTheHostedService) {
   simulation sim;
-  sim.services().add_scoped<repository>([](clockwork::service_provider&) { return std::make_shared<repository>(); });
+  sim.services().add_scoped<scoped_repository>(
+      [](clockwork::service_provider&) { return std::make_shared<scoped_repository>(); });
   sim.builder().add_hosted_service<resolves_from_root>("reporter");
   sim.start();
   sim.run_for(2min);
@@ -112,7 +113,7 @@ class leaks_a_scope : public clockwork::background_service {
       : factory_(sp.get<clockwork::scope_factory>()), leak_(leak) {}
   task<> execute(std::stop_token stopping) override {
     auto scope = factory_->create_scope();
-    (void)scope.provider().get<repository>();
+    (void)scope.provider().get<scoped_repository>();
     if (leak_) kept_.emplace(std::move(scope));  // never disposed: the patterns document's Pattern 1 mistake
     co_await rt().delay(clockwork::infinite, stopping);
   }
@@ -125,7 +126,8 @@ class leaks_a_scope : public clockwork::background_service {
 
 std::vector<clockwork::finding> leak_findings(bool leak) {
   simulation sim;
-  sim.services().add_scoped<repository>([](clockwork::service_provider&) { return std::make_shared<repository>(); });
+  sim.services().add_scoped<scoped_repository>(
+      [](clockwork::service_provider&) { return std::make_shared<scoped_repository>(); });
   sim.builder().add_hosted_service<leaks_a_scope>(
       "worker", [leak](clockwork::service_provider& sp) { return std::make_shared<leaks_a_scope>(sp, leak); });
   sim.start();

@@ -17,6 +17,7 @@
 
 #include "clockwork/runtime/virtual_runtime.hpp"
 #include "clockwork/testing/log_capture.hpp"
+#include "shared_test_helpers.hpp"
 
 namespace {
 
@@ -28,17 +29,14 @@ using clockwork::testing::log_capture;
 using ::testing::HasSubstr;
 
 // 2026-01-01T00:00:00Z, virtual_clock's default start.
-constexpr utc_time start_utc{std::chrono::seconds(1767225600)};
+using clockwork::test_support::start_utc;
 
 task<> log_after(clockwork::runtime& rt, std::shared_ptr<spdlog::logger> log, std::chrono::nanoseconds d) {
   co_await rt.delay(d);
   log->info("woke up");
 }
 
-task<> fail_after(clockwork::runtime& rt, std::chrono::nanoseconds d) {
-  co_await rt.delay(d);
-  throw std::runtime_error("boom");
-}
+using clockwork::test_support::fail_after;
 
 TEST(Logging, LoggerStampsRecordsWithTheVirtualUtc) {
   virtual_runtime rt;

@@ -11,23 +11,15 @@
 #include <chrono>
 #include <string>
 
+#include "shared_test_helpers.hpp"
+
 namespace {
 
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-clockwork::trace_record rec(std::uint64_t seq, std::chrono::nanoseconds at, std::string source, std::string kind,
-                            clockwork::trace_fields fields = {}) {
-  clockwork::trace_record r;
-  r.seq = seq;
-  r.steady = clockwork::steady_time{} + at;
-  r.utc = clockwork::utc_time{std::chrono::seconds(1767225600)} + at;
-  r.source = std::move(source);
-  r.kind = std::move(kind);
-  r.fields = std::move(fields);
-  return r;
-}
+using clockwork::test_support::rec;
 
 TEST(TimelineHtmlProduction, AJudgedRunShowsItsVerdictLinesSideBySide) {
   clockwork::timeline_run t;

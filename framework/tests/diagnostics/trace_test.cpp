@@ -26,6 +26,7 @@
 #include "clockwork/testing/golden.hpp"
 #include "clockwork/testing/golden_assertions.hpp"
 #include "clockwork/testing/trace_matchers.hpp"
+#include "shared_test_helpers.hpp"
 
 namespace {
 
@@ -49,9 +50,9 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
 
-constexpr steady_time t0{};
+using clockwork::test_support::t0;
 // 2026-01-01T00:00:00Z, virtual_clock's default start.
-constexpr utc_time start_utc{std::chrono::seconds(1767225600)};
+using clockwork::test_support::start_utc;
 
 const std::filesystem::path golden_dir = CLOCKWORK_TRACE_GOLDEN_DIR;
 
@@ -81,10 +82,7 @@ std::string read_file(const std::filesystem::path& path) {
   return {std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
 }
 
-task<> fail_after(clockwork::runtime& rt, std::chrono::nanoseconds d) {
-  co_await rt.delay(d);
-  throw std::runtime_error("boom");
-}
+using clockwork::test_support::fail_after;
 
 task<> wait_for(clockwork::runtime& rt, std::chrono::nanoseconds d, std::stop_token stop) {
   co_await rt.delay(d, stop);

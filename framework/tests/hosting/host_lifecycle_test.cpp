@@ -16,6 +16,7 @@
 #include "clockwork/testing/log_capture.hpp"
 #include "clockwork/time/duration.hpp"
 #include "clockwork/time/time_format.hpp"
+#include "shared_test_helpers.hpp"
 
 namespace {
 
@@ -29,7 +30,7 @@ using clockwork::virtual_runtime;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-constexpr steady_time t0{};
+using clockwork::test_support::t0;
 
 struct journal {
   std::vector<std::string> lines;
@@ -38,12 +39,7 @@ struct journal {
   }
 };
 
-template <class T, class... Args>
-std::shared_ptr<T> add(host_builder& b, const std::string& name, Args&&... args) {
-  auto service = std::make_shared<T>(std::forward<Args>(args)...);
-  b.add_hosted_service<T>(name, [service](clockwork::service_provider&) { return service; });
-  return service;
-}
+using clockwork::test_support::add;
 
 bool has_failure(const clockwork::host_result& r, const std::string& service, failure_kind kind) {
   for (const auto& f : r.failures) {

@@ -15,6 +15,7 @@
 #include "clockwork/runtime/virtual_runtime.hpp"
 #include "clockwork/testing/log_capture.hpp"
 #include "clockwork/time/time_format.hpp"
+#include "shared_test_helpers.hpp"
 
 namespace {
 
@@ -27,10 +28,10 @@ using clockwork::virtual_runtime;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-constexpr steady_time t0{};
+using clockwork::test_support::t0;
 
 // What services did, in order, with the instant: "name:event@+hh:mm:ss.fff".
-struct journal {
+struct service_journal {
   std::vector<std::string> lines;
   void add(clockwork::runtime& rt, const std::string& who, const std::string& what) {
     lines.push_back(who + ":" + what + "@" + clockwork::format_offset(rt.now(), t0));
@@ -40,7 +41,7 @@ struct journal {
 // Waits for stop, honouring its token; records everything.
 class polite_service : public background_service {
  public:
-  explicit polite_service(journal& j) : journal_(&j) {}
+  explicit polite_service(service_journal& j) : journal_(&j) {}
   task<> execute(std::stop_token stopping) override {
     ++executions;
     journal_->add(rt(), name(), stopping.stop_requested() ? "execute(stopped)" : "execute");
@@ -70,7 +71,7 @@ class polite_service : public background_service {
   int executions = 0;
 
  private:
-  journal* journal_;
+  service_journal* journal_;
 };
 
 // Throws after `after`, every time it runs.
@@ -96,18 +97,13 @@ class deaf_service : public background_service {
   }
 };
 
-template <class T, class... Args>
-std::shared_ptr<T> add(host_builder& b, const std::string& name, Args&&... args) {
-  auto service = std::make_shared<T>(std::forward<Args>(args)...);
-  b.add_hosted_service<T>(name, [service](clockwork::service_provider&) { return service; });
-  return service;
-}
+using clockwork::test_support::add;
 
 // ---- order -----------------------------------------------------------------------------------
 
 TEST(Host, StartsInRegistrationOrderAndStopsInReverse) {
   virtual_runtime rt;
-  journal j;
+  service_journal j;
   host_builder b{rt};
   add<polite_service>(b, "a", j);
   add<polite_service>(b, "b", j);
@@ -127,7 +123,7 @@ TEST(Host, StartsInRegistrationOrderAndStopsInReverse) {
 
 TEST(Host, ExecuteRunsOnceEvenWhenStopRacesStart) {
   virtual_runtime rt;
-  journal j;
+  service_journal j;
   host_builder b{rt};
   auto svc = add<polite_service>(b, "svc", j);
   auto app = b.build();
@@ -143,7 +139,7 @@ TEST(Host, ExecuteRunsOnceEvenWhenStopRacesStart) {
 
 TEST(Host, PreStoppedStartTokenMeansExecuteNeverRuns) {
   virtual_runtime rt;
-  journal j;
+  service_journal j;
   host_builder b{rt};
   auto svc = add<polite_service>(b, "svc", j);
   auto app = b.build();
@@ -158,7 +154,7 @@ TEST(Host, PreStoppedStartTokenMeansExecuteNeverRuns) {
 
 TEST(Host, StopBeforeStartRunsNothing) {
   virtual_runtime rt;
-  journal j;
+  service_journal j;
   host_builder b{rt};
   auto svc = add<polite_service>(b, "svc", j);
   auto app = b.build();
@@ -171,7 +167,7 @@ TEST(Host, StopBeforeStartRunsNothing) {
 
 TEST(Host, DoubleStopIsIdempotent) {
   virtual_runtime rt;
-  journal j;
+  service_journal j;
   host_builder b{rt};
   add<polite_service>(b, "svc", j);
   auto app = b.build();
@@ -185,7 +181,7 @@ TEST(Host, DoubleStopIsIdempotent) {
 
 TEST(Host, DestroyingAHostThatWasNeverStoppedStopsItsServices) {
   virtual_runtime rt;
-  journal j;
+  service_journal j;
   {
     host_builder b{rt};
     add<polite_service>(b, "svc", j);
@@ -200,7 +196,7 @@ TEST(Host, DestroyingAHostThatWasNeverStoppedStopsItsServices) {
 
 TEST(Host, StartingTwiceIsRefused) {
   virtual_runtime rt;
-  journal j;
+  service_journal j;
   host_builder b{rt};
   add<polite_service>(b, "svc", j);
   auto app = b.build();
@@ -219,7 +215,7 @@ TEST(Host, StartingTwiceIsRefused) {
 
 TEST(Host, StopHostPolicyStopsTheApplicationAndRunReportsFailure) {
   virtual_runtime rt;
-  journal j;
+  service_journal j;
   host_builder b{rt};
   add<polite_service>(b, "steady", j);
   add<faulty_service>(b, "flaky", 5min);
@@ -238,7 +234,7 @@ TEST(Host, StopHostPolicyStopsTheApplicationAndRunReportsFailure) {
 
 TEST(Host, IgnorePolicyKeepsTheHostRunningButStillReportsTheFault) {
   virtual_runtime rt;
-  journal j;
+  service_journal j;
   host_builder b{rt};
   b.options().on_service_exception = clockwork::service_exception_behavior::ignore;
   add<polite_service>(b, "steady", j);
@@ -293,7 +289,7 @@ class cancels_itself : public background_service {
 
 TEST(Host, OperationCanceledBeforeStopIsAFaultAfterStopIsGraceful) {
   virtual_runtime rt;
-  journal j;
+  service_journal j;
   host_builder b{rt};
   b.options().on_service_exception = clockwork::service_exception_behavior::ignore;
   add<cancels_itself>(b, "leaky");
@@ -331,7 +327,7 @@ TEST(Host, ExecuteReturningBeforeStopIsAFinding) {
 
 TEST(Host, ShutdownTimeoutIsEnforcedOnTheInjectedClockAndNamesAbandonedServices) {
   virtual_runtime rt;
-  journal j;
+  service_journal j;
   clockwork::trace tr{rt.clock()};
   rt.set_observer(&tr);  // the host's lifecycle events reach the trace through the runtime
   host_builder b{rt};
@@ -486,7 +482,7 @@ TEST(Host, ScheduledStartReturnsAtOnceAndTheBlockIsABlockingCall) {
 
 TEST(Host, LifetimeTokensFollowTheHost) {
   virtual_runtime rt;
-  journal j;
+  service_journal j;
   host_builder b{rt};
   add<polite_service>(b, "svc", j);
   auto app = b.build();
@@ -525,7 +521,7 @@ TEST(Host, RunStopsWhenStopApplicationIsCalled) {
 
 TEST(Host, RunStopsWhenItsTokenIsStopped) {
   virtual_runtime rt;
-  journal j;
+  service_journal j;
   host_builder b{rt};
   add<polite_service>(b, "svc", j);
   auto app = b.build();
@@ -600,7 +596,7 @@ TEST(Host, AServiceHoldingAScopedDependencyFailsAtBuildNamingIt) {
 
 TEST(Host, RunOnARuntimeThatIsShuttingDownIsRefused) {
   virtual_runtime rt;
-  journal j;
+  service_journal j;
   host_builder b{rt};
   auto svc = add<polite_service>(b, "svc", j);
   auto app = b.build();
@@ -617,7 +613,7 @@ TEST(Host, RunOnARuntimeThatIsShuttingDownIsRefused) {
 
 TEST(Host, BadInputIsRefusedWithClearMessages) {
   virtual_runtime rt;
-  journal j;
+  service_journal j;
   host_builder b{rt};
   add<polite_service>(b, "svc", j);
   try {

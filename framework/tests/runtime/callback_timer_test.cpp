@@ -11,6 +11,7 @@
 #include "clockwork/runtime/virtual_runtime.hpp"
 #include "clockwork/time/duration.hpp"
 #include "clockwork/time/time_format.hpp"
+#include "shared_test_helpers.hpp"
 
 namespace {
 
@@ -21,9 +22,7 @@ using clockwork::virtual_runtime;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-std::string at(const virtual_runtime& rt) {
-  return clockwork::format_offset(rt.now(), rt.start_time());
-}
+using clockwork::test_support::at;
 
 TEST(CallbackTimer, CallsAtTheDueTimeThenEveryPeriodEachAtItsOwnInstant) {
   virtual_runtime rt;

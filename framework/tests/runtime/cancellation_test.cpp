@@ -9,6 +9,7 @@
 
 #include "clockwork/runtime/async_event.hpp"
 #include "clockwork/runtime/virtual_runtime.hpp"
+#include "shared_test_helpers.hpp"
 
 namespace {
 
@@ -18,7 +19,7 @@ using clockwork::task;
 using clockwork::virtual_runtime;
 using ::testing::HasSubstr;
 
-constexpr steady_time t0{};
+using clockwork::test_support::t0;
 
 TEST(Linked, StopsWhenEitherSourceStops) {
   std::stop_source a;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "clockwork/runtime/virtual_runtime.hpp"
+#include "shared_test_helpers.hpp"
 
 namespace {
 
@@ -20,7 +21,7 @@ using clockwork::virtual_runtime;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-constexpr steady_time t0{};
+using clockwork::test_support::t0;
 
 // Waits for `count` ticks, doing `work_per_tick` of modeled work after each; records instants.
 task<> consume(clockwork::runtime& rt, periodic_timer& timer, int count, std::chrono::nanoseconds work_per_tick,

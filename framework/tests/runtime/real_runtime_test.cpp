@@ -490,11 +490,11 @@ struct elapsed_pair {
 };
 
 task<elapsed_pair> measure_delay(real_runtime& rt, std::chrono::nanoseconds d) {
-  const steady_time t0 = rt.clock().steady_now();
+  const steady_time s0 = rt.clock().steady_now();
   const clockwork::utc_time u0 = rt.clock().utc_now();
   auto wait = rt.delay(d);
   co_await wait;
-  co_return elapsed_pair{rt.clock().steady_now() - t0, rt.clock().utc_now() - u0};
+  co_return elapsed_pair{rt.clock().steady_now() - s0, rt.clock().utc_now() - u0};
 }
 
 TEST(RealRuntime, TimeScaleRunsASimulatedHourInMilliseconds) {
@@ -522,9 +522,9 @@ TEST(RealRuntime, TimeScaleAlsoScalesModeledWork) {
   options.watchdog_budget = 0ns;
   real_runtime rt(options);
   const auto real_start = std::chrono::steady_clock::now();
-  const steady_time t0 = rt.now();
+  const steady_time s0 = rt.now();
   rt.block_on(block_the_loop(rt, 2h));
-  EXPECT_GE(rt.now() - t0, 2h);
+  EXPECT_GE(rt.now() - s0, 2h);
   EXPECT_LT(std::chrono::steady_clock::now() - real_start, 1min);
   EXPECT_EQ(count_findings(rt, finding_kind::blocking_call), 1u);  // 2h of work is over the 50ms budget
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "clockwork/runtime/async_event.hpp"
+#include "shared_test_helpers.hpp"
 
 namespace {
 
@@ -20,7 +21,7 @@ using clockwork::virtual_runtime;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-constexpr steady_time t0{};
+using clockwork::test_support::t0;
 
 struct event {
   std::string who;

@@ -17,6 +17,7 @@
 #include "clockwork/runtime/virtual_runtime.hpp"
 #include "clockwork/time/duration.hpp"
 #include "clockwork/time/time_format.hpp"
+#include "shared_test_helpers.hpp"
 
 namespace {
 
@@ -29,9 +30,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-std::string at(const virtual_runtime& rt) {
-  return clockwork::format_offset(rt.now(), rt.start_time());
-}
+using clockwork::test_support::at;
 
 // ---- one completion per wait -------------------------------------------------------------------
 

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "clockwork/schedule/iso8601.hpp"
+#include "shared_test_helpers.hpp"
 
 namespace {
 
@@ -17,13 +18,9 @@ using clockwork::utc_time;
 using cron::dst_policy;
 using std::chrono::seconds;
 
-utc_time at(const char* iso) {
-  return cron::parse_instant(iso);
-}
+using clockwork::test_support::at;
 
-cron::schedule make(const char* text, cron::dialect d, const char* zone, dst_policy p = dst_policy::cronos) {
-  return cron::schedule{cron::expression{text, d}, clockwork::find_zone(zone), p};
-}
+using clockwork::test_support::make;
 
 // The reference: every instant in [from, to] that walking next() visits.
 std::uint64_t walked(const cron::schedule& s, utc_time from, utc_time to) {

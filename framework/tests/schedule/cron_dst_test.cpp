@@ -15,6 +15,7 @@
 #include "clockwork/schedule/cron_schedule.hpp"
 #include "clockwork/schedule/iso8601.hpp"
 #include "cron_oracle.hpp"
+#include "shared_test_helpers.hpp"
 
 namespace {
 
@@ -26,13 +27,9 @@ using cron::dst_policy;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-utc_time at(const char* iso) {
-  return cron::parse_instant(iso);
-}
+using clockwork::test_support::at;
 
-cron::schedule make(const char* text, cron::dialect d, const char* zone, dst_policy p = dst_policy::cronos) {
-  return cron::schedule{cron::expression{text, d}, clockwork::find_zone(zone), p};
-}
+using clockwork::test_support::make;
 
 std::string shown(const cron::schedule& s, const std::optional<utc_time>& t) {
   return t ? cron::format_instant(*t, s.zone()) : "none";
@@ -366,7 +363,7 @@ TEST(CronDst, AgreesWithTheOracleAroundRealTransitions) {
   const char* zones[] = {"Europe/Berlin",    "America/New_York",  "Australia/Lord_Howe", "Pacific/Apia",
                          "America/Santiago", "America/Sao_Paulo", "Asia/Amman",          "Europe/Dublin",
                          "Antarctica/Troll", "Africa/Casablanca", "Europe/London",       "Australia/Sydney"};
-  const char* seconds[] = {"0", "0", "30", "*/20", "15"};
+  const char* second_fields[] = {"0", "0", "30", "*/20", "15"};
   const char* minutes[] = {"*", "0", "30", "*/10", "15,45", "0-4", "59", "20-40/7"};
   // "before"/"after": the wall hour at the transition, read with the offset before / after it.
   const char* hours[] = {"*", "0", "2", "1-3", "*/2", "23", "before", "before", "after", "after"};
@@ -397,7 +394,7 @@ TEST(CronDst, AgreesWithTheOracleAroundRealTransitions) {
       if (hour == "before") hour = wall_hour(zone.get_info(date::sys_seconds{std::chrono::seconds{t - 1}}).offset);
       if (hour == "after") hour = wall_hour(zone.get_info(date::sys_seconds{std::chrono::seconds{t}}).offset);
       const std::string text =
-          std::string(pick(seconds)) + " " + pick(minutes) + " " + hour + " " + pick(days) + " * *";
+          std::string(pick(second_fields)) + " " + pick(minutes) + " " + hour + " " + pick(days) + " * *";
       const auto policy = round % 2 == 0 ? dst_policy::cronos : dst_policy::quartz_delta_shift;
       const cron::schedule s{cron::expression{text, cron::dialect::cronos6}, zone, policy};
       const clockwork::test::cron_oracle oracle{s};

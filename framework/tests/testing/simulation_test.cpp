@@ -12,6 +12,7 @@
 #include "clockwork/testing/trace_matchers.hpp"
 #include "clockwork/testing/verdict.hpp"
 #include "clockwork/time/time_format.hpp"
+#include "shared_test_helpers.hpp"
 
 namespace {
 
@@ -23,7 +24,7 @@ using clockwork::testing::is_record;
 using clockwork::testing::simulation;
 using ::testing::HasSubstr;
 
-constexpr steady_time t0{};
+using clockwork::test_support::t0;
 
 // TEST_F takes an unqualified fixture name.
 using simulation_test = clockwork::testing::simulation_test;

@@ -18,6 +18,7 @@
 #include "clockwork/hosting/background_service.hpp"
 #include "clockwork/runtime/runtime.hpp"
 #include "clockwork/time/time_format.hpp"
+#include "shared_test_helpers.hpp"
 
 namespace {
 
@@ -101,17 +102,7 @@ std::vector<std::string> lane_names(const nlohmann::json& run) {
   return out;
 }
 
-trace_record rec(std::uint64_t seq, std::chrono::nanoseconds at, std::string source, std::string kind,
-                 clockwork::trace_fields fields = {}) {
-  trace_record r;
-  r.seq = seq;
-  r.steady = clockwork::steady_time{} + at;
-  r.utc = clockwork::utc_time{std::chrono::seconds(1767225600)} + at;
-  r.source = std::move(source);
-  r.kind = std::move(kind);
-  r.fields = std::move(fields);
-  return r;
-}
+using clockwork::test_support::rec;
 
 // The deaf service of Mistake 2: sleeps an hour without the stopping token.
 class deaf_hourly final : public clockwork::background_service {

@@ -6,7 +6,7 @@
 // set to anything but "" or "0", it writes the actual text to the file instead (creating its
 // directory) and reports a match, so that an intended change is one re-run away:
 //
-//   CLOCKWORK_UPDATE_GOLDEN=1 build/dev/framework/trace_test   # then review `git diff`
+//   CLOCKWORK_UPDATE_GOLDEN=1 build/dev/framework/threaded_tests --gtest_filter='Trace*'   # then review `git diff`
 //
 // Example:
 //
