@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with the `fuzz` preset (Clang, ASan + UBSan) and runs each for
-# its share of the time given (default 60 s in total), starting from a seed corpus generated
-# from the public cron vectors. Prints libFuzzer's execution count per target and the total.
+# its share of the time given (default 60 s in total: 30 s each; side by side when there are
+# cores for it), starting from a seed corpus generated from the public cron vectors. Prints
+# libFuzzer's execution count per target and the total.
 #
 #   tools/fuzz.sh            60 s in total
 #   tools/fuzz.sh 600        ten minutes in total
@@ -35,25 +36,46 @@ build="$root/build/fuzz"
 rm -rf "$build/seeds"  # regenerated each run; the learned corpus ($build/corpus) is kept
 python3 tools/cron_fuzz_seeds.py framework/tests/schedule/cron_vectors "$build/seeds"
 
-sum=0
-for target in "${targets[@]}"; do
-  program="$build/fuzz/clockwork-fuzz-${target//_/-}"
-  corpus="$build/corpus/$target"
-  artifacts="$build/artifacts/$target"
+# fuzz_one <target>: runs one target for its share; its output goes to $build/<target>.log.
+fuzz_one() {
+  local target="$1"
+  local program="$build/fuzz/clockwork-fuzz-${target//_/-}"
+  local corpus="$build/corpus/$target" artifacts="$build/artifacts/$target"
   mkdir -p "$corpus" "$artifacts"
-  log="$build/$target.log"
-  echo "tools/fuzz.sh: $target for ${per_target} s"
   # The corpus folder comes first: what libFuzzer learns is kept there between runs; the seeds
   # and the regression inputs are read too.
-  if ! "$program" "$corpus" "$build/seeds/$target" "fuzz/regressions/$target" \
-      -max_total_time="$per_target" -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
-      -artifact_prefix="$artifacts/" >"$log" 2>&1; then
-    tail -n 60 "$log" >&2
-    echo "tools/fuzz.sh: $target FAILED; the input is in $artifacts/" >&2
-    exit 1
-  fi
-  runs="$(sed -n 's/^#\([0-9]*\)[[:space:]]*DONE.*/\1/p' "$log" | tail -n 1)"
-  grep -E "^#[0-9]+[[:space:]]+DONE" "$log" | tail -n 1
+  "$program" "$corpus" "$build/seeds/$target" "fuzz/regressions/$target" \
+    -max_total_time="$per_target" -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
+    -artifact_prefix="$artifacts/" >"$build/$target.log" 2>&1
+}
+
+# The targets run side by side, as many at a time as there are cores (each fuzzer is one
+# process on one core): on two cores both finish in one share of the time instead of two, with
+# the same executions.
+cores=$(nproc)
+failed=()
+for ((first = 0; first < ${#targets[@]}; first += cores)); do
+  pids=()
+  batch=("${targets[@]:first:cores}")
+  for target in "${batch[@]}"; do
+    echo "tools/fuzz.sh: $target for ${per_target} s"
+    fuzz_one "$target" &
+    pids+=($!)
+  done
+  for i in "${!batch[@]}"; do
+    wait "${pids[$i]}" || failed+=("${batch[$i]}")
+  done
+done
+for target in "${failed[@]}"; do
+  tail -n 60 "$build/$target.log" >&2
+  echo "tools/fuzz.sh: $target FAILED; the input is in $build/artifacts/$target/" >&2
+done
+[ ${#failed[@]} -eq 0 ] || exit 1
+
+sum=0
+for target in "${targets[@]}"; do
+  runs="$(sed -n 's/^#\([0-9]*\)[[:space:]]*DONE.*/\1/p' "$build/$target.log" | tail -n 1)"
+  echo "tools/fuzz.sh: $target: $(grep -E "^#[0-9]+[[:space:]]+DONE" "$build/$target.log" | tail -n 1)"
   sum=$((sum + ${runs:-0}))
 done
 echo "tools/fuzz.sh: ${sum} executions in total"
