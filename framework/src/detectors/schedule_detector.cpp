@@ -38,8 +38,8 @@ std::optional<utc_time> representable(std::chrono::sys_seconds t) {
 
 run_schedule run_schedule::daily_at_utc(int hour, int minute) {
   if (hour < 0 || hour > 23 || minute < 0 || minute > 59) {
-    throw std::invalid_argument("clockwork::run_schedule::daily_at_utc: " + fmt::format("{:02}:{:02}", hour, minute) +
-                                " is not a time of day");
+    throw std::invalid_argument(
+        fmt::format("clockwork::run_schedule::daily_at_utc: {:02}:{:02} is not a time of day", hour, minute));
   }
   run_schedule s;
   s.what = kind::daily_utc;

@@ -86,6 +86,13 @@ TEST(ScheduleDetector, BadSchedulesAreRefused) {
   EXPECT_THROW(run_schedule::daily_at_utc(24, 0), std::invalid_argument);
   EXPECT_THROW(run_schedule::every(0s), std::invalid_argument);
   EXPECT_THROW(run_schedule::daily_at_utc(0, 0).with_tolerance(-1s), std::invalid_argument);
+  // The message names the time it was given, as a time.
+  try {
+    (void)run_schedule::daily_at_utc(7, 60);
+    ADD_FAILURE() << "07:60 was accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "clockwork::run_schedule::daily_at_utc: 07:60 is not a time of day");
+  }
 }
 
 // ---- the detector on its own: runs reported by hand, at chosen wall-clock instants ----------------
