@@ -37,7 +37,9 @@ inline constexpr steady_time t0{};
 inline constexpr utc_time start_utc{std::chrono::seconds(1767225600)};
 
 // The runtime's virtual time as an offset from its start ("+01:30:00.001"), for event logs.
-inline std::string at(const virtual_runtime& rt) { return format_offset(rt.now(), rt.start_time()); }
+inline std::string at(const virtual_runtime& rt) {
+  return format_offset(rt.now(), rt.start_time());
+}
 
 // A task that waits `d`, then fails with "boom".
 inline task<> fail_after(runtime& rt, std::chrono::nanoseconds d) {
@@ -67,7 +69,9 @@ std::shared_ptr<T> add(host_builder& b, const std::string& name, Args&&... args)
 }
 
 // An instant written in ISO 8601 ("2024-03-10T07:00:00Z").
-inline utc_time at(const char* iso) { return cron::parse_instant(iso); }
+inline utc_time at(const char* iso) {
+  return cron::parse_instant(iso);
+}
 
 // A schedule of a cron line in a zone.
 inline cron::schedule make(const char* text, cron::dialect d, const char* zone,
