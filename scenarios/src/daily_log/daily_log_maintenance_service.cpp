@@ -2,6 +2,7 @@
 
 #include <spdlog/logger.h>
 
+#include <cstddef>
 #include <exception>
 #include <stdexcept>
 #include <utility>
@@ -66,10 +67,14 @@ task<> daily_log_maintenance_service::create_missing_daily_logs(std::stop_token 
   // if it crosses midnight.
   const calendar_date today = rt().clock().utc_today();
 
+  // The run's days, the same for every user: worked out once, not once per user.
+  std::vector<calendar_date> days;
+  days.reserve(static_cast<std::size_t>(options_.days_to_create));
+  for (int i = 0; i < options_.days_to_create; ++i) days.push_back(add_days(today, i));
+
   std::uint64_t created = 0;
   for (const user_profile& user : users) {
-    for (int i = 0; i < options_.days_to_create; ++i) {
-      const calendar_date day = add_days(today, i);
+    for (const calendar_date day : days) {
       auto probe = daily_log_repo->exists(user.id, day, token);
       const bool exists = co_await probe;
       if (!exists) {

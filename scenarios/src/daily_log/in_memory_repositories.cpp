@@ -55,6 +55,7 @@ task<std::vector<user_profile>> in_memory_user_profile_repository::get_all_activ
   auto gate = store_->faults().before(*rt_, daily_log_store::get_all_active_operation, "all active users", token);
   co_await gate;
   std::vector<user_profile> active;
+  active.reserve(store_->users().size());
   for (const auto& [id, profile] : store_->users().rows()) {
     if (profile.active) active.push_back(profile);
   }
@@ -69,7 +70,7 @@ in_memory_daily_log_repository::in_memory_daily_log_repository(std::shared_ptr<i
   if (!unit_) throw std::invalid_argument("clockwork::scenarios::in_memory_daily_log_repository: null unit of work");
 }
 
-task<bool> in_memory_daily_log_repository::exists(user_id user, calendar_date day, std::stop_token token) {
+task<bool> in_memory_daily_log_repository::exists(user_id user, calendar_date day, const std::stop_token& token) {
   const daily_log_key key{user, day};
   daily_log_store& store = unit_->store();
   // The description is made, if at all, inside before(): the key can be captured by reference.
@@ -87,7 +88,7 @@ task<bool> in_memory_daily_log_repository::exists_after(fakes::fault_gate gate, 
   co_return unit_->store().logs().contains(*unit_, key);
 }
 
-task<> in_memory_daily_log_repository::add(daily_log log, std::stop_token token) {
+task<> in_memory_daily_log_repository::add(daily_log log, const std::stop_token& token) {
   const daily_log_key key = log.key();
   daily_log_store& store = unit_->store();
   auto gate = store.faults().before(

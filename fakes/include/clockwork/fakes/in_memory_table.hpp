@@ -151,6 +151,7 @@ class in_memory_table final : public transactional_resource {
     if (s == nullptr) return;
     // Whether each touched key will exist, write by write, without touching rows_.
     presence present = make_presence();
+    if constexpr (hashed) present.reserve(s->writes.size());  // one allocation, no regrowth
     for (const write& w : s->writes) {
       bool exists = false;
       if constexpr (hashed) {

@@ -73,8 +73,8 @@ class in_memory_daily_log_repository final : public daily_log_repository {
  public:
   // Stages into unit, the scope's unit of work.
   in_memory_daily_log_repository(std::shared_ptr<in_memory_unit_of_work> unit, runtime& rt);
-  task<bool> exists(user_id user, calendar_date day, std::stop_token token) override;
-  task<> add(daily_log log, std::stop_token token) override;
+  task<bool> exists(user_id user, calendar_date day, const std::stop_token& token) override;
+  task<> add(daily_log log, const std::stop_token& token) override;
 
  private:
   // exists() once the fault plan slowed or failed the call.
