@@ -132,6 +132,12 @@ chaos::chaos(std::uint64_t seed, chaos_options options) : options_(options) {
   decide(operation_slow, options_.operation_slow);
   on_[clock_step] = draw(clock_step, options_.clock_step);
   on_[clock_drift] = draw(clock_drift, options_.clock_drift);
+  // p * 2^53 is exact in a double (p is in [0, 1]), and so is its ceiling, at most 2^53.
+  const auto below = [](double p) { return static_cast<std::uint64_t>(std::ceil(std::ldexp(p, 53))); };
+  below_[wait_error] = below(options_.wait_error);
+  below_[wait_slow] = below(options_.wait_slow);
+  below_[operation_error] = below(options_.operation_error);
+  below_[operation_slow] = below(options_.operation_slow);
 }
 
 std::uint64_t chaos::draw_below(kind k, std::uint64_t bound) {
@@ -152,11 +158,11 @@ bool chaos::spend(std::string_view site, std::string what) {
 
 chaos::wait_fault chaos::at_wait(std::string_view site) {
   wait_fault out;
-  if (on_[wait_error] && draw(wait_error, options_.wait_error) && spend(site, "delay failed")) {
+  if (on_[wait_error] && draw_own(wait_error) && spend(site, "delay failed")) {
     out.fail = true;
     return out;
   }
-  if (on_[wait_slow] && draw(wait_slow, options_.wait_slow)) {
+  if (on_[wait_slow] && draw_own(wait_slow)) {
     const auto extra = draw_duration(wait_slow, options_.max_slowdown);
     if (spend(site, "delay +" + format_duration(extra))) out.extra = extra;
   }
