@@ -38,6 +38,12 @@ bool timed_wait::try_complete(outcome how) noexcept {
   return state_.compare_exchange_strong(expected, how, std::memory_order_acq_rel);
 }
 
+// Only suspend() calls it: in line there.
+inline void timed_wait::watch_stop() {
+  if (auto* shared = rt_->shared_stops(); shared != nullptr && shared->join(*this)) return;
+  watch_stop_alone();
+}
+
 void timed_wait::suspend(std::coroutine_handle<> h, wait_kind kind, std::string_view what) {
   handle_ = h;
   owner = rt_->current_record();
@@ -57,8 +63,7 @@ void timed_wait::suspend(std::coroutine_handle<> h, wait_kind kind, std::string_
   if (token_.stop_possible()) watch_stop();
 }
 
-void timed_wait::watch_stop() {
-  if (auto* shared = rt_->shared_stops(); shared != nullptr && shared->join(*this)) return;
+void timed_wait::watch_stop_alone() {
   // Set first: if the token is already stopped the constructor runs the callback at once, and a
   // wait must know its hook is alive whatever that callback leads to.
   stop_mode_ = stop_mode::own;

@@ -47,9 +47,13 @@ class stop_registrations {
   // none. Returns false, and changes nothing, when the wait must register its own callback:
   // every slot is taken by other tokens, or its token is already stopped (its own registration
   // then cancels it at once, as std::stop_callback does).
-  bool join(timed_wait& wait);
+  //
+  // join() and leave() run on every suspension of a wait with a token, so their common case —
+  // the wait's token is the last one joined, the leaving wait is not the list's last — is in
+  // line (defined in timed_wait.hpp, which has the wait's members); the rest is in the .cpp.
+  inline bool join(timed_wait& wait);
   // Takes a wait off its token's list (its frame is going away); the last to leave deregisters.
-  void leave(timed_wait& wait) noexcept;
+  inline void leave(timed_wait& wait) noexcept;
 
  private:
   friend class timed_wait;  // links itself through registration*
@@ -67,12 +71,18 @@ class stop_registrations {
     std::optional<std::stop_callback<cancel_all>> callback;
   };
 
-  static void link(registration& r, timed_wait& wait) noexcept;
+  static inline void link(registration& r, timed_wait& wait) noexcept;
+  // join() when the wait's token is not the last one joined: looks through the table.
+  bool join_any(timed_wait& wait);
+  // Deregisters the callback of a registration its last wait left.
+  static void release(registration& r) noexcept;
 
   // Few tokens have waiters at once on one runtime (a service's own token, its host's); a wait
   // on a further one registers its own callback. Slots are searched in order, so the table is
   // small.
   std::array<registration, 8> table_;
+  // Where the last join linked a wait: most waits of a runtime share its token.
+  registration* last_ = nullptr;
 };
 
 }  // namespace clockwork::detail

@@ -118,8 +118,10 @@ class timed_wait : public timer_node {
   friend class stop_registrations;
 
   // Registers for the stop token when suspending: on the runtime's shared registration if it
-  // lends one, else a callback of the wait's own.
+  // lends one, else a callback of the wait's own (watch_stop_alone: out of line, so that the
+  // shared case stays small enough to be inlined where the wait suspends).
   void watch_stop();
+  [[gnu::noinline]] void watch_stop_alone();
   // Completes the wait as cancelled if nothing else completed it first (a stop callback).
   void cancel_by_stop() noexcept;
 
@@ -142,6 +144,37 @@ class timed_wait : public timer_node {
     shared_link shared;
   } stop_hook_;
 };
+
+// stop_registrations' in-line parts (declared in stop_registrations.hpp): here, where the wait's
+// members are known.
+inline void stop_registrations::link(registration& r, timed_wait& wait) noexcept {
+  wait.stop_hook_.shared = {nullptr, r.newest, &r};
+  if (r.newest != nullptr) r.newest->stop_hook_.shared.newer = &wait;
+  r.newest = &wait;
+  wait.stop_mode_ = timed_wait::stop_mode::shared;
+}
+
+inline bool stop_registrations::join(timed_wait& wait) {
+  // The token the last join linked, still waited on: the same registration the table search
+  // would find (a token has at most one registration with waits), without the search.
+  if (registration* r = last_; r != nullptr && r->newest != nullptr && r->newest->token_ == wait.token_) {
+    link(*r, wait);
+    return true;
+  }
+  return join_any(wait);
+}
+
+inline void stop_registrations::leave(timed_wait& wait) noexcept {
+  const timed_wait::shared_link place = wait.stop_hook_.shared;
+  if (place.newer != nullptr) {
+    place.newer->stop_hook_.shared.older = place.older;
+  } else {
+    place.registration->newest = place.older;
+  }
+  if (place.older != nullptr) place.older->stop_hook_.shared.newer = place.newer;
+  wait.stop_mode_ = timed_wait::stop_mode::none;
+  if (place.registration->newest == nullptr) release(*place.registration);
+}
 
 // Pending wall-clock waits, linked so that the runtime can re-evaluate them when the wall
 // clock changes.
