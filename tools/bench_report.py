@@ -1306,9 +1306,10 @@ def notes_for(rep):
             notes.append(f"- **{text}: {measured}.** A seed costs {fmt(per_seed_ns, TIME_UNITS)}: about 84,000 "
                          f"repository calls, each a fault site, {fmt(per_seed_ns / 84000, TIME_UNITS)} a call "
                          "(everything a seed does, divided by its calls). Without any fault injected it runs at "
-                         f"{fmt(floor, RATE_UNITS)}, so the faults are not what is missing: the per-call path is, and "
-                         "a call that passes already has no coroutine frame. Where the instructions go is profiled in "
-                         "[explore.md](explore.md#speed), with what is left: no single part holds the factor missing.")
+                         f"{fmt(floor, RATE_UNITS)}. This rate moves with the machine more than the others: the same "
+                         "program has measured from about 240 to 420 seeds/s minutes apart on this 2-core VM, while "
+                         "its instruction profile, in [explore.md](explore.md#speed), repeats. Read the CPU time per "
+                         "seed in section 8 and the load average beside it before acting on one run.")
     return notes
 
 
