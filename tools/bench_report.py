@@ -1307,7 +1307,7 @@ def notes_for(rep):
                          f"repository calls, each a fault site, {fmt(per_seed_ns / 84000, TIME_UNITS)} a call "
                          "(everything a seed does, divided by its calls). Without any fault injected it runs at "
                          f"{fmt(floor, RATE_UNITS)}. This rate moves with the machine more than the others: the same "
-                         "program has measured from about 240 to 420 seeds/s minutes apart on this 2-core VM, while "
+                         "program has measured from about 330 to 425 seeds/s minutes apart on this 2-core VM, while "
                          "its instruction profile, in [explore.md](explore.md#speed), repeats. Read the CPU time per "
                          "seed in section 8 and the load average beside it before acting on one run.")
     return notes
