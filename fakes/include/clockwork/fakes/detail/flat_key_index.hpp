@@ -133,9 +133,10 @@ class flat_key_index {
 
   // The control bytes of slots i .. i+7, byte k of the word for slot i+k. control_ repeats its
   // first bytes after its end, so a group that runs past the last slot reads on from the first.
-  std::uint64_t load_group(std::size_t i) const noexcept {
+  std::uint64_t load_group(std::size_t i) const noexcept { return read_group(control_.data() + i); }
+  static std::uint64_t read_group(const std::uint8_t* bytes) noexcept {
     std::uint64_t word = 0;
-    std::memcpy(&word, control_.data() + i, sizeof word);
+    std::memcpy(&word, bytes, sizeof word);
     if constexpr (std::endian::native == std::endian::big) word = __builtin_bswap64(word);
     return word;
   }
@@ -189,10 +190,7 @@ class flat_key_index {
     // Keys are distinct: each goes to the first empty slot of its run, found by the control
     // bytes alone. Used slots are found a word of control bytes at a time.
     for (std::size_t g = 0; g < old.size(); g += group_width) {
-      std::uint64_t word = 0;
-      std::memcpy(&word, old_control.data() + g, sizeof word);
-      if constexpr (std::endian::native == std::endian::big) word = __builtin_bswap64(word);
-      for (std::uint64_t used = word & high_bits; used != 0; used &= used - 1) {
+      for (std::uint64_t used = read_group(old_control.data() + g) & high_bits; used != 0; used &= used - 1) {
         auto& slot = old[g + static_cast<std::size_t>(std::countr_zero(used)) / 8];
         const std::uint64_t hash = hash_of(slot->first);
         std::size_t i = home(hash);
