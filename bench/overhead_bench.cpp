@@ -18,9 +18,12 @@
 //                  clockwork_real_two_throws row prices the path before the spawn wrapper
 //                  settled (the wrapper awaited the child, whose awaiter rethrew): each waiter
 //                  sits under a coroutine that awaits it and catches the rethrown exception,
-//                  two throw/catch cycles per waiter (and one frame more); clockwork_real_wrapped
-//                  is the same shape with a wrapper that settles, so the difference between the
-//                  two is one rethrow/catch, what the spawn wrapper no longer pays. asio's idiom for "wait until
+//                  two throw/catch cycles per waiter (and one frame more), and throws its own
+//                  exception as it did before (from an out-of-line await_resume, one frame
+//                  more to unwind); clockwork_real_wrapped is the same shape with a wrapper that
+//                  settles and today's waiter, so two_throws - wrapped is what the spawn wrapper
+//                  and the wait no longer pay, and the clockwork_real row plus that difference
+//                  is the code before. asio's idiom for "wait until
 //                  stopped" is one never-expiring steady_timer that every waiter awaits and stop cancels; its waiters
 //                  also end by letting the exception (operation_aborted) propagate to co_spawn's completion handler.
 //   reference      one throw/catch of operation_canceled and one std::rethrow_exception/catch,
@@ -37,6 +40,7 @@
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
 #include <chrono>
+#include <coroutine>
 #include <cstdint>
 #include <exception>
 #include <limits>
@@ -44,6 +48,7 @@
 #include <stop_token>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "bench_common.hpp"
@@ -202,6 +207,25 @@ clockwork::task<> stop_waiter_no_throw(clockwork::runtime& rt, std::stop_token t
   (void)waited;
 }
 
+// The wait as it was before its await_resume was forced inline: the stop's exception thrown from
+// a frame of its own between the throw and the coroutine's handler, as GCC compiled it then (the
+// unwinder passes that frame twice, once to find the handler and once to run it).
+class delay_as_before {
+ public:
+  explicit delay_as_before(clockwork::delay_awaitable wait) : wait_(std::move(wait)) {}
+  bool await_ready() const noexcept { return wait_.await_ready(); }
+  void await_suspend(std::coroutine_handle<> h) { wait_.await_suspend(h); }
+  [[gnu::noinline]] void await_resume() const { wait_.await_resume(); }
+
+ private:
+  clockwork::delay_awaitable wait_;
+};
+
+// The waiter as it was before: the same wait, its exception thrown the way it was then.
+clockwork::task<> stop_waiter_as_before(clockwork::runtime& rt, std::stop_token token) {
+  co_await delay_as_before(rt.delay(nanoseconds::max(), token));
+}
+
 // The spawn wrapper as it was before it settled: it awaited the child task, whose awaiter
 // rethrew the child's exception, and caught it — a second throw per cancelled waiter.
 clockwork::task<> rethrowing_wrapper(clockwork::task<> child) {
@@ -223,7 +247,7 @@ enum class waiter_style { delay, try_delay, two_throws, wrapped };
 clockwork::task<> make_waiter(clockwork::runtime& rt, std::stop_token token, waiter_style style) {
   switch (style) {
     case waiter_style::try_delay: return stop_waiter_no_throw(rt, std::move(token));
-    case waiter_style::two_throws: return rethrowing_wrapper(stop_waiter(rt, std::move(token)));
+    case waiter_style::two_throws: return rethrowing_wrapper(stop_waiter_as_before(rt, std::move(token)));
     case waiter_style::wrapped: return settling_wrapper(stop_waiter(rt, std::move(token)));
     case waiter_style::delay: break;
   }

@@ -31,7 +31,8 @@ event_wait async_event::wait_for(std::chrono::nanoseconds timeout, std::stop_tok
   if (timeout.count() < 0) {
     throw std::invalid_argument("clockwork::async_event '" + name_ +
                                 "'::wait_for: the timeout must not be negative (zero: at once, clockwork::infinite: "
-                                "never), got " + format_duration(timeout));
+                                "never), got " +
+                                format_duration(timeout));
   }
   // deadline_after saturates: an infinite (or huge) timeout is no deadline, so no timer is
   // armed and a wait nothing will complete is a deadlock naming this event.
@@ -71,23 +72,23 @@ void event_wait::await_suspend(std::coroutine_handle<> h) {
   suspend(h, wait_kind::signal, event_->wait_label_);
 }
 
-bool event_wait::await_resume() {
+detail::wait_answer event_wait::finish() {
   unlink();
   switch (result()) {
-    case outcome::signaled: return true;
+    case outcome::signaled: return detail::wait_answer::yes;
     case outcome::fired:
-      if (reports_timeout_) return false;
-      return true;
-    case outcome::canceled: throw operation_canceled{};
+      if (reports_timeout_) return detail::wait_answer::no;
+      return detail::wait_answer::yes;
+    case outcome::canceled: return detail::wait_answer::canceled;
     case outcome::pending:
     case outcome::due: break;
   }
   // Completed without suspending, or the deadline had already passed when awaited (the wait
   // then went through the ready queue, with its gate closed: a set() meanwhile did not queue it
   // again, but counts now).
-  if (event_->set_) return true;
-  if (stop_requested()) throw operation_canceled{};
-  return false;
+  if (event_->set_) return detail::wait_answer::yes;
+  if (stop_requested()) return detail::wait_answer::canceled;
+  return detail::wait_answer::no;
 }
 
 }  // namespace clockwork

@@ -88,25 +88,25 @@ void tick_wait::await_suspend(std::coroutine_handle<> h) {
   suspend(h, wait_kind::tick, timer_->name_);
 }
 
-bool tick_wait::await_resume() {
-  if (timer_ == nullptr) return false;  // the timer was destroyed while we waited
+detail::wait_answer tick_wait::finish() {
+  if (timer_ == nullptr) return detail::wait_answer::no;  // the timer was destroyed while we waited
   if (timer_->waiter_ == this) timer_->waiter_ = nullptr;
-  if (immediate_tick_) return true;
+  if (immediate_tick_) return detail::wait_answer::yes;
   switch (result()) {
-    case outcome::fired: timer_->consume_tick(); return true;
-    case outcome::signaled: return false;
-    case outcome::canceled: throw operation_canceled{};
+    case outcome::fired: timer_->consume_tick(); return detail::wait_answer::yes;
+    case outcome::signaled: return detail::wait_answer::no;
+    case outcome::canceled: return detail::wait_answer::canceled;
     case outcome::pending:
     case outcome::due: break;
   }
   // Resumed without the timer firing: either await_ready found the token stopped, or the tick
   // fell due between await_ready and await_suspend (real time moves) and the wait went through
   // the ready queue. Only the first is a cancellation.
-  if (timer_->disposed_) return false;
-  if (stop_requested()) throw operation_canceled{};
+  if (timer_->disposed_) return detail::wait_answer::no;
+  if (stop_requested()) return detail::wait_answer::canceled;
   if (timer_->rt_->now() >= timer_->next_due_) {
     timer_->consume_tick();
-    return true;
+    return detail::wait_answer::yes;
   }
   throw std::logic_error("clockwork::periodic_timer '" + timer_->name_ + "': wait resumed before its tick was due");
 }

@@ -33,6 +33,8 @@
 #include <stop_token>
 #include <string>
 
+#include "clockwork/errors.hpp"
+#include "clockwork/runtime/detail/timed_wait.hpp"
 #include "clockwork/runtime/runtime.hpp"
 
 namespace clockwork {
@@ -56,10 +58,16 @@ class [[nodiscard]] event_wait : public detail::timed_wait, private detail::even
   bool await_ready() const noexcept;
   void await_suspend(std::coroutine_handle<> h);
   // true: the event was set; false: the deadline passed first (wait_until/wait_for only).
-  bool await_resume();
+  // Inlined into the awaiting coroutine, for the reason tick_wait's is.
+  [[gnu::always_inline]] bool await_resume() {
+    const detail::wait_answer answer = finish();
+    if (answer == detail::wait_answer::canceled) throw operation_canceled{};
+    return answer == detail::wait_answer::yes;
+  }
 
  private:
   friend class async_event;
+  detail::wait_answer finish();
   void unlink() noexcept;
   async_event* event_;
   bool reports_timeout_;

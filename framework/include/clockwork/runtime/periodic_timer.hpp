@@ -42,6 +42,8 @@
 #include <stop_token>
 #include <string>
 
+#include "clockwork/errors.hpp"
+#include "clockwork/runtime/detail/timed_wait.hpp"
 #include "clockwork/runtime/runtime.hpp"
 
 namespace clockwork {
@@ -57,10 +59,17 @@ class [[nodiscard]] tick_wait : public detail::timed_wait {
 
   bool await_ready();
   void await_suspend(std::coroutine_handle<> h);
-  bool await_resume();
+  // Inlined into the awaiting coroutine: a stop's exception is thrown there, one frame fewer
+  // for the unwinder to pass (twice: to find the handler and to run it).
+  [[gnu::always_inline]] bool await_resume() {
+    const detail::wait_answer answer = finish();
+    if (answer == detail::wait_answer::canceled) throw operation_canceled{};
+    return answer == detail::wait_answer::yes;
+  }
 
  private:
   friend class periodic_timer;
+  detail::wait_answer finish();
   periodic_timer* timer_;
   bool immediate_tick_ = false;
 };
