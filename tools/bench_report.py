@@ -1221,10 +1221,14 @@ def notes_for(rep):
             req = med(r.spread("spawn_stop/clockwork_real_try_delay/10000", "request_stop_ms")) * 1e6 / 10000
             notes.append(
                 f"- **{text}: {measured}.** No exception is left on this path: the {fmt(quiet, TIME_UNITS)} per waiter "
-                f"are the stop callback ({fmt(req, TIME_UNITS)} inside `request_stop()`), the resume slice, the task's "
-                "end (its record unlinked from the runtime's list of tasks and recycled) and two coroutine frames "
-                "(the spawn wrapper's, recycled by the runtime; the waiter's, which a burst of 10k overflows the "
-                "per-thread frame cache with and hands back to malloc — the largest single part left).")
+                f"are the stop callback ({fmt(req, TIME_UNITS)} inside `request_stop()`) and its deregistration "
+                "(real_runtime's waits each register their own `std::stop_callback`, a lock of the token's state each "
+                "way, because a stop may come from another thread), the resume slice (with the one clock read a "
+                "slice real_runtime makes to measure its slices for its distortion figures), the task's end (its "
+                "record unlinked from the runtime's list of tasks and recycled) and two coroutine frames (the spawn "
+                "wrapper's, recycled by the runtime; the waiter's, which a burst of 10k overflows the per-thread "
+                "frame cache with and hands back to malloc — the largest single part left). *Before* is worked out "
+                "from three rows of one shot each, so this ratio moves with the machine more than the others.")
         elif text.startswith("Real time: p99 lateness"):
             tfd = med(r.spread("lateness/timerfd", "p99_ns"))
             asio = med(r.spread("lateness/asio", "p99_ns"))
@@ -1307,12 +1311,17 @@ def notes_for(rep):
             seeds = med(r.spread("explore/daily_log_faults", "seeds_per_s"))
             floor = med(r.spread("explore/daily_log_no_faults", "seeds_per_s"))
             per_seed_ns = 1e9 / seeds
-            notes.append(f"- **{text}: {measured}.** A seed costs {fmt(per_seed_ns, TIME_UNITS)}: about 84,000 "
-                         f"repository calls, each a fault site, {fmt(per_seed_ns / 84000, TIME_UNITS)} a call "
-                         "(everything a seed does, divided by its calls). Without any fault injected it runs at "
-                         f"{fmt(floor, RATE_UNITS)}. This rate moves with the machine more than the others: the same "
-                         "program has measured from about 330 to 425 seeds/s minutes apart on this 2-core VM, while "
-                         "its instruction profile, in [explore.md](explore.md#speed), repeats. Read the CPU time per "
+            twice = med(r.spread("explore/daily_log_faults_10pct_twice", "seeds_per_s"))
+            line = (f"- **{text}: {measured}.** A seed costs {fmt(per_seed_ns, TIME_UNITS)}: about 84,000 "
+                    f"repository calls, each a fault site, {fmt(per_seed_ns / 84000, TIME_UNITS)} a call "
+                    "(everything a seed does, divided by its calls). Without any fault injected it runs at "
+                    f"{fmt(floor, RATE_UNITS)}.")
+            if twice is not None and twice > seeds:
+                line += (f" Later in the same program the row that runs a tenth of its seeds twice — more work — "
+                         f"measured {fmt(twice, RATE_UNITS)}: the machine, not the code, moved between the two.")
+            notes.append(line + " This rate moves with the machine more than the others: the same program has "
+                         "measured from about 240 to 425 seeds/s minutes apart on this 2-core VM, while its "
+                         "instruction profile, in [explore.md](explore.md#speed), repeats. Read the CPU time per "
                          "seed in section 8 and the load average beside it before acting on one run.")
     return notes
 
