@@ -30,6 +30,11 @@ class runtime;
 
 namespace detail {
 
+// What a wait answers once resumed, worked out out of line by waits whose bookkeeping is long
+// (a tick, an event): their await_resume, inlined into the awaiting coroutine, turns `canceled`
+// into operation_canceled there, so that a stop's exception unwinds no frame of theirs.
+enum class wait_answer : std::uint8_t { yes, no, canceled };
+
 // A wait that completes when its timer fires, its stop token is stopped or something signals
 // it, whichever first. Lives in the awaiting coroutine's frame; destroying the frame mid-wait
 // disarms it.
@@ -42,11 +47,6 @@ namespace detail {
 // The owner — the spawned coroutine whose record the wait reports to and resumes under — is
 // fixed when the wait suspends. Re-arming the timer (periodic_timer::set_period, from any
 // coroutine) never changes it.
-// What a wait answers once resumed, worked out out of line by waits whose bookkeeping is long
-// (a tick, an event): their await_resume, inlined into the awaiting coroutine, turns `canceled`
-// into operation_canceled there, so that a stop's exception unwinds no frame of theirs.
-enum class wait_answer : std::uint8_t { yes, no, canceled };
-
 class timed_wait : public timer_node {
  public:
   // fired: the deadline was reached; canceled: the stop token won; signaled: something else
