@@ -49,6 +49,11 @@ function(build_and_run_consumer dir)
   # The consumer's own programs and what they link, not every library clockwork defines: a
   # consumer of the framework and the harness does not wait for the job store to compile.
   run(${CMAKE_COMMAND} --build ${dir} --parallel 2 --target consumer consumer_tests consumer_tests_gtest_main)
+  # A consumer sees clockwork's warnings as its own (and fails on them with -Werror): none, with
+  # the compiler's default warnings, in its headers or, built as a sub-project, in its sources.
+  if(out MATCHES "warning:")
+    message(FATAL_ERROR "building the consumer printed warnings:\n${out}")
+  endif()
   run(${dir}/consumer)
   if(NOT out MATCHES "built with clockwork ${VERSION}\n")
     message(FATAL_ERROR "the consumer was not built with clockwork ${VERSION}'s headers:\n${out}")

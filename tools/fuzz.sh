@@ -26,8 +26,9 @@ targets=(cron_expression cron_cli)
 per_target=$((total / ${#targets[@]}))
 
 cmake --preset fuzz
-# Only the fuzz programs and what they link: the preset's other targets (the catalogue, the
-# job stores, the tools) are built by the other steps, and would double this step's build time.
+# Only the fuzz programs and what they link: the cron parser's own sources (fuzz/CMakeLists.txt),
+# not the whole library, nor the preset's other targets (the catalogue, the job stores, the
+# tools): the other steps build those, and they would make this step's build five times longer.
 programs=()
 for target in "${targets[@]}"; do programs+=("clockwork-fuzz-${target//_/-}"); done
 cmake --build --preset fuzz --target "${programs[@]}"
