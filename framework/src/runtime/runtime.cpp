@@ -117,7 +117,8 @@ void runtime::fire_next_timer() {
   if (shuffle_ && timers_.size() > 1) {
     // Gather every timer sharing the earliest deadline, fire a random one, put the rest back
     // with their original sequence numbers.
-    std::vector<detail::timer_node*> same;
+    std::vector<detail::timer_node*>& same = same_deadline_;
+    same.clear();
     const steady_time first = timers_.top()->deadline;
     while (!timers_.empty() && timers_.top()->deadline == first) same.push_back(&timers_.pop());
     const std::size_t pick = static_cast<std::size_t>(rng_() % same.size());

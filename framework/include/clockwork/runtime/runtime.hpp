@@ -347,6 +347,9 @@ class runtime {
   bool shutting_down_ = false;
   bool shuffle_ = false;
   std::mt19937_64 rng_;
+  // fire_next_timer's timers sharing the earliest deadline while shuffling, kept between fires
+  // so that an explored seed's every timer does not allocate one.
+  std::vector<detail::timer_node*> same_deadline_;
 
  protected:
   std::mt19937_64 random_;  // services' draws (random()); seeded by the derived runtime

@@ -112,6 +112,7 @@ class flat_key_index {
     slots_.clear();
     control_.clear();
     size_ = 0;
+    mask_ = 0;
   }
 
  private:
@@ -123,8 +124,8 @@ class flat_key_index {
   static constexpr std::uint64_t high_bits = 0x8080808080808080ULL;
 
   std::size_t home(std::uint64_t hash) const noexcept { return static_cast<std::size_t>(hash >> shift_); }
-  std::size_t next(std::size_t i) const noexcept { return (i + 1) & (slots_.size() - 1); }
-  std::size_t next_group(std::size_t i) const noexcept { return (i + group_width) & (slots_.size() - 1); }
+  std::size_t next(std::size_t i) const noexcept { return (i + 1) & mask_; }
+  std::size_t next_group(std::size_t i) const noexcept { return (i + group_width) & mask_; }
   // A used slot's byte: the high bit set, and 7 bits of the hash below the ones home() takes
   // (while the table has fewer than 2^32 slots), so that keys sharing a home rarely share it.
   static std::uint8_t control_of(std::uint64_t hash) noexcept {
@@ -148,7 +149,7 @@ class flat_key_index {
     return zero_bytes(group ^ (low_bits * control_of(hash)));
   }
   std::size_t slot_at(std::size_t group_start, std::uint64_t flags) const noexcept {
-    return (group_start + static_cast<std::size_t>(std::countr_zero(flags)) / 8) & (slots_.size() - 1);
+    return (group_start + static_cast<std::size_t>(std::countr_zero(flags)) / 8) & mask_;
   }
   // The slot among the flagged ones of the group at i that holds key, or npos. A flagged slot
   // past an empty one belongs to another probe run: it holds another key, and comparing it
@@ -186,6 +187,7 @@ class flat_key_index {
     slots_.resize(capacity);
     control_.assign(capacity + group_width, empty_control);
     shift_ = 64 - static_cast<unsigned>(std::countr_zero(capacity));
+    mask_ = capacity - 1;
     size_ = 0;
     // Keys are distinct: each goes to the first empty slot of its run, found by the control
     // bytes alone. Used slots are found a word of control bytes at a time.
@@ -204,6 +206,9 @@ class flat_key_index {
   std::vector<std::optional<std::pair<Key, Value>>> slots_;
   std::vector<std::uint8_t> control_;  // one per slot, then the first group_width again
   std::size_t size_ = 0;
+  // slots_.size() - 1, kept: the size of a vector of slots is a division by the slot's size,
+  // and every probe step needs it.
+  std::size_t mask_ = 0;
   unsigned shift_ = 64;
 };
 
