@@ -6,7 +6,8 @@
 //   clockwork_delay            virtual_runtime, co_await rt.delay(period) — the full delay path
 //                              (awaitable, intrusive heap, task records, watchdog, ready queue).
 //   clockwork_delay_token      the same with a live stop token, as a service passes it: each
-//                              wait also registers and removes a std::stop_callback.
+//                              wait also joins and leaves the stop callback its token's waits
+//                              share (detail/stop_registrations.hpp).
 //   clockwork_periodic_timer   periodic_timer::next_tick, which ticks on the same instants.
 // The @sinonjs/fake-timers peer runs the same workload in fake_timers_peer.js.
 //

@@ -1191,7 +1191,8 @@ def notes_for(rep):
             asio = med(r.spread(f"spawn_stop/asio/{n}", "stop_to_exit_ms"))
             per = stop * 1e6 / n
             line = (f"- **{text}: {measured}.** Stop → all exited is {fmt(per, TIME_UNITS)} per waiter, "
-                    f"{fmt(req * 1e6 / n, TIME_UNITS)} of it inside `request_stop()` (the stop callbacks). Most of the rest "
+                    f"{fmt(req * 1e6 / n, TIME_UNITS)} of it inside `request_stop()` (the one stop callback the "
+                    "waits share, cancelling each). Most of the rest "
                     "is the one exception each cancelled waiter throws: the wait throws `operation_canceled`, the "
                     "coroutine's promise keeps it, and the spawn wrapper (`runtime::run_detached`) takes the "
                     "`exception_ptr` and classifies it without a rethrow.")
@@ -1221,9 +1222,9 @@ def notes_for(rep):
             req = med(r.spread("spawn_stop/clockwork_real_try_delay/10000", "request_stop_ms")) * 1e6 / 10000
             notes.append(
                 f"- **{text}: {measured}.** No exception is left on this path: the {fmt(quiet, TIME_UNITS)} per waiter "
-                f"are the stop callback ({fmt(req, TIME_UNITS)} inside `request_stop()`) and its deregistration "
-                "(real_runtime's waits each register their own `std::stop_callback`, a lock of the token's state each "
-                "way, because a stop may come from another thread), the resume slice (with the one clock read a "
+                f"are the cancellation ({fmt(req, TIME_UNITS)} inside `request_stop()`: the waits on the token share one "
+                "`std::stop_callback`, which closes each wait's gate and queues it, newest first), the resume slice "
+                "(with the one clock read a "
                 "slice real_runtime makes to measure its slices for its distortion figures), the task's end (its "
                 "record unlinked from the runtime's list of tasks and recycled) and two coroutine frames (the spawn "
                 "wrapper's, recycled by the runtime; the waiter's, which a burst of 10k overflows the per-thread "

@@ -176,16 +176,19 @@ constexpr unsigned poll_every_batches = 64;
 
 // What another thread asks of the loop.
 struct inbox_message {
-  enum class kind : std::uint8_t { call, cancel, offload_done };
+  enum class kind : std::uint8_t { call, cancel, shared_stop, offload_done };
   kind what;
-  std::function<void()> fn{};          // call
-  detail::timed_wait* wait = nullptr;  // cancel
-  detail::offload_job* job = nullptr;  // offload_done
+  std::function<void()> fn{};                 // call
+  detail::timed_wait* wait = nullptr;         // cancel
+  detail::stop_registrations::ticket stop{};  // shared_stop
+  detail::offload_job* job = nullptr;         // offload_done
 };
 
 struct real_runtime::state {
-  explicit state(const real_runtime_options& options)
-      : clock(options.time_scale, options.start_utc, options.local_zone), offload_threads(options.offload_threads) {}
+  state(const real_runtime_options& options, real_runtime* owner)
+      : clock(options.time_scale, options.start_utc, options.local_zone),
+        registrations(&real_runtime::defer_shared_stop, owner),
+        offload_threads(options.offload_threads) {}
 
   loop_clock clock;
 
@@ -198,6 +201,9 @@ struct real_runtime::state {
   nanoseconds allowance{0};  // real_timing_allowance, scaled
 
   // --- loop thread only ---
+  // The stop callbacks the waits share, one per token (a stop requested on another thread is
+  // delivered through the inbox). Declared before anything a wait's destructor could need.
+  detail::stop_registrations registrations;
   std::uint64_t timers_fired = 0;
   nanoseconds max_lateness{0};
   nanoseconds total_lateness{0};
@@ -221,6 +227,9 @@ struct real_runtime::state {
   std::atomic<bool> wake_pending{false};
   // Cancellations in the inbox: lets forget_wait skip the lock in the common case.
   std::atomic<std::size_t> queued_cancels{0};
+  // Stops of shared registrations in the inbox: the loop reads its inbox before firing timers
+  // while there are some, so that a stop requested before a deadline passed wins over it.
+  std::atomic<std::size_t> queued_shared_stops{0};
 
   // Guards the inbox and the worker pool together: a worker finishing a job and queuing its
   // completion is one step, so forget_offload can never see the job neither running nor queued
@@ -251,7 +260,8 @@ real_runtime::real_runtime(const real_runtime_options& options) : runtime(option
   if (options.real_timing_allowance.count() < 0) {
     throw std::invalid_argument("clockwork::real_runtime: real_timing_allowance must not be negative");
   }
-  state_ = std::make_unique<state>(options);
+  state_ = std::make_unique<state>(options, this);
+  share_stop_registrations(&state_->registrations);
   if (options.logger) set_logger(options.logger);
   measure_slices();
   random_.seed((static_cast<std::uint64_t>(std::random_device{}()) << 32) ^ std::random_device{}());
@@ -395,6 +405,20 @@ void real_runtime::cancel_wait(detail::timed_wait& wait) {
     s.queued_cancels.fetch_add(1, std::memory_order_release);
   }
   wake();
+}
+
+bool real_runtime::defer_shared_stop(void* context, detail::stop_registrations::ticket stop) noexcept {
+  auto& self = *static_cast<real_runtime*>(context);
+  // On the loop the callback cancels the waits itself, at once, as their own callbacks would.
+  if (self.on_loop_thread()) return false;
+  state& s = *self.state_;
+  {
+    std::lock_guard lock(s.mutex);
+    s.inbox.push_back({.what = inbox_message::kind::shared_stop, .stop = stop});
+    s.queued_shared_stops.fetch_add(1, std::memory_order_release);
+  }
+  self.wake();
+  return true;
 }
 
 void real_runtime::forget_wait(detail::timed_wait& wait) noexcept {
@@ -579,6 +603,10 @@ void real_runtime::drive(const bool* done) {
 }
 
 bool real_runtime::fire_due_timers(const bool* done) {
+  state& s = *state_;
+  // A stop requested on another thread reached the inbox, not yet the waits it cancels: read it
+  // first, so that a timer due now does not complete a wait its stop came before.
+  if (s.queued_shared_stops.load(std::memory_order_acquire) != 0) drain_inbox();
   auto next = next_deadline();
   if (!next) return false;
   // One reading of the clock: timers that come due while these fire wait for the next round,
@@ -589,7 +617,6 @@ bool real_runtime::fire_due_timers(const bool* done) {
     throw std::overflow_error("clockwork::real_runtime: the scaled clock reached the end of its range (time_scale " +
                               std::to_string(time_scale()) + "); no timer can fire any more");
   }
-  state& s = *state_;
   while (next && *next <= current) {
     ++s.timers_fired;
     if (current - *next > s.max_lateness) s.max_lateness = current - *next;
@@ -718,6 +745,7 @@ void real_runtime::drain_inbox() {
     std::lock_guard lock(s.mutex);
     s.batch.swap(s.inbox);
     s.queued_cancels.store(0, std::memory_order_relaxed);
+    s.queued_shared_stops.store(0, std::memory_order_relaxed);
   }
   // Nothing below runs a coroutine or user code that could destroy a frame, so every wait and
   // job named in the batch is alive until the batch is done (forget_wait and forget_offload
@@ -726,6 +754,7 @@ void real_runtime::drain_inbox() {
     switch (m.what) {
       case inbox_message::kind::call: enqueue_posted(std::move(m.fn)); break;
       case inbox_message::kind::cancel: m.wait->cancel_on_loop(); break;
+      case inbox_message::kind::shared_stop: s.registrations.deliver(m.stop); break;
       case inbox_message::kind::offload_done: {
         // Cleared so that the awaitable's destructor knows nothing is in flight any more.
         const std::coroutine_handle<> continuation = std::exchange(m.job->continuation, {});

@@ -232,6 +232,85 @@ TEST(RealRuntime, CancellationQueuedWhileTheLoopIsIdleIsDeliveredByTheNextRun) {
   EXPECT_EQ(rt.pending_timers(), 0u);
 }
 
+// Waits on one token share one stop callback (detail/stop_registrations.hpp); a stop cancels
+// them newest first, as their own callbacks would have run, on whichever thread it comes from.
+task<> record_stop_order(real_runtime& rt, std::stop_token token, int index, std::vector<int>* order) {
+  auto wait = rt.try_delay(1h, std::move(token));
+  if (!co_await wait) order->push_back(index);
+}
+
+TEST(RealRuntime, StopFromAnotherThreadCancelsEveryWaitOnTheTokenNewestFirst) {
+  real_runtime rt;
+  std::stop_source stop;
+  std::vector<int> order;
+  for (int i = 0; i < 5; ++i) rt.spawn(record_stop_order(rt, stop.get_token(), i, &order), "waiter");
+  std::thread canceller;
+  EXPECT_TRUE(rt.block_on(canceled_from_another_thread(rt, &stop, &canceller)));
+  canceller.join();
+  rt.block_on(yield_once(rt));
+  // The controller's own wait joined last: it was cancelled first, before these.
+  EXPECT_EQ(order, (std::vector<int>{4, 3, 2, 1, 0}));
+  EXPECT_EQ(rt.live_tasks(), 0u);
+  EXPECT_EQ(rt.pending_timers(), 0u);
+}
+
+TEST(RealRuntime, StopFromTheLoopThreadCancelsEveryWaitOnTheTokenNewestFirst) {
+  real_runtime rt;
+  std::stop_source stop;
+  std::vector<int> order;
+  for (int i = 0; i < 5; ++i) rt.spawn(record_stop_order(rt, stop.get_token(), i, &order), "waiter");
+  EXPECT_TRUE(rt.block_on(stop_on_loop(&stop)));  // runs after every waiter suspended
+  rt.block_on(yield_once(rt));
+  EXPECT_EQ(order, (std::vector<int>{4, 3, 2, 1, 0}));
+  EXPECT_EQ(rt.pending_timers(), 0u);
+}
+
+TEST(RealRuntime, WaitsOnManyTokensAreEachCancelledByTheirOwnStopOnly) {
+  // More tokens than the shared table has slots (8): the later ones register callbacks of their
+  // own, and a stop reaches exactly its token's waits either way.
+  constexpr int tokens = 12;
+  real_runtime rt;
+  std::vector<std::stop_source> stops(tokens);
+  std::vector<int> order;
+  for (int i = 0; i < tokens; ++i) rt.spawn(record_stop_order(rt, stops[i].get_token(), i, &order), "waiter");
+  rt.block_on(yield_once(rt));
+  for (int i = 1; i < tokens; i += 2) {
+    std::thread([&stops, i] { stops[i].request_stop(); }).join();
+  }
+  rt.block_on(yield_once(rt));
+  EXPECT_EQ(order, (std::vector<int>{1, 3, 5, 7, 9, 11}));
+  EXPECT_EQ(rt.live_tasks(), static_cast<std::size_t>(tokens / 2));
+  for (int i = 0; i < tokens; i += 2) stops[i].request_stop();  // this thread drives: queued too
+  rt.block_on(yield_once(rt));
+  EXPECT_EQ(order, (std::vector<int>{1, 3, 5, 7, 9, 11, 0, 2, 4, 6, 8, 10}));
+  EXPECT_EQ(rt.live_tasks(), 0u);
+}
+
+// Lets the waiter suspend, has another thread request stop (its callback only queues it for the
+// loop), keeps the loop busy past the waiter's deadline, and yields: with something ready, the
+// loop goes on to its timers without stopping to poll for events.
+task<> stop_elsewhere_then_block(real_runtime& rt, std::stop_source* source) {
+  co_await rt.yield();
+  std::thread([source] { source->request_stop(); }).join();
+  rt.work(20ms);
+  co_await rt.yield();
+}
+
+task<bool> try_wait(real_runtime& rt, std::chrono::nanoseconds d, std::stop_token token) {
+  auto wait = rt.try_delay(d, std::move(token));
+  co_return co_await wait;
+}
+
+TEST(RealRuntime, AStopQueuedFromAnotherThreadWinsOverATimerThatCameDueBeforeTheLoopReadIt) {
+  real_runtime rt;
+  std::stop_source stop;
+  rt.spawn(stop_elsewhere_then_block(rt, &stop), "blocker");
+  // The stop was requested before the 1 ms deadline passed; the loop, busy until after it, reads
+  // its inbox before it fires timers, so the wait is cancelled rather than completed.
+  EXPECT_FALSE(rt.block_on(try_wait(rt, 1ms, stop.get_token())));
+  EXPECT_EQ(rt.pending_timers(), 0u);
+}
+
 // ---- post -------------------------------------------------------------------------------------
 
 TEST(RealRuntime, PostFromManyThreadsRunsEachExactlyOnceOnTheLoopInPerThreadOrder) {

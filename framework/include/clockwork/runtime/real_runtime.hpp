@@ -51,8 +51,11 @@
 //     coroutines run FIFO; functions posted from one thread run in the order they were posted.
 //     A function posted from the loop thread itself runs after what is already ready. Posts
 //     and cancellations made while no loop runs wait in the inbox for the next run(). A wait
-//     cancelled from another thread resumes once the loop has read the inbox; if its timer
-//     fired first, it completes normally (the first of fire and cancel wins).
+//     cancelled from another thread resumes once the loop has read the inbox, which it does
+//     before firing timers whenever a stop is queued there: the wait's timer wins only by
+//     firing while the stop is being requested (the first of fire and cancel wins, as with a
+//     stop on the loop thread). The waits on one token share one std::stop_callback
+//     (detail/stop_registrations.hpp); a stop cancels them newest first.
 //   - offload(fn) runs fn on a small worker pool (started on first use) and resumes the awaiter
 //     on the loop. Destroying a coroutine whose offloaded fn is still running waits for fn.
 //   - The watchdog times every resume slice on real time; a slice longer than
@@ -183,6 +186,9 @@ class real_runtime final : public runtime {
   // Reads every signal that arrived; request: ask the stop source (false while destroying).
   void read_signals(bool request);
   bool on_loop_thread() const noexcept;
+  // The shared stop callbacks' defer function (detail/stop_registrations.hpp): a stop requested
+  // off the loop goes through the inbox.
+  static bool defer_shared_stop(void* context, detail::stop_registrations::ticket stop) noexcept;
   void start_workers();
   void worker_main() noexcept;
   void wake() noexcept;

@@ -222,7 +222,7 @@ class runtime {
   virtual void forget_offload(detail::offload_job& /*job*/) noexcept {}
   void note_wait(wait_kind kind, steady_time due, std::string_view what) noexcept;
   // The stop registrations this runtime's waits share (stop_registrations.hpp); null on a
-  // runtime whose stops may come from other threads: each wait then registers its own.
+  // runtime that lends none: each wait then registers its own.
   detail::stop_registrations* shared_stops() const noexcept { return shared_stops_; }
   // The furthest instant the timer firing now asked time to reach (virtual_runtime: advance_by
   // called from inside a timer callback); none when it asked nothing, and always none on a
@@ -242,8 +242,9 @@ class runtime {
   // does anything else (waits for events, fires timers).
   bool run_one_ready(bool in_run = false);
   void end_slice_run() noexcept { slice_mark_valid_ = false; }
-  // A single-threaded runtime lends its waits one stop registration per token; it must outlive
-  // every wait (shutdown_tasks() first).
+  // A runtime lends its waits one stop registration per token; it must outlive every wait
+  // (shutdown_tasks() first). A runtime whose stops may come from other threads gives it a
+  // defer function that takes those stops to its loop.
   void share_stop_registrations(detail::stop_registrations* registrations) noexcept { shared_stops_ = registrations; }
   // Pops the earliest timer (a random one of those sharing the earliest deadline when
   // shuffling) and fires it.
