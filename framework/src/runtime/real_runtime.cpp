@@ -187,8 +187,8 @@ struct inbox_message {
 struct real_runtime::state {
   state(const real_runtime_options& options, real_runtime* owner)
       : clock(options.time_scale, options.start_utc, options.local_zone),
-        registrations(&real_runtime::defer_shared_stop, owner),
-        offload_threads(options.offload_threads) {}
+        offload_threads(options.offload_threads),
+        registrations(&real_runtime::defer_shared_stop, owner) {}
 
   loop_clock clock;
 
@@ -201,9 +201,6 @@ struct real_runtime::state {
   nanoseconds allowance{0};  // real_timing_allowance, scaled
 
   // --- loop thread only ---
-  // The stop callbacks the waits share, one per token (a stop requested on another thread is
-  // delivered through the inbox). Declared before anything a wait's destructor could need.
-  detail::stop_registrations registrations;
   std::uint64_t timers_fired = 0;
   nanoseconds max_lateness{0};
   nanoseconds total_lateness{0};
@@ -244,6 +241,12 @@ struct real_runtime::state {
 
   std::size_t offload_threads;
   std::vector<std::thread> workers;  // started by the loop on first offload, joined on destruction
+
+  // The stop callbacks the waits share, one per token; a stop requested on another thread comes
+  // to the loop through the inbox. Last, so destroyed first: a callback that handed its stop to
+  // the inbox may still be returning on its thread (waking the loop), and destroying it waits for
+  // that while the inbox, its mutex and the wake-up descriptor still exist.
+  detail::stop_registrations registrations;
 };
 
 real_runtime::real_runtime(const real_runtime_options& options) : runtime(options) {
